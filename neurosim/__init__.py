@@ -1,0 +1,15 @@
+"""neurosim — a teaching simulator of how nerve damage produces muscle spasms.
+
+A teaching toy, not a clinical model.
+"""
+
+from .engine import simulate
+from .parameters import Parameters, field_specs
+from .protocols import Protocol
+from .result import SimulationResult
+
+__version__ = "0.1.0"
+TEACHING_LABEL = "neurosim — teaching toy, not a clinical model"
+
+__all__ = ["simulate", "Parameters", "Protocol", "SimulationResult", "field_specs",
+           "TEACHING_LABEL", "__version__"]

@@ -1,0 +1,494 @@
+"""Model parameters: one frozen dataclass per stage, composed into :class:`Parameters`.
+
+Every numeric field carries metadata — unit, allowed range, label, a one-line
+meaning and the source of its default — and that metadata is the single truth
+from which validation, slider ranges, CLI help and documentation are derived.
+
+Changing a value never mutates an object; it returns a new, validated one::
+
+    >>> from neurosim import Parameters
+    >>> injured = Parameters().with_changes(**{"inhibition.presynaptic": 0.3})
+    >>> injured.inhibition.presynaptic
+    0.3
+
+Values are *teaching* defaults. Where a value is a published measurement the
+``source`` names the paper; where it is a modelling choice tuned so that the
+toy behaves plausibly, the ``source`` says so.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import math
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar, Mapping
+
+__all__ = [
+    "FieldSpec",
+    "Parameters",
+    "MotorPoolParameters",
+    "PersistentInwardCurrentParameters",
+    "InhibitionParameters",
+    "MuscleParameters",
+    "EMGParameters",
+    "field_specs",
+]
+
+
+def param(default, *, unit: str, min: float, max: float, label: str, help: str,
+          source: str, integer: bool = False):
+    """Declare a numeric parameter field with its metadata.
+
+    Parameters
+    ----------
+    default : float or int
+        Default value (must lie inside ``[min, max]``).
+    unit : str
+        Physical unit, ``"1"`` for dimensionless quantities.
+    min, max : float
+        Inclusive allowed range.
+    label : str
+        Short human-readable name (slider label).
+    help : str
+        One-line meaning.
+    source : str
+        Where the default comes from (paper, textbook or modelling choice).
+    integer : bool
+        Whether the value must be a whole number.
+    """
+    if not (min <= default <= max):  # guard against metadata typos at import time
+        raise AssertionError(f"default {default} outside [{min}, {max}] for {label}")
+    return field(default=default, metadata=dict(
+        unit=unit, min=min, max=max, label=label, help=help, source=source,
+        integer=integer))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """Metadata of one parameter field, addressed by its dotted name."""
+
+    name: str
+    stage: str
+    field: str
+    default: float
+    unit: str
+    min: float
+    max: float
+    label: str
+    help: str
+    source: str
+    integer: bool
+
+    def describe_range(self) -> str:
+        """Return the allowed range as text, e.g. ``"[0, 1] ms"``."""
+        unit = "" if self.unit == "1" else f" {self.unit}"
+        return f"[{_fmt(self.min)}, {_fmt(self.max)}]{unit}"
+
+
+def _fmt(x: float) -> str:
+    return f"{x:g}"
+
+
+class Validated:
+    """Mix-in that validates every metadata-carrying field of a frozen dataclass.
+
+    Used by the stage parameter classes and by the protocol components, so that
+    one piece of code produces every range error in the package.
+    """
+
+    stage_name: ClassVar[str] = ""
+
+    def __post_init__(self):
+        for f in fields(self):
+            if "unit" not in f.metadata:
+                continue
+            value = getattr(self, f.name)
+            meta = f.metadata
+            name = f"{self.stage_name}.{f.name}"
+            unit = meta["unit"]
+            rng = f"[{_fmt(meta['min'])}, {_fmt(meta['max'])}]"
+            unit_text = "dimensionless" if unit == "1" else unit
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise ValueError(
+                    f"{name} = {value!r} must be a number ({unit_text}) in {rng}")
+            if not math.isfinite(value):
+                raise ValueError(
+                    f"{name} = {value!r} is not finite; allowed {rng} ({unit_text})")
+            if meta["integer"]:
+                if value != int(value):
+                    raise ValueError(
+                        f"{name} = {value!r} must be a whole number in {rng} ({unit_text})")
+                object.__setattr__(self, f.name, int(value))
+            else:
+                object.__setattr__(self, f.name, float(value))
+            if not (meta["min"] <= value <= meta["max"]):
+                raise ValueError(
+                    f"{name} = {_fmt(value)} {unit_text} is out of range: "
+                    f"allowed {rng} ({unit_text})")
+
+    def with_changes(self, **changes):
+        """Return a validated copy with some fields replaced.
+
+        Raises
+        ------
+        ValueError
+            If a field name is unknown (the message suggests the closest names)
+            or a value is invalid.
+        """
+        valid = [f.name for f in fields(self)]
+        for key in changes:
+            if key not in valid:
+                raise ValueError(_unknown_message(f"{self.stage_name}.{key}",
+                                                  [f"{self.stage_name}.{v}" for v in valid]))
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict:
+        """Return the field values as a plain dict."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def _unknown_message(name: str, valid: list[str]) -> str:
+    close = difflib.get_close_matches(name, valid, n=3, cutoff=0.5)
+    if not close:  # fall back to matching the part after the dot
+        tail = name.rsplit(".", 1)[-1]
+        close = [v for v in valid if tail and tail in v][:3]
+    hint = f"; did you mean {', '.join(close)}?" if close else ""
+    return f"unknown parameter {name!r}{hint} (see `neurosim list --parameters`)"
+
+
+# ---------------------------------------------------------------------------
+# Stage parameter classes
+# ---------------------------------------------------------------------------
+
+_FUGLEVAND = "Fuglevand, Winter & Patla 1993, J Neurophysiol 70:2470"
+_TUNED = "neurosim modelling choice (tuned so the teaching model behaves plausibly)"
+
+
+@dataclass(frozen=True)
+class MotorPoolParameters(Validated):
+    """Motor-neuron pool: size principle and leaky integrate-and-fire membranes."""
+
+    stage_name: ClassVar[str] = "pool"
+
+    n_units: int = param(
+        120, unit="1", min=1, max=20000, integer=True, label="Motor units",
+        help="Number of motor neurons (motor units) in the pool.",
+        source=_FUGLEVAND + " (120 units)")
+    rheobase_smallest_nA: float = param(
+        3.0, unit="nA", min=0.5, max=20.0, label="Smallest rheobase",
+        help="Current that just makes the smallest motor neuron fire.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (cat type-S rheobase, a few nA)")
+    recruitment_range: float = param(
+        30.0, unit="1", min=1.0, max=100.0, label="Recruitment range",
+        help="Rheobase of the largest unit divided by that of the smallest; "
+             "thresholds spread exponentially (many small, few large units).",
+        source=_FUGLEVAND + " (range 30)")
+    max_drive_nA: float = param(
+        150.0, unit="nA", min=1.0, max=2000.0, label="Maximal descending drive",
+        help="Effective synaptic current delivered to every unit at voluntary command 1; "
+             "the largest unit is recruited at about 60 % of it.",
+        source="Recruitment complete at 50–85 % of maximal force in human muscles "
+               "(De Luca & Hostage 2010, J Neurophysiol 104:1034); value chosen inside that span")
+    synaptic_saturation: float = param(
+        2.6, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
+        help="Largest synaptic drive a unit can receive, in multiples of its own rheobase "
+             "(finite synaptic driving force); sets the peak firing rate.",
+        source=_TUNED + ": gives peak rates near 30–35 Hz as in " + _FUGLEVAND)
+    membrane_time_constant_ms: float = param(
+        7.0, unit="ms", min=1.0, max=50.0, label="Membrane time constant",
+        help="Passive membrane time constant of every motor neuron.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (cat motoneurons 5–10 ms)")
+    threshold_mV: float = param(
+        15.0, unit="mV", min=5.0, max=40.0, label="Spike threshold (re rest)",
+        help="Depolarisation from rest at which a spike is fired.",
+        source="Powers & Binder 2001, Rev Physiol Biochem Pharmacol 143:137 (10–20 mV above rest)")
+    refractory_ms: float = param(
+        3.0, unit="ms", min=0.5, max=20.0, label="Absolute refractory period",
+        help="Time after a spike during which the neuron cannot fire again.",
+        source="Powers & Binder 2001, Rev Physiol Biochem Pharmacol 143:137")
+    ahp_increment: float = param(
+        0.9, unit="1", min=0.0, max=10.0, label="AHP size",
+        help="After-hyperpolarisation current added by each spike, as a fraction of the "
+             "unit's rheobase; sets how steeply firing rate grows with input.",
+        source=_TUNED + ": gives about 8 Hz at recruitment (" + _FUGLEVAND + ")")
+    ahp_time_constant_smallest_ms: float = param(
+        45.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
+        help="Decay time constant of the after-hyperpolarisation in the smallest unit.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP longer in slow, small units)")
+    ahp_time_constant_largest_ms: float = param(
+        25.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
+        help="Decay time constant of the after-hyperpolarisation in the largest unit.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP shorter in fast, large units)")
+
+
+@dataclass(frozen=True)
+class PersistentInwardCurrentParameters(Validated):
+    """Persistent inward current (PIC): slow, voltage-activated, self-sustaining."""
+
+    stage_name: ClassVar[str] = "pic"
+
+    strength: float = param(
+        0.4, unit="1", min=0.0, max=2.0, label="PIC strength",
+        help="Scale of the persistent inward current: 0 = absent, 1 = chronic-injury-like "
+             "(large enough for self-sustained firing).",
+        source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
+               "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
+    amplitude_smallest: float = param(
+        1.6, unit="1", min=0.0, max=5.0, label="PIC size, small units",
+        help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of a few nA)")
+    amplitude_largest: float = param(
+        1.15, unit="1", min=0.0, max=5.0, label="PIC size, large units",
+        help="Fully activated PIC at strength 1 in the largest unit, as a fraction of its rheobase.",
+        source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing weaker in high-threshold units)")
+    activation_below_threshold_mV: float = param(
+        7.0, unit="mV", min=0.0, max=15.0, label="PIC activation re threshold",
+        help="How far below spike threshold the PIC is half activated.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (activation about 7 mV below threshold)")
+    activation_width_mV: float = param(
+        6.0, unit="mV", min=0.5, max=20.0, label="PIC activation width",
+        help="Voltage span over which the PIC goes from off to fully on.",
+        source=_TUNED)
+    activation_time_constant_ms: float = param(
+        60.0, unit="ms", min=1.0, max=1000.0, label="PIC activation time",
+        help="Time constant with which the PIC follows the membrane voltage.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (slow, Ca-mediated PIC; tens of ms)")
+    inactivation_time_constant_s: float = param(
+        3.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
+        help="Time constant of the slow decline of an active PIC, which ends a plateau "
+             "after seconds even without inhibition.",
+        source="Bennett, Li & Siu 2001, J Neurophysiol 86:1955 (plateaus last > 5 s); "
+               "time constant a neurosim choice")
+    inactivation_depth: float = param(
+        0.6, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
+        help="Fraction of the PIC that slowly inactivates while it is on.",
+        source=_TUNED)
+
+
+@dataclass(frozen=True)
+class InhibitionParameters(Validated):
+    """Spinal inhibitory pathways acting on the pool; each strength is 1 = healthy, 0 = lost."""
+
+    stage_name: ClassVar[str] = "inhibition"
+
+    recurrent: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Recurrent (Renshaw) inhibition",
+        help="Strength of Renshaw-cell inhibition driven by the pool's own output "
+             "(1 = healthy, 0 = lost).",
+        source="Katz & Pierrot-Deseilligny 1999, Muscle Nerve 22:1339; after SCI reported "
+               "increased, not decreased (Nielsen, Crone & Hultborn 2007, Eur J Appl Physiol 101:19)")
+    reciprocal: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Reciprocal Ia inhibition",
+        help="Strength of inhibition from the antagonist's Ia afferents via Ia interneurons "
+             "(1 = healthy, 0 = lost).",
+        source="Crone et al. 1994, Brain 117:1161 (reduced in spastic patients)")
+    presynaptic: float = param(
+        1.0, unit="1", min=0.0, max=1.6, label="Presynaptic inhibition",
+        help="Strength of presynaptic inhibition of afferent terminals (1 = healthy, "
+             "0 = lost, > 1 = enhanced, e.g. by baclofen).",
+        source="Rudomin & Schmidt 1999, Exp Brain Res 129:1; reduced after SCI "
+               "(Nielsen, Crone & Hultborn 2007)")
+    descending: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Descending inhibition",
+        help="Strength of tonic inhibition from the brainstem and cortex "
+             "(1 = healthy, 0 = lost).",
+        source="Loss of supraspinal inhibitory control in upper-motor-neuron lesions "
+               "(Lance 1980, in Spasticity: Disordered Motor Control)")
+    recurrent_gain: float = param(
+        0.25, unit="1", min=0.0, max=5.0, label="Renshaw gain",
+        help="Recurrent inhibitory current, as a fraction of each unit's rheobase, when "
+             "the pool fires at the reference rate of 20 Hz per unit.",
+        source=_TUNED + ": Renshaw inhibition lowers rates a few Hz "
+                        "(Katz & Pierrot-Deseilligny 1999)")
+    recurrent_time_constant_ms: float = param(
+        20.0, unit="ms", min=1.0, max=200.0, label="Renshaw time constant",
+        help="How quickly Renshaw-cell activity follows the pool's output.",
+        source="Renshaw-cell bursts last tens of ms (Katz & Pierrot-Deseilligny 1999)")
+    reciprocal_tonic: float = param(
+        0.25, unit="1", min=0.0, max=2.0, label="Tonic reciprocal inhibition",
+        help="Reciprocal inhibition at healthy strength from the antagonist's resting Ia "
+             "discharge, as a fraction of rheobase.",
+        source=_TUNED)
+    presynaptic_max_depression: float = param(
+        0.6, unit="1", min=0.0, max=0.62, label="Presynaptic depression",
+        help="Fraction of afferent input removed by presynaptic inhibition at strength 1.",
+        source="Rudomin & Schmidt 1999, Exp Brain Res 129:1 (PAD reduces Ia EPSPs by tens of %)")
+    descending_tonic: float = param(
+        0.25, unit="1", min=0.0, max=2.0, label="Tonic descending inhibition",
+        help="Tonic descending inhibition at healthy strength, as a fraction of rheobase.",
+        source=_TUNED)
+
+
+@dataclass(frozen=True)
+class MuscleParameters(Validated):
+    """Twitch force of each motor unit and its rate-dependent summation."""
+
+    stage_name: ClassVar[str] = "muscle"
+
+    twitch_force_range: float = param(
+        100.0, unit="1", min=1.0, max=1000.0, label="Twitch force range",
+        help="Peak twitch force of the largest unit divided by that of the smallest.",
+        source=_FUGLEVAND + " (100-fold)")
+    contraction_time_longest_ms: float = param(
+        90.0, unit="ms", min=5.0, max=300.0, label="Longest contraction time",
+        help="Time to peak of the smallest unit's twitch.",
+        source=_FUGLEVAND + " (90 ms)")
+    contraction_time_range: float = param(
+        3.0, unit="1", min=1.0, max=10.0, label="Contraction time range",
+        help="Longest divided by shortest contraction time (fast units are the large ones).",
+        source=_FUGLEVAND + " (90 to 30 ms)")
+    max_force_N: float = param(
+        40.0, unit="N", min=0.1, max=20000.0, label="Maximal muscle force",
+        help="Fully fused force of all units together; sets the newton scale only.",
+        source="Illustrative scale of a small hand muscle (first dorsal interosseous, "
+               "tens of newtons; Enoka & Fuglevand 2001, Muscle Nerve 24:4)")
+
+
+@dataclass(frozen=True)
+class EMGParameters(Validated):
+    """Surface EMG: one biphasic motor-unit action potential per spike, plus noise."""
+
+    stage_name: ClassVar[str] = "emg"
+
+    muap_amplitude_smallest_mV: float = param(
+        0.02, unit="mV", min=0.0, max=5.0, label="Smallest MUAP amplitude",
+        help="Peak amplitude of the smallest unit's surface action potential.",
+        source="Fuglevand, Winter, Patla & Stashuk 1992, Biol Cybern 67:143 (surface MUAPs of tens of µV)")
+    muap_amplitude_range: float = param(
+        10.0, unit="1", min=1.0, max=100.0, label="MUAP amplitude range",
+        help="Largest divided by smallest MUAP amplitude (larger units, larger MUAPs).",
+        source="Fuglevand et al. 1992, Biol Cybern 67:143; " + _TUNED)
+    muap_duration_smallest_ms: float = param(
+        8.0, unit="ms", min=1.0, max=30.0, label="Smallest MUAP duration",
+        help="Duration of the smallest unit's biphasic MUAP.",
+        source="Surface MUAPs last about 10 ms (Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486)")
+    muap_duration_largest_ms: float = param(
+        14.0, unit="ms", min=1.0, max=30.0, label="Largest MUAP duration",
+        help="Duration of the largest unit's biphasic MUAP.",
+        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms)")
+    noise_mV: float = param(
+        0.005, unit="mV", min=0.0, max=1.0, label="Measurement noise",
+        help="Standard deviation of the recording's additive noise.",
+        source="Typical surface-EMG baseline noise of a few µV (De Luca et al. 2010, "
+               "J Biomech 43:1573)")
+    output_rate_hz: float = param(
+        2000.0, unit="Hz", min=200.0, max=20000.0, label="Output sampling rate",
+        help="Sampling rate of the population traces (force, EMG, rates).",
+        source="Surface EMG content lies below 500 Hz; 2 kHz is a common sampling rate "
+               "(Merletti & Parker 2004, Electromyography)")
+
+
+_STAGES: dict[str, type] = {
+    "pool": MotorPoolParameters,
+    "pic": PersistentInwardCurrentParameters,
+    "inhibition": InhibitionParameters,
+    "muscle": MuscleParameters,
+    "emg": EMGParameters,
+}
+
+
+@dataclass(frozen=True)
+class Parameters:
+    """All model parameters, one frozen dataclass per stage.
+
+    Attributes
+    ----------
+    pool : MotorPoolParameters
+    pic : PersistentInwardCurrentParameters
+    inhibition : InhibitionParameters
+    muscle : MuscleParameters
+    emg : EMGParameters
+
+    Examples
+    --------
+    >>> p = Parameters().with_changes(**{"pic.strength": 1.0, "inhibition.reciprocal": 0.3})
+    >>> p.pic.strength, p.inhibition.reciprocal
+    (1.0, 0.3)
+    """
+
+    pool: MotorPoolParameters = field(default_factory=MotorPoolParameters)
+    pic: PersistentInwardCurrentParameters = field(default_factory=PersistentInwardCurrentParameters)
+    inhibition: InhibitionParameters = field(default_factory=InhibitionParameters)
+    muscle: MuscleParameters = field(default_factory=MuscleParameters)
+    emg: EMGParameters = field(default_factory=EMGParameters)
+
+    def __post_init__(self):
+        for name, cls in _STAGES.items():
+            if not isinstance(getattr(self, name), cls):
+                raise ValueError(f"Parameters.{name} must be a {cls.__name__}, "
+                                 f"got {type(getattr(self, name)).__name__}")
+
+    def with_changes(self, **changes: float) -> "Parameters":
+        """Return a new validated :class:`Parameters` with dotted fields replaced.
+
+        Parameters
+        ----------
+        **changes
+            ``"stage.field": value`` pairs, e.g. ``**{"inhibition.presynaptic": 0.3}``.
+
+        Raises
+        ------
+        ValueError
+            Unknown names (with the closest valid names suggested) or invalid values.
+        """
+        specs = field_specs()
+        grouped: dict[str, dict[str, Any]] = {}
+        for name, value in changes.items():
+            if name not in specs:
+                raise ValueError(_unknown_message(name, list(specs)))
+            stage, fname = name.split(".", 1)
+            grouped.setdefault(stage, {})[fname] = value
+        updated = {stage: getattr(self, stage).with_changes(**vals)
+                   for stage, vals in grouped.items()}
+        return dataclasses.replace(self, **updated)
+
+    def get(self, name: str) -> float:
+        """Return the value of a dotted field such as ``"pic.strength"``."""
+        if name not in field_specs():
+            raise ValueError(_unknown_message(name, list(field_specs())))
+        stage, fname = name.split(".", 1)
+        return getattr(getattr(self, stage), fname)
+
+    def to_dict(self) -> dict[str, dict[str, float]]:
+        """Return ``{stage: {field: value}}`` (JSON-serialisable)."""
+        return {name: getattr(self, name).to_dict() for name in _STAGES}
+
+    def flat(self) -> dict[str, float]:
+        """Return ``{"stage.field": value}`` for every field."""
+        return {f"{s}.{k}": v for s, vals in self.to_dict().items() for k, v in vals.items()}
+
+    def differences(self, other: "Parameters") -> dict[str, tuple[float, float]]:
+        """Return ``{name: (self_value, other_value)}`` for every field that differs."""
+        a, b = self.flat(), other.flat()
+        return {k: (a[k], b[k]) for k in a if a[k] != b[k]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Mapping[str, float]]) -> "Parameters":
+        """Build from :meth:`to_dict` output; unknown stages or fields are errors."""
+        flat = {}
+        for stage, vals in data.items():
+            if stage not in _STAGES:
+                raise ValueError(_unknown_message(stage + ".?", list(field_specs())))
+            for k, v in vals.items():
+                flat[f"{stage}.{k}"] = v
+        return cls().with_changes(**flat)
+
+
+def field_specs() -> dict[str, FieldSpec]:
+    """Return the metadata of every parameter, keyed by dotted name.
+
+    Returns
+    -------
+    dict of str to FieldSpec
+        Ordered by stage, then by field declaration order.
+    """
+    out = {}
+    for stage, cls in _STAGES.items():
+        for f in fields(cls):
+            m = f.metadata
+            out[f"{stage}.{f.name}"] = FieldSpec(
+                name=f"{stage}.{f.name}", stage=stage, field=f.name, default=f.default,
+                unit=m["unit"], min=m["min"], max=m["max"], label=m["label"], help=m["help"],
+                source=m["source"], integer=m["integer"])
+    return out

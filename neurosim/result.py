@@ -1,0 +1,242 @@
+"""SimulationResult: the immutable outcome of one :func:`neurosim.simulate` call.
+
+Every array is a plain, read-only numpy array with a documented shape and unit.
+Results save to a single ``.npz`` file holding the arrays plus a JSON metadata
+record (parameters, protocol, seed, format version); nothing is pickled. Traces
+export to CSV for spreadsheets.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import zipfile
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+import numpy as np
+
+from .parameters import Parameters
+from .protocols import Protocol
+
+__all__ = ["SimulationResult", "FORMAT_NAME", "FORMAT_VERSION"]
+
+FORMAT_NAME = "neurosim-result"
+FORMAT_VERSION = 1
+
+# name -> (description, unit); the order is the CSV column order
+TRACE_COLUMNS = {
+    "time_s": ("time", "s"),
+    "command": ("voluntary command", "fraction of maximal drive"),
+    "afferent_input": ("afferent (sensory) input before presynaptic inhibition",
+                       "fraction of maximal drive"),
+    "force_N": ("muscle force", "N"),
+    "force_percent": ("muscle force", "% of maximal force"),
+    "emg_mV": ("surface EMG", "mV"),
+    "population_rate_hz": ("mean firing rate per motor unit (50 ms bins)", "Hz"),
+    "pic_activation": ("mean persistent-inward-current activation m*h", "0-1"),
+    "inhibition": ("total inhibition of the pool", "fraction of rheobase"),
+    "renshaw_activity": ("Renshaw-cell activity r", "1 = pool at 20 Hz"),
+}
+
+
+@dataclass(frozen=True, repr=False, eq=False)
+class SimulationResult:
+    """Outcome of one simulation. Immutable; arrays are read-only.
+
+    Attributes
+    ----------
+    parameters : Parameters
+    protocol : Protocol
+    seed : int
+        Seed entropy actually used (pass it back to :func:`simulate` to reproduce the run).
+    dt_ms : float
+        Integration step (ms).
+    duration_s : float
+        Simulated time (s).
+    label : str
+        Name of the scenario (or "" when run directly).
+    time_s : ndarray, shape (n_samples,)
+        Output sample times (s), at ``emg.output_rate_hz``.
+    command : ndarray, shape (n_samples,)
+        Voluntary command (fraction of maximal drive).
+    afferent_input : ndarray, shape (n_samples,)
+        Afferent input before presynaptic inhibition (fraction of maximal drive).
+    force_N : ndarray, shape (n_samples,)
+        Muscle force (N).
+    emg_mV : ndarray, shape (n_samples,)
+        Surface EMG including measurement noise (mV).
+    population_rate_hz : ndarray, shape (n_samples,)
+        Mean firing rate per motor unit in 50 ms bins (Hz).
+    pic_activation : ndarray, shape (n_samples,)
+        Mean PIC activation ``m·h`` over the pool (0–1).
+    inhibition : ndarray, shape (n_samples,)
+        Total inhibition of the pool (fraction of rheobase).
+    renshaw_activity : ndarray, shape (n_samples,)
+        Renshaw-cell activity (1 = pool firing at 20 Hz per unit).
+    spike_times_s : ndarray, shape (n_spikes,)
+        Time of every motor-neuron spike (s), in time order.
+    spike_units : ndarray of int32, shape (n_spikes,)
+        Unit index of every spike (0 = smallest unit).
+    recorded_units : ndarray of int, shape (n_recorded,)
+        Units whose membrane was recorded at every step.
+    membrane_mV : ndarray, shape (n_steps, n_recorded)
+        Membrane voltage above rest of the recorded units, every step.
+    unit_pic_activation : ndarray, shape (n_steps, n_recorded)
+        PIC activation ``m·h`` of the recorded units, every step.
+    rheobase_nA, peak_twitch_force_N, contraction_time_ms : ndarray, shape (n_units,)
+        Per-unit constants (ordered smallest to largest unit).
+    max_force_N : float
+        Force of all units fully fused (100 %).
+    """
+
+    parameters: Parameters
+    protocol: Protocol
+    seed: int
+    dt_ms: float
+    duration_s: float
+    label: str
+    time_s: np.ndarray
+    command: np.ndarray
+    afferent_input: np.ndarray
+    force_N: np.ndarray
+    emg_mV: np.ndarray
+    population_rate_hz: np.ndarray
+    pic_activation: np.ndarray
+    inhibition: np.ndarray
+    renshaw_activity: np.ndarray
+    spike_times_s: np.ndarray
+    spike_units: np.ndarray
+    recorded_units: np.ndarray
+    membrane_mV: np.ndarray
+    unit_pic_activation: np.ndarray
+    rheobase_nA: np.ndarray
+    peak_twitch_force_N: np.ndarray
+    contraction_time_ms: np.ndarray
+    max_force_N: float
+
+    def __post_init__(self):
+        for f in fields(self):
+            v = getattr(self, f.name)
+            if isinstance(v, np.ndarray):
+                v = np.array(v, copy=True)
+                v.flags.writeable = False
+                object.__setattr__(self, f.name, v)
+
+    # ----------------------------------------------------------- derived views
+    @property
+    def n_units(self) -> int:
+        """Number of motor units in the pool."""
+        return int(self.parameters.pool.n_units)
+
+    @property
+    def output_rate_hz(self) -> float:
+        """Sampling rate of the population traces (Hz)."""
+        return float(self.parameters.emg.output_rate_hz)
+
+    @property
+    def force_percent(self) -> np.ndarray:
+        """Force as % of maximal (fully fused) force, shape (n_samples,)."""
+        return 100.0 * self.force_N / self.max_force_N
+
+    @property
+    def trace_time_s(self) -> np.ndarray:
+        """Times of the per-step traces (s), shape (n_steps,)."""
+        return np.arange(self.membrane_mV.shape[0]) * self.dt_ms / 1000.0
+
+    def spike_counts(self) -> np.ndarray:
+        """Number of spikes of each unit, shape (n_units,)."""
+        return np.bincount(self.spike_units, minlength=self.n_units)
+
+    def unit_spike_times(self, unit: int) -> np.ndarray:
+        """Spike times (s) of one unit, shape (n_spikes_of_unit,)."""
+        if not 0 <= unit < self.n_units:
+            raise ValueError(f"unit = {unit} is out of range [0, {self.n_units - 1}]")
+        return self.spike_times_s[self.spike_units == unit]
+
+    def __repr__(self) -> str:
+        peak = float(self.force_N.max()) if self.force_N.size else 0.0
+        name = f"{self.label!r}, " if self.label else ""
+        return (f"SimulationResult({name}{self.n_units} units, {self.duration_s:g} s at "
+                f"dt {self.dt_ms:g} ms, {self.spike_times_s.size:,} spikes, "
+                f"peak force {peak:.3g} N ({100 * peak / self.max_force_N:.1f} %), "
+                f"seed {self.seed})")
+
+    # -------------------------------------------------------------- save/load
+    def _metadata(self) -> dict:
+        return dict(format=FORMAT_NAME, version=FORMAT_VERSION,
+                    parameters=self.parameters.to_dict(), protocol=self.protocol.to_dict(),
+                    seed=int(self.seed), dt_ms=self.dt_ms, duration_s=self.duration_s,
+                    label=self.label, max_force_N=self.max_force_N)
+
+    def save(self, path) -> Path:
+        """Save to ``path`` (``.npz``): arrays plus JSON metadata, no pickles.
+
+        Returns
+        -------
+        Path
+            The file written.
+        """
+        path = Path(path)
+        arrays = {f.name: getattr(self, f.name) for f in fields(self)
+                  if isinstance(getattr(self, f.name), np.ndarray)}
+        arrays["metadata_json"] = np.array(json.dumps(self._metadata()))
+        with open(path, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+        return path
+
+    @classmethod
+    def load(cls, path) -> "SimulationResult":
+        """Load a result written by :meth:`save`.
+
+        Raises
+        ------
+        ValueError
+            If the file is missing, corrupt, not a neurosim result, or from another
+            format version.
+        """
+        path = Path(path)
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                arrays = {k: data[k] for k in data.files}
+        except FileNotFoundError:
+            raise ValueError(f"result file {str(path)!r} does not exist") from None
+        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+            raise ValueError(f"{str(path)!r} is not a readable neurosim result file "
+                             f"(corrupt or wrong format: {exc})") from None
+        if "metadata_json" not in arrays:
+            raise ValueError(f"{str(path)!r} is not a neurosim result file (no metadata)")
+        try:
+            meta = json.loads(str(arrays.pop("metadata_json")))
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{str(path)!r} has corrupt metadata: {exc}") from None
+        if meta.get("format") != FORMAT_NAME:
+            raise ValueError(f"{str(path)!r} is not a neurosim result file")
+        if meta.get("version") != FORMAT_VERSION:
+            raise ValueError(f"{str(path)!r} was written by result format version "
+                             f"{meta.get('version')}; this neurosim reads version {FORMAT_VERSION}")
+        expected = {f.name for f in fields(cls)} - {
+            "parameters", "protocol", "seed", "dt_ms", "duration_s", "label", "max_force_N"}
+        missing = expected - set(arrays)
+        if missing:
+            raise ValueError(f"{str(path)!r} is incomplete: missing {', '.join(sorted(missing))}")
+        return cls(parameters=Parameters.from_dict(meta["parameters"]),
+                   protocol=Protocol.from_dict(meta["protocol"]), seed=meta["seed"],
+                   dt_ms=meta["dt_ms"], duration_s=meta["duration_s"], label=meta["label"],
+                   max_force_N=meta["max_force_N"], **{k: arrays[k] for k in expected})
+
+    def to_csv(self, path) -> Path:
+        """Write the population traces (one row per output sample) to CSV.
+
+        Columns: ``time_s, command, afferent_input, force_N, force_percent, emg_mV,
+        population_rate_hz, pic_activation, inhibition, renshaw_activity``.
+        """
+        path = Path(path)
+        cols = np.column_stack([getattr(self, name) for name in TRACE_COLUMNS])
+        header = ",".join(TRACE_COLUMNS)
+        np.savetxt(path, cols, delimiter=",", header=header, comments="", fmt="%.6g")
+        return path
+
+    def replace(self, **changes) -> "SimulationResult":
+        """Return a copy with some attributes replaced (e.g. a new ``label``)."""
+        return dataclasses.replace(self, **changes)

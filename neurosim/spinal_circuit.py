@@ -1,0 +1,77 @@
+r"""Spinal inhibitory pathways acting on the motor-neuron pool.
+
+Four pathways, each with a strength where 1 = healthy and 0 = lost:
+
+**Recurrent (Renshaw) inhibition.** Motor-neuron spikes excite Renshaw cells,
+which inhibit the pool. Renshaw activity :math:`r` is the pool's per-unit
+firing rate divided by a 20 Hz reference, low-pass filtered with
+:math:`\tau_R`:
+
+.. math:: \tau_R \frac{dr}{dt} = -r + \frac{\text{pool spikes per second}}{n \cdot 20\,\text{Hz}}
+
+**Reciprocal Ia inhibition.** The antagonist muscle's Ia afferents inhibit the
+pool through Ia interneurons; at rest they fire tonically, giving a tonic
+inhibition ``reciprocal_tonic``.
+
+**Presynaptic inhibition.** GABAergic axo-axonic synapses on afferent terminals
+scale *afferent* input (never the voluntary command) by
+
+.. math:: g_{pre} = 1 - \text{presynaptic} \times \text{presynaptic\_max\_depression}
+
+**Descending inhibition.** Tonic inhibition from supraspinal centres,
+``descending_tonic`` at healthy strength; lost below a spinal lesion.
+
+All inhibitory currents are expressed as fractions of each unit's rheobase,
+so one number :math:`\iota(t)` describes the inhibition of the whole pool:
+
+.. math:: \iota(t) = \text{descending}\cdot\iota_{desc} + \text{reciprocal}\cdot\iota_{recip}
+          + \text{recurrent}\cdot g_R\,r(t)
+"""
+
+from __future__ import annotations
+
+import math
+
+from numba import njit
+
+from .parameters import InhibitionParameters
+
+__all__ = ["afferent_gate", "tonic_inhibition", "renshaw_constants", "renshaw_step",
+           "RENSHAW_REFERENCE_RATE_HZ"]
+
+RENSHAW_REFERENCE_RATE_HZ = 20.0
+
+
+def afferent_gate(inhibition: InhibitionParameters) -> float:
+    """Fraction of afferent input that survives presynaptic inhibition (0–1)."""
+    return 1.0 - inhibition.presynaptic * inhibition.presynaptic_max_depression
+
+
+def tonic_inhibition(inhibition: InhibitionParameters) -> float:
+    """Tonic (descending + reciprocal) inhibition, as a fraction of rheobase."""
+    return (inhibition.descending * inhibition.descending_tonic
+            + inhibition.reciprocal * inhibition.reciprocal_tonic)
+
+
+def renshaw_constants(inhibition: InhibitionParameters, n_units: int, dt_ms: float):
+    """Per-step constants of the Renshaw stage.
+
+    Returns
+    -------
+    decay : float
+        ``exp(-dt/τ_R)``.
+    increment_per_spike : float
+        Jump of :math:`r` caused by one motor-neuron spike.
+    gain : float
+        Inhibition (fraction of rheobase) per unit of :math:`r`, times the pathway strength.
+    """
+    tau_s = inhibition.recurrent_time_constant_ms / 1000.0
+    decay = math.exp(-dt_ms / inhibition.recurrent_time_constant_ms)
+    increment = 1.0 / (n_units * RENSHAW_REFERENCE_RATE_HZ * tau_s)
+    return decay, increment, inhibition.recurrent * inhibition.recurrent_gain
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def renshaw_step(r, n_spikes, decay, increment_per_spike):
+    """Advance Renshaw activity by one step given the number of pool spikes in it."""
+    return r * decay + n_spikes * increment_per_spike
