@@ -24,7 +24,8 @@ from .muscle import summation_gain, twitch_arrays, twitch_step
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
-from .spinal_circuit import afferent_gate, renshaw_constants, renshaw_step, tonic_inhibition
+from .spinal_circuit import (afferent_gate, interneuron_constants, interneuron_step,
+                             renshaw_constants, renshaw_step, tonic_inhibition)
 
 __all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS"]
 
@@ -37,24 +38,26 @@ MAX_DURATION_S = 3600.0
 
 
 @njit(cache=True, error_model="numpy")
-def _run_chunk(step0, n_steps, steps_per_noise, drive_nA, noise_draws, noise_decay,
+def _run_chunk(step0, n_steps, steps_per_noise, command_nA, afferent_nA, noise_draws, noise_decay,
                noise_common_sd, noise_independent_sd,
                # pool constants
-               inv_rheobase, saturation_nA, ahp_decay, ahp_increment, threshold_mV,
+               inv_rheobase, saturation, ahp_decay, ahp_increment, threshold_mV,
                membrane_decay, refractory_steps, pic_amplitude, pic_v_half, pic_width,
                pic_act_rate, pic_inact_rate, pic_depth,
                # inhibition constants
                tonic_inhib, renshaw_decay, renshaw_increment, renshaw_gain,
+               interneuron_decay, interneuron_scale, interneuron_weight,
                # muscle constants
                twitch_decay, twitch_impulse, contraction_ms, dt_ms,
                # state (mutated in place) and scalar state
-               v, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
+               v, vd, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
                # outputs
                out_steps, out_index0, out_force, out_pic, out_inhib, out_renshaw,
                spike_step, spike_unit, rec_units, rec_v, rec_pic, rec_row0):
     n = v.shape[0]
     noise_common = scalars[0]
     r = scalars[1]
+    e = scalars[2]
     n_spk = 0
     out_j = out_index0
     n_out = out_steps.shape[0]
@@ -67,18 +70,21 @@ def _run_chunk(step0, n_steps, steps_per_noise, drive_nA, noise_draws, noise_dec
             for i in range(n):
                 noise_ind[i] = noise_ind[i] * noise_decay + noise_scale * noise_draws[noise_row, i + 1]
             noise_row += 1
+        e = interneuron_step(e, afferent_nA[k], interneuron_decay, interneuron_scale)
+        drive = command_nA[k] + afferent_nA[k] + interneuron_weight * e
         inhib = tonic_inhib + renshaw_gain * r
         common = noise_common_sd * noise_common - inhib
         # pass 1: every unit's continuous dynamics (branch-free, so it vectorises)
         for i in range(n):
-            m[i], h[i] = pic_step(m[i], h[i], v[i], pic_v_half, pic_width, pic_act_rate,
-                                  pic_inact_rate, pic_depth)
             tw_a[i], tw_b[i] = twitch_step(tw_a[i], tw_b[i], twitch_decay[i], dt_ms)
             ahp[i] *= ahp_decay[i]
-            u = (synaptic_drive(drive_nA[k], saturation_nA[i], inv_rheobase[i])
-                 + pic_amplitude[i] * m[i] * h[i] - ahp[i] + common
-                 + noise_independent_sd * noise_ind[i])
-            v_new = membrane_step(v[i], u, threshold_mV, membrane_decay)
+            u_dend = (synaptic_drive(drive, inv_rheobase[i], saturation)
+                      + pic_amplitude[i] * m[i] * h[i] + common
+                      + noise_independent_sd * noise_ind[i])
+            vd[i] = membrane_step(vd[i], u_dend, threshold_mV, membrane_decay)
+            m[i], h[i] = pic_step(m[i], h[i], vd[i], pic_v_half, pic_width, pic_act_rate,
+                                  pic_inact_rate, pic_depth)
+            v_new = membrane_step(v[i], u_dend - ahp[i], threshold_mV, membrane_decay)
             v[i] = v_new if refractory[i] == 0 else 0.0  # held at rest while refractory
         # pass 2: refractoriness and spikes (rare events)
         spikes_now = 0
@@ -116,6 +122,7 @@ def _run_chunk(step0, n_steps, steps_per_noise, drive_nA, noise_draws, noise_dec
             out_j += 1
     scalars[0] = noise_common
     scalars[1] = r
+    scalars[2] = e
     return n_spk, out_j
 
 
@@ -207,6 +214,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     tw = twitch_arrays(p.muscle, n, dt_ms)
     gate = afferent_gate(p.inhibition)
     ren_decay, ren_inc, ren_gain = renshaw_constants(p.inhibition, n, dt_ms)
+    in_decay, in_scale, _ = interneuron_constants(p.inhibition, dt_ms)
     noise = protocol.noise
     noise_decay = math.exp(-NOISE_INTERVAL_MS / noise.time_constant_ms)
     refractory_steps = int(round(p.pool.refractory_ms / dt_ms))
@@ -214,6 +222,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
 
     # ---- state
     v = np.zeros(n)
+    vd = np.zeros(n)
     refractory = np.zeros(n, dtype=np.int64)
     ahp = np.zeros(n)
     m = np.zeros(n)
@@ -222,7 +231,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     tw_b = np.zeros(n)
     last_spike = np.full(n, -1, dtype=np.int64)
     noise_ind = np.zeros(n)
-    scalars = np.zeros(2)  # common noise, Renshaw activity
+    scalars = np.zeros(3)  # common noise, Renshaw activity, interneuron activity
 
     # ---- outputs
     out_force = np.zeros(n_out)
@@ -244,21 +253,22 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         k_steps = min(chunk_steps, n_steps - step0)
         t = (step0 + np.arange(k_steps)) * (dt_ms / 1000.0)
         waves = protocol.waveforms(t)
-        drive = p.pool.max_drive_nA * (waves["command"] + gate * waves["afferent"])
         n_noise = -(-k_steps // steps_per_noise)
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
         n_spk, out_j = _run_chunk(
-            step0, k_steps, steps_per_noise, drive, draws, noise_decay, noise.common,
+            step0, k_steps, steps_per_noise, p.pool.max_drive_nA * waves["command"],
+            p.pool.max_drive_nA * gate * waves["afferent"], draws, noise_decay, noise.common,
             noise.independent,
-            pool["inv_rheobase"], pool["saturation_nA"], pool["ahp_decay"],
+            pool["inv_rheobase"], p.pool.synaptic_saturation, pool["ahp_decay"],
             p.pool.ahp_increment, p.pool.threshold_mV,
             math.exp(-dt_ms / p.pool.membrane_time_constant_ms), refractory_steps,
             pool["pic_amplitude"], pic_v_half, p.pic.activation_width_mV,
             dt_ms / p.pic.activation_time_constant_ms,
             dt_ms / (1000.0 * p.pic.inactivation_time_constant_s), p.pic.inactivation_depth,
             tonic_inhibition(p.inhibition), ren_decay, ren_inc, ren_gain,
+            in_decay, in_scale, p.inhibition.interneuron_weight,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"], dt_ms,
-            v, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
+            v, vd, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
             out_steps, out_j, out_force, out_pic, out_inhib, out_renshaw,
             spike_step_buf, spike_unit_buf, record_units, rec_v, rec_pic, step0)
         spike_steps.append(spike_step_buf[:n_spk].copy())

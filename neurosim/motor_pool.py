@@ -23,8 +23,11 @@ the equation is integrated in *relative* form, :math:`u_i = I_i / I_{rh,i}`:
 
 **Size principle** (Henneman 1965): rheobases grow exponentially across the
 pool, :math:`I_{rh,i} = I_{rh,1}\,RR^{i/(n-1)}`, so the same synaptic drive
-:math:`D` recruits small units first. The drive saturates at :math:`s` times a
-unit's rheobase (finite synaptic driving force), which caps the peak rate.
+:math:`D` recruits small units first. Synaptic input is a conductance, so the
+depolarisation it produces saturates hyperbolically as the membrane nears the
+synaptic reversal potential: with :math:`x_i = D(t)/I_{rh,i}` the drive measured
+at rest, the effective drive is :math:`s x_i/(s + x_i)`, never more than
+:math:`s` (``synaptic_saturation``) times rheobase. This caps the peak rate.
 
 **After-hyperpolarisation**: each spike adds ``ahp_increment`` to :math:`A_i`,
 which decays with a time constant that is longer in small units; the
@@ -113,7 +116,7 @@ def pool_arrays(pool: MotorPoolParameters, pic: PersistentInwardCurrentParameter
     Returns
     -------
     dict of str to ndarray, each shape (n_units,)
-        ``inv_rheobase`` (1/nA), ``saturation_nA``, ``ahp_decay`` (per-step factor),
+        ``inv_rheobase`` (1/nA), ``ahp_decay`` (per-step factor),
         ``pic_amplitude`` (fraction of rheobase, already multiplied by ``pic.strength``).
     """
     n = pool.n_units
@@ -124,21 +127,21 @@ def pool_arrays(pool: MotorPoolParameters, pic: PersistentInwardCurrentParameter
                                                      pic.amplitude_largest, n)
     return dict(
         inv_rheobase=1.0 / rh,
-        saturation_nA=pool.synaptic_saturation * rh,
         ahp_decay=np.exp(-dt_ms / ahp_tau),
         pic_amplitude=pic_amp,
     )
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def synaptic_drive(drive_nA, saturation_nA, inv_rheobase):
+def synaptic_drive(drive_nA, inv_rheobase, saturation):
     """Saturating synaptic drive of one unit, in units of its rheobase.
 
-    ``s·tanh(D/(s·I_rh))`` is approximated by the algebraic sigmoid
-    ``x/sqrt(1+x²)`` (same slope at 0, same ceiling), which is cheaper.
+    A synaptic *conductance* on a passive membrane depolarises it hyperbolically
+    towards the synaptic reversal potential, ``u = s·x / (s + x)``, where
+    ``x = drive/rheobase`` is the drive measured at rest and ``s`` the ceiling.
     """
-    x = drive_nA / saturation_nA
-    return saturation_nA * inv_rheobase * x / math.sqrt(1.0 + x * x)
+    x = drive_nA * inv_rheobase
+    return saturation * x / (saturation + x)
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -185,13 +185,13 @@ class MotorPoolParameters(Validated):
              "thresholds spread exponentially (many small, few large units).",
         source=_FUGLEVAND + " (range 30)")
     max_drive_nA: float = param(
-        150.0, unit="nA", min=1.0, max=2000.0, label="Maximal descending drive",
+        400.0, unit="nA", min=1.0, max=2000.0, label="Maximal descending drive",
         help="Effective synaptic current delivered to every unit at voluntary command 1; "
              "the largest unit is recruited at about 60 % of it.",
         source="Recruitment complete at 50–85 % of maximal force in human muscles "
                "(De Luca & Hostage 2010, J Neurophysiol 104:1034); value chosen inside that span")
     synaptic_saturation: float = param(
-        2.6, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
+        2.0, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
         help="Largest synaptic drive a unit can receive, in multiples of its own rheobase "
              "(finite synaptic driving force); sets the peak firing rate.",
         source=_TUNED + ": gives peak rates near 30–35 Hz as in " + _FUGLEVAND)
@@ -208,16 +208,16 @@ class MotorPoolParameters(Validated):
         help="Time after a spike during which the neuron cannot fire again.",
         source="Powers & Binder 2001, Rev Physiol Biochem Pharmacol 143:137")
     ahp_increment: float = param(
-        0.9, unit="1", min=0.0, max=10.0, label="AHP size",
+        0.6, unit="1", min=0.0, max=10.0, label="AHP size",
         help="After-hyperpolarisation current added by each spike, as a fraction of the "
              "unit's rheobase; sets how steeply firing rate grows with input.",
         source=_TUNED + ": gives about 8 Hz at recruitment (" + _FUGLEVAND + ")")
     ahp_time_constant_smallest_ms: float = param(
-        45.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
+        50.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
         help="Decay time constant of the after-hyperpolarisation in the smallest unit.",
         source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP longer in slow, small units)")
     ahp_time_constant_largest_ms: float = param(
-        25.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
+        30.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
         help="Decay time constant of the after-hyperpolarisation in the largest unit.",
         source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP shorter in fast, large units)")
 
@@ -229,17 +229,17 @@ class PersistentInwardCurrentParameters(Validated):
     stage_name: ClassVar[str] = "pic"
 
     strength: float = param(
-        0.4, unit="1", min=0.0, max=2.0, label="PIC strength",
+        0.25, unit="1", min=0.0, max=2.0, label="PIC strength",
         help="Scale of the persistent inward current: 0 = absent, 1 = chronic-injury-like "
              "(large enough for self-sustained firing).",
         source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
                "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
     amplitude_smallest: float = param(
-        1.6, unit="1", min=0.0, max=5.0, label="PIC size, small units",
+        1.3, unit="1", min=0.0, max=5.0, label="PIC size, small units",
         help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
         source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of a few nA)")
     amplitude_largest: float = param(
-        1.15, unit="1", min=0.0, max=5.0, label="PIC size, large units",
+        1.1, unit="1", min=0.0, max=5.0, label="PIC size, large units",
         help="Fully activated PIC at strength 1 in the largest unit, as a fraction of its rheobase.",
         source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing weaker in high-threshold units)")
     activation_below_threshold_mV: float = param(
@@ -255,13 +255,13 @@ class PersistentInwardCurrentParameters(Validated):
         help="Time constant with which the PIC follows the membrane voltage.",
         source="Li & Bennett 2003, J Neurophysiol 90:857 (slow, Ca-mediated PIC; tens of ms)")
     inactivation_time_constant_s: float = param(
-        3.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
+        5.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
         help="Time constant of the slow decline of an active PIC, which ends a plateau "
              "after seconds even without inhibition.",
         source="Bennett, Li & Siu 2001, J Neurophysiol 86:1955 (plateaus last > 5 s); "
                "time constant a neurosim choice")
     inactivation_depth: float = param(
-        0.6, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
+        0.4, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
         help="Fraction of the PIC that slowly inactivates while it is on.",
         source=_TUNED)
 
@@ -296,7 +296,7 @@ class InhibitionParameters(Validated):
         source="Loss of supraspinal inhibitory control in upper-motor-neuron lesions "
                "(Lance 1980, in Spasticity: Disordered Motor Control)")
     recurrent_gain: float = param(
-        0.25, unit="1", min=0.0, max=5.0, label="Renshaw gain",
+        0.1, unit="1", min=0.0, max=5.0, label="Renshaw gain",
         help="Recurrent inhibitory current, as a fraction of each unit's rheobase, when "
              "the pool fires at the reference rate of 20 Hz per unit.",
         source=_TUNED + ": Renshaw inhibition lowers rates a few Hz "
@@ -306,16 +306,31 @@ class InhibitionParameters(Validated):
         help="How quickly Renshaw-cell activity follows the pool's output.",
         source="Renshaw-cell bursts last tens of ms (Katz & Pierrot-Deseilligny 1999)")
     reciprocal_tonic: float = param(
-        0.25, unit="1", min=0.0, max=2.0, label="Tonic reciprocal inhibition",
+        0.1, unit="1", min=0.0, max=2.0, label="Tonic reciprocal inhibition",
         help="Reciprocal inhibition at healthy strength from the antagonist's resting Ia "
              "discharge, as a fraction of rheobase.",
+        source=_TUNED)
+    interneuron_loop_gain: float = param(
+        0.9, unit="1", min=0.0, max=0.97, label="Interneuron loop gain (disinhibited)",
+        help="Recurrent excitation within the spinal excitatory interneurons when their "
+             "inhibitory control is fully lost; < 1 keeps the network stable.",
+        source=_TUNED + ": gives polysynaptic EPSPs lasting about a second after SCI "
+               "(Bennett et al. 2004, J Neurophysiol 91:2247; Mahrous et al. 2024)")
+    interneuron_time_constant_ms: float = param(
+        80.0, unit="ms", min=1.0, max=1000.0, label="Interneuron time constant",
+        help="Time constant of the excitatory interneuron network.",
+        source=_TUNED)
+    interneuron_weight: float = param(
+        0.5, unit="1", min=0.0, max=5.0, label="Polysynaptic weight",
+        help="Drive the interneurons give the pool per unit of their activity, relative "
+             "to the direct afferent path.",
         source=_TUNED)
     presynaptic_max_depression: float = param(
         0.6, unit="1", min=0.0, max=0.62, label="Presynaptic depression",
         help="Fraction of afferent input removed by presynaptic inhibition at strength 1.",
         source="Rudomin & Schmidt 1999, Exp Brain Res 129:1 (PAD reduces Ia EPSPs by tens of %)")
     descending_tonic: float = param(
-        0.25, unit="1", min=0.0, max=2.0, label="Tonic descending inhibition",
+        0.1, unit="1", min=0.0, max=2.0, label="Tonic descending inhibition",
         help="Tonic descending inhibition at healthy strength, as a fraction of rheobase.",
         source=_TUNED)
 

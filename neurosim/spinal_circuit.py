@@ -21,6 +21,18 @@ scale *afferent* input (never the voluntary command) by
 **Descending inhibition.** Tonic inhibition from supraspinal centres,
 ``descending_tonic`` at healthy strength; lost below a spinal lesion.
 
+**Excitatory interneurons (polysynaptic pathway).** Afferent input also reaches
+the pool through a network of excitatory interneurons whose recurrent
+excitation is normally held in check by descending and presynaptic (GABAergic)
+inhibition. Its activity :math:`e` (fraction of maximal drive) obeys
+
+.. math:: \tau_{IN} \frac{de}{dt} = -(1 - G)\,e + g_{pre}\,a(t), \qquad
+          G = G_{max}\,\big(1 - \min(1, \tfrac12(\text{descending} + \text{presynaptic}))\big),
+
+so when inhibition is lost the loop gain :math:`G` approaches 1 and one brief
+volley leaves a long-lasting polysynaptic EPSP — the spasm-like burst seen when
+inhibition is blocked (Bennett et al. 2004; Mahrous et al. 2024).
+
 All inhibitory currents are expressed as fractions of each unit's rheobase,
 so one number :math:`\iota(t)` describes the inhibition of the whole pool:
 
@@ -36,7 +48,7 @@ from numba import njit
 
 from .parameters import InhibitionParameters
 
-__all__ = ["afferent_gate", "tonic_inhibition", "renshaw_constants", "renshaw_step",
+__all__ = ["interneuron_constants", "interneuron_step", "afferent_gate", "tonic_inhibition", "renshaw_constants", "renshaw_step",
            "RENSHAW_REFERENCE_RATE_HZ"]
 
 RENSHAW_REFERENCE_RATE_HZ = 20.0
@@ -75,3 +87,28 @@ def renshaw_constants(inhibition: InhibitionParameters, n_units: int, dt_ms: flo
 def renshaw_step(r, n_spikes, decay, increment_per_spike):
     """Advance Renshaw activity by one step given the number of pool spikes in it."""
     return r * decay + n_spikes * increment_per_spike
+
+
+def interneuron_constants(inhibition: InhibitionParameters, dt_ms: float):
+    """Per-step constants of the excitatory-interneuron stage.
+
+    Returns
+    -------
+    decay : float
+        ``exp(-(1 - G) dt / τ_IN)``.
+    input_scale : float
+        Steady-state activity per unit of gated afferent input, ``1/(1 - G)``.
+    loop_gain : float
+        :math:`G`.
+    """
+    control = min(1.0, 0.5 * (inhibition.descending + inhibition.presynaptic))
+    loop_gain = inhibition.interneuron_loop_gain * (1.0 - control)
+    decay = math.exp(-(1.0 - loop_gain) * dt_ms / inhibition.interneuron_time_constant_ms)
+    return decay, 1.0 / (1.0 - loop_gain), loop_gain
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def interneuron_step(e, gated_afferent, decay, input_scale):
+    """Exact one-step update of interneuron activity for constant input over the step."""
+    e_inf = gated_afferent * input_scale
+    return e_inf + (e - e_inf) * decay

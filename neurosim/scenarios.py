@@ -1,0 +1,267 @@
+"""Named presets: experiments, conditions and treatments, each with teaching text.
+
+A :class:`Scenario` bundles parameter changes (relative to the healthy
+defaults), a protocol, a duration and the words a student needs: what it is,
+which mechanism it shows, what to learn from it and what the model cannot say.
+The CLI, the notebooks and the dashboard all start from these.
+
+Every condition and treatment is a *caricature*: a few model levers pulled in
+the direction the literature describes, never a model of a patient.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+from .engine import simulate
+from .parameters import Parameters
+from .protocols import Noise, Protocol, Pulses, Ramp, Trapezoid
+from .result import SimulationResult
+
+__all__ = ["Scenario", "get", "names", "all_scenarios", "spasm_test_protocol",
+           "CATEGORIES", "SCENARIO_FILE_FORMAT"]
+
+CATEGORIES = ("experiment", "condition", "treatment")
+SCENARIO_FILE_FORMAT = "neurosim-scenario"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named, documented simulation set-up.
+
+    Attributes
+    ----------
+    name : str
+        Identifier used on the command line (``neurosim run NAME``).
+    title : str
+        Human-readable title.
+    category : str
+        One of ``"experiment"``, ``"condition"``, ``"treatment"``.
+    description : str
+        What happens, in plain language.
+    mechanism : str
+        Which model mechanism the scenario shows.
+    learning_goal : str
+        What a student should take away.
+    caveat : str
+        What this teaching toy cannot say about the real condition.
+    changes : Mapping[str, float]
+        Dotted parameter changes relative to the healthy defaults.
+    protocol : Protocol
+    duration_s : float
+    """
+
+    name: str
+    title: str
+    category: str
+    description: str
+    mechanism: str
+    learning_goal: str
+    caveat: str
+    changes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
+    protocol: Protocol = field(default_factory=Protocol)
+    duration_s: float = 6.0
+
+    def __post_init__(self):
+        if self.category not in CATEGORIES:
+            raise ValueError(f"scenario category {self.category!r} must be one of {CATEGORIES}")
+        object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+        self.parameters  # validate the changes now, not at run time
+
+    @property
+    def parameters(self) -> Parameters:
+        """Healthy defaults with this scenario's changes applied."""
+        return Parameters().with_changes(**self.changes)
+
+    def run(self, *, seed: int | None = 0, duration_s: float | None = None,
+            parameters: Parameters | None = None, **kwargs) -> SimulationResult:
+        """Simulate the scenario.
+
+        Parameters
+        ----------
+        seed : int or None
+            Noise seed (default 0, so a scenario gives the same picture every time).
+        duration_s : float, optional
+            Override the scenario's duration.
+        parameters : Parameters, optional
+            Override the scenario's parameters (e.g. after slider changes).
+        **kwargs
+            Passed to :func:`neurosim.simulate` (``dt_ms``, ``record_units``).
+        """
+        return simulate(self.parameters if parameters is None else parameters, self.protocol,
+                        self.duration_s if duration_s is None else duration_s,
+                        seed=seed, label=self.name, **kwargs)
+
+    def with_changes(self, **changes) -> "Scenario":
+        """Return a copy with further dotted parameter changes (validated)."""
+        merged = {**self.changes, **changes}
+        return Scenario(self.name, self.title, self.category, self.description,
+                        self.mechanism, self.learning_goal, self.caveat, merged,
+                        self.protocol, self.duration_s)
+
+    # ------------------------------------------------------------ files
+    def to_dict(self) -> dict:
+        """JSON-serialisable description (what a scenario file holds)."""
+        return dict(format=SCENARIO_FILE_FORMAT, version=1, name=self.name, title=self.title,
+                    category=self.category, description=self.description,
+                    mechanism=self.mechanism, learning_goal=self.learning_goal,
+                    caveat=self.caveat, changes=dict(self.changes),
+                    protocol=self.protocol.to_dict(), duration_s=self.duration_s)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Scenario":
+        """Rebuild a scenario from :meth:`to_dict` output (validated)."""
+        if data.get("format") != SCENARIO_FILE_FORMAT:
+            raise ValueError("not a neurosim scenario file (missing format marker)")
+        try:
+            return cls(name=data["name"], title=data["title"], category=data["category"],
+                       description=data["description"], mechanism=data["mechanism"],
+                       learning_goal=data["learning_goal"], caveat=data["caveat"],
+                       changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
+                       duration_s=float(data["duration_s"]))
+        except KeyError as exc:
+            raise ValueError(f"scenario file is missing the field {exc}") from None
+
+    def save(self, path) -> Path:
+        """Write the scenario as JSON to ``path``; returns the path."""
+        path = Path(path)
+        path.write_text(json.dumps(self.to_dict(), indent=2))
+        return path
+
+    @classmethod
+    def load(cls, path) -> "Scenario":
+        """Read a scenario file written by :meth:`save`."""
+        path = Path(path)
+        try:
+            data = json.loads(path.read_text())
+        except FileNotFoundError:
+            raise ValueError(f"scenario file {str(path)!r} does not exist") from None
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise ValueError(f"{str(path)!r} is not a readable scenario file: {exc}") from None
+        if not isinstance(data, dict):
+            raise ValueError(f"{str(path)!r} is not a neurosim scenario file")
+        return cls.from_dict(data)
+
+
+def spasm_test_protocol(*, amplitude: float = 0.3, at_s: float = 1.0) -> Protocol:
+    """The standard trigger: one brief afferent volley (150 ms) at rest, with synaptic noise.
+
+    Stands in for what triggers spasms in people with spinal cord injury — a touch,
+    a stretch, a change of posture.
+    """
+    return Protocol(Pulses(times_s=(at_s,), width_ms=150.0, amplitude=amplitude), Noise())
+
+
+_INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
+           "inhibition.descending": 0.2}
+_PIC_UNMASKED = {"pic.strength": 1.0}
+
+_CAVEAT = ("A teaching caricature with one muscle, no interneuron detail and invented "
+           "scales; it shows a mechanism, not what any patient will experience.")
+
+_SCENARIOS = [
+    Scenario(
+        name="healthy", title="Healthy: a brief sensory volley", category="experiment",
+        description="A healthy spinal cord receives a brief burst of sensory input at 1 s. "
+                    "Motor units fire while the input lasts and fall silent right after.",
+        mechanism="Intact inhibition and modest persistent inward currents: output follows input.",
+        learning_goal="See the baseline: force and EMG start and stop with the input.",
+        caveat=_CAVEAT, protocol=spasm_test_protocol(), duration_s=6.0),
+    Scenario(
+        name="recruitment_ramp", title="Size principle: a slow voluntary ramp",
+        category="experiment",
+        description="The voluntary command rises slowly from 0 to 60 % of maximum over 8 s. "
+                    "Small units are recruited first; every unit fires faster as the command grows.",
+        mechanism="Size principle (rheobase grows across the pool) and rate coding (AHP).",
+        learning_goal="Read a raster: recruitment order, rate coding, and how force builds.",
+        caveat=_CAVEAT,
+        protocol=Protocol(Ramp(start_s=0.5, stop_s=8.5, start_level=0.0, end_level=0.6), Noise()),
+        duration_s=9.0),
+    Scenario(
+        name="voluntary_contraction", title="Voluntary contraction at 30 %",
+        category="experiment",
+        description="A trapezoidal voluntary contraction: rise over 1 s, hold 2 s at 30 % of "
+                    "maximal command, relax over 1 s.",
+        mechanism="Recruitment and rate coding under voluntary command; surface EMG grows with force.",
+        learning_goal="Relate command, firing, force and EMG during an ordinary contraction.",
+        caveat=_CAVEAT,
+        protocol=Protocol(Trapezoid(start_s=0.5, rise_s=1.0, hold_s=2.0, fall_s=1.0, level=0.3),
+                          Noise()),
+        duration_s=5.5),
+    Scenario(
+        name="inhibition_loss_only", title="Loss of inhibition alone", category="condition",
+        description="Reciprocal, presynaptic and descending inhibition are cut to 20 % while "
+                    "persistent inward currents stay at healthy size. The same volley now "
+                    "excites far more units and leaves a polysynaptic after-discharge.",
+        mechanism="Disinhibition: afferent input passes unchecked and spinal interneurons "
+                  "reverberate, but without large PICs the pool stops soon after.",
+        learning_goal="Inhibition loss makes the response bigger and somewhat longer — "
+                      "but by itself not a spasm lasting seconds.",
+        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=6.0),
+    Scenario(
+        name="pic_only", title="Large persistent inward currents alone", category="condition",
+        description="Persistent inward currents are as large as after chronic spinal injury, "
+                    "but all inhibition is intact. Some small units keep firing after the "
+                    "volley; inhibition cuts most plateaus short.",
+        mechanism="Persistent inward currents give self-sustained firing, but inhibition "
+                  "holds them back.",
+        learning_goal="PICs can sustain firing without input; inhibition keeps them in check.",
+        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=6.0),
+    Scenario(
+        name="spinal_cord_injury", title="Chronic spinal cord injury: a spasm",
+        category="condition",
+        description="Below a chronic spinal lesion, reciprocal, presynaptic and descending "
+                    "inhibition are reduced and persistent inward currents are large. The same "
+                    "brief volley now triggers a spasm: many units keep firing and producing "
+                    "force for seconds after the input has ended.",
+        mechanism="Loss of inhibition unmasks persistent inward currents → self-sustained firing. "
+                  "Recurrent (Renshaw) inhibition is left intact (it is reported increased, "
+                  "not lost, after SCI).",
+        learning_goal="Spasms need both levers: disinhibition lets the volley in and unleashes "
+                      "the PICs that keep the units firing.",
+        caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
+        changes={**_INJURY, **_PIC_UNMASKED}, protocol=spasm_test_protocol(), duration_s=8.0),
+    Scenario(
+        name="baclofen_like", title="Spinal cord injury treated with a baclofen-like drug",
+        category="treatment",
+        description="The spinal-cord-injury scenario with presynaptic inhibition of afferent "
+                    "terminals restored and enhanced, as a GABA-B agonist would. Less of the "
+                    "volley reaches the pool, fewer units are triggered and the spasm is "
+                    "smaller and shorter — while voluntary force is untouched.",
+        mechanism="More presynaptic inhibition gates afferent input, not the descending command.",
+        learning_goal="A treatment can target the trigger (afferent input) without weakening "
+                      "voluntary contraction.",
+        caveat=_CAVEAT + " Real baclofen also causes drowsiness and some weakness; dosing is "
+                         "not modelled. Not medical advice.",
+        changes={**_INJURY, **_PIC_UNMASKED, "inhibition.presynaptic": 1.3},
+        protocol=spasm_test_protocol(), duration_s=8.0),
+]
+
+_REGISTRY = {s.name: s for s in _SCENARIOS}
+
+
+def names() -> list[str]:
+    """Names of all built-in scenarios, in teaching order."""
+    return list(_REGISTRY)
+
+
+def all_scenarios() -> list[Scenario]:
+    """All built-in scenarios, in teaching order."""
+    return list(_REGISTRY.values())
+
+
+def get(name: str) -> Scenario:
+    """Return the built-in scenario ``name``.
+
+    Raises
+    ------
+    ValueError
+        If there is no such scenario (the message lists the known names).
+    """
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(_REGISTRY)}") from None
