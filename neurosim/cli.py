@@ -55,9 +55,17 @@ _COLUMN_FORMATS = {"spasms": "{:d}", "longest_s": "{:.2f}", "total_s": "{:.2f}",
 # parser
 # ---------------------------------------------------------------------------
 
+class _OneLineParser(argparse.ArgumentParser):
+    """Argument parser whose usage errors are one line on stderr and exit status 2."""
+
+    def error(self, message):
+        sys.stderr.write(f"{PROG}: error: {message} (see `{self.prog} --help`)\n")
+        raise SystemExit(2)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of the ``neurosim`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _OneLineParser(
         prog=PROG,
         description="neurosim: a teaching simulator of how nerve damage produces muscle "
                     "spasms (a teaching toy, not a clinical model).")
@@ -204,9 +212,12 @@ def _cmd_run(args) -> int:
 
     result = scenario.run(seed=args.seed)
 
+    title = f"{scenario.title}  [{scenario.name}]"
+    if changes:
+        title += "  with " + ", ".join(f"{k} = {v:g}" for k, v in changes.items())
     written = []
     if out is not None:
-        written.append(_write_result(result, out, title=scenario.title))
+        written.append(_write_result(result, out, title=title))
     if save_to is not None:
         written.append(scenario.save(save_to))
 

@@ -33,13 +33,25 @@ at rest, the effective drive is :math:`s x_i/(s + x_i)`, never more than
 which decays with a time constant that is longer in small units; the
 accumulating AHP turns more input into a higher, not an unbounded, rate.
 
-**Persistent inward current** (PIC): activation :math:`m_i` follows a smooth
-step of the voltage, :math:`m_\infty(V)`, centred ``activation_below_threshold_mV``
-below threshold, with time constant :math:`\tau_m^{PIC}`; a slow inactivation
-:math:`h_i \to 1 - d\,m_i` with time constant :math:`\tau_h` makes plateaus
-end after seconds. Once on, a PIC larger than rheobase keeps the neuron
-firing with no input at all (self-sustained firing), until inhibition pulls
-the voltage down and the PIC switches off.
+**Persistent inward current** (PIC). PICs live mostly in the dendrites, which
+do not reset with every somatic spike. The model gives each unit a dendritic
+voltage :math:`V^d_i` that integrates the same input as the soma but without
+the spike reset and the AHP,
+
+.. math:: \tau_m \frac{dV^d_i}{dt} = -V^d_i + V_\theta\,\big(u_i + A_i\big),
+
+and the PIC activation :math:`m_i` follows a smooth step of :math:`V^d_i`,
+:math:`m_\infty(V^d)`, centred ``activation_below_threshold_mV`` below
+threshold, with time constant ``activation_time_constant_ms``. The current is
+:math:`P_i\,m_i h_i` (``P_i`` = ``strength`` × per-unit amplitude, in units of
+rheobase). A slow inactivation :math:`h_i \to 1 - d\,m_i` (time constant
+``inactivation_time_constant_s``) lets long plateaus fade.
+
+Because an active PIC depolarises the dendrite that keeps it active, the unit
+is *bistable*: once switched on, a PIC larger than rheobase plus inhibition
+keeps the neuron firing with no input at all (self-sustained firing), until
+inhibition pulls :math:`V^d` down and the PIC switches off. Inhibition is
+therefore what normally keeps PICs from turning every input into a spasm.
 
 The step functions below are compiled with numba and called by
 :mod:`neurosim.engine` for every unit at every time step.

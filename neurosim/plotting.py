@@ -331,8 +331,9 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("membrane above rest (mV)")
-    if units:
-        ax.legend(loc="upper right", fontsize="small", frameon=False)
+    if units:  # outside the axes: the traces fill the whole panel
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize="small",
+                  frameon=False)
     return _finish(ax)
 
 
