@@ -218,7 +218,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     noise = protocol.noise
     noise_decay = math.exp(-NOISE_INTERVAL_MS / noise.time_constant_ms)
     refractory_steps = int(round(p.pool.refractory_ms / dt_ms))
-    pic_v_half = p.pool.threshold_mV - p.pic.activation_below_threshold_mV
+    pic_v_half = (p.pool.threshold_mV - p.pic.activation_onset_below_threshold_mV
+                  + 0.5 * p.pic.activation_width_mV)
 
     # ---- state
     v = np.zeros(n)

@@ -41,8 +41,9 @@ the spike reset and the AHP,
 .. math:: \tau_m \frac{dV^d_i}{dt} = -V^d_i + V_\theta\,\big(u_i + A_i\big),
 
 and the PIC activation :math:`m_i` follows a smooth step of :math:`V^d_i`,
-:math:`m_\infty(V^d)`, centred ``activation_below_threshold_mV`` below
-threshold, with time constant ``activation_time_constant_ms``. The current is
+:math:`m_\infty(V^d)` that rises from 0 at ``activation_onset_below_threshold_mV``
+below threshold to 1 over ``activation_width_mV``, with time constant
+``activation_time_constant_ms``. The current is
 :math:`P_i\,m_i h_i` (``P_i`` = ``strength`` × per-unit amplitude, in units of
 rheobase). A slow inactivation :math:`h_i \to 1 - d\,m_i` (time constant
 ``inactivation_time_constant_s``) lets long plateaus fade.

@@ -239,29 +239,30 @@ class PersistentInwardCurrentParameters(Validated):
         help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
         source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of a few nA)")
     amplitude_largest: float = param(
-        1.1, unit="1", min=0.0, max=5.0, label="PIC size, large units",
+        1.2, unit="1", min=0.0, max=5.0, label="PIC size, large units",
         help="Fully activated PIC at strength 1 in the largest unit, as a fraction of its rheobase.",
         source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing weaker in high-threshold units)")
-    activation_below_threshold_mV: float = param(
-        7.0, unit="mV", min=0.0, max=15.0, label="PIC activation re threshold",
-        help="How far below spike threshold the PIC is half activated.",
-        source="Li & Bennett 2003, J Neurophysiol 90:857 (activation about 7 mV below threshold)")
+    activation_onset_below_threshold_mV: float = param(
+        7.0, unit="mV", min=0.0, max=15.0, label="PIC onset re threshold",
+        help="How far below spike threshold the PIC starts to activate.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (PIC onset about 7 mV below threshold)")
     activation_width_mV: float = param(
-        6.0, unit="mV", min=0.5, max=20.0, label="PIC activation width",
-        help="Voltage span over which the PIC goes from off to fully on.",
+        7.0, unit="mV", min=0.5, max=20.0, label="PIC activation width",
+        help="Voltage span over which the PIC goes from off to fully on (here: from its "
+             "onset up to spike threshold).",
         source=_TUNED)
     activation_time_constant_ms: float = param(
         60.0, unit="ms", min=1.0, max=1000.0, label="PIC activation time",
         help="Time constant with which the PIC follows the membrane voltage.",
         source="Li & Bennett 2003, J Neurophysiol 90:857 (slow, Ca-mediated PIC; tens of ms)")
     inactivation_time_constant_s: float = param(
-        5.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
+        10.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
         help="Time constant of the slow decline of an active PIC, which ends a plateau "
              "after seconds even without inhibition.",
         source="Bennett, Li & Siu 2001, J Neurophysiol 86:1955 (plateaus last > 5 s); "
                "time constant a neurosim choice")
     inactivation_depth: float = param(
-        0.4, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
+        0.6, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
         help="Fraction of the PIC that slowly inactivates while it is on.",
         source=_TUNED)
 

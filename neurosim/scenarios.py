@@ -169,7 +169,7 @@ _SCENARIOS = [
                     "Motor units fire while the input lasts and fall silent right after.",
         mechanism="Intact inhibition and modest persistent inward currents: output follows input.",
         learning_goal="See the baseline: force and EMG start and stop with the input.",
-        caveat=_CAVEAT, protocol=spasm_test_protocol(), duration_s=6.0),
+        caveat=_CAVEAT, protocol=spasm_test_protocol(), duration_s=8.0),
     Scenario(
         name="recruitment_ramp", title="Size principle: a slow voluntary ramp",
         category="experiment",
@@ -200,7 +200,7 @@ _SCENARIOS = [
                   "reverberate, but without large PICs the pool stops soon after.",
         learning_goal="Inhibition loss makes the response bigger and somewhat longer — "
                       "but by itself not a spasm lasting seconds.",
-        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=6.0),
+        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=8.0),
     Scenario(
         name="pic_only", title="Large persistent inward currents alone", category="condition",
         description="Persistent inward currents are as large as after chronic spinal injury, "
@@ -209,7 +209,7 @@ _SCENARIOS = [
         mechanism="Persistent inward currents give self-sustained firing, but inhibition "
                   "holds them back.",
         learning_goal="PICs can sustain firing without input; inhibition keeps them in check.",
-        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=6.0),
+        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=8.0),
     Scenario(
         name="spinal_cord_injury", title="Chronic spinal cord injury: a spasm",
         category="condition",
