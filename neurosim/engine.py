@@ -3,9 +3,22 @@
 :func:`simulate` flattens the parameters into arrays once, evaluates the
 protocol, draws the noise from an explicit :class:`numpy.random.Generator`,
 and runs :func:`_run_chunk` — a numba-compiled loop that calls each stage's
-step function (:mod:`motor_pool`, :mod:`spinal_circuit`, :mod:`muscle`) — one
-second of simulated time at a time, so memory stays modest for long runs.
-EMG is synthesised afterwards from the spike events (:mod:`emg`).
+step function — one second of simulated time at a time, so memory stays
+modest for long runs. Each step:
+
+1. the limb moves under muscle force, load and the examiner's grip (:mod:`limb`);
+2. the spindles turn stretch into Ia spikes, which travel to the cord
+   (afferent delay) and, through presynaptic inhibition, excite the pool
+   (:mod:`spindle`, :mod:`nerve`, :mod:`spinal_circuit`);
+3. inhibition (Renshaw, reciprocal from the antagonist's spindles, descending)
+   and the interneurons are updated (:mod:`spinal_circuit`);
+4. every motor neuron integrates its input, PIC and AHP (:mod:`motor_pool`);
+5. motor-neuron spikes travel down the motor axons (efferent delay, axon loss,
+   conduction block, collision with antidromic spikes) and, with electrically
+   evoked and ectopic axon spikes, activate the muscle units, each activation
+   adding a twitch (:mod:`muscle`).
+
+The surface EMG is synthesised afterwards from the muscle activations (:mod:`emg`).
 
 ``NUMBA_DISABLE_JIT=1`` runs the same code as plain Python and gives identical
 results (slowly); this is tested.
@@ -19,15 +32,19 @@ import numpy as np
 from numba import njit
 
 from . import emg as emg_stage
+from .limb import force_velocity_factor, limb_step, muscle_stretch_mm
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
 from .muscle import summation_gain, twitch_arrays, twitch_step
+from .nerve import ectopic_events, nerve_arrays, stimulus_events
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
+from .spindle import ia_population_step, ia_rate_hz, spindle_constants
 from .spinal_circuit import (afferent_gate, interneuron_constants, interneuron_step,
-                             renshaw_constants, renshaw_step, tonic_inhibition)
+                             renshaw_constants, renshaw_step)
 
-__all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS"]
+__all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS", "SOURCE_REFLEX", "SOURCE_STIMULUS",
+           "SOURCE_ECTOPIC"]
 
 NOISE_INTERVAL_MS = 1.0
 """Noise is updated every millisecond, whatever dt, so halving dt keeps the same noise."""
@@ -36,33 +53,67 @@ CHUNK_MS = 1000
 RATE_BIN_MS = 50.0
 MAX_DURATION_S = 3600.0
 
+SOURCE_REFLEX = 1
+"""Activation flag: a motor-neuron spike conducted down the axon (voluntary or reflex)."""
+SOURCE_STIMULUS = 2
+"""Activation flag: an axon excited directly by an electrical stimulus (M-wave)."""
+SOURCE_ECTOPIC = 4
+"""Activation flag: an ectopic discharge of a hyperexcitable axon."""
+
+# indices into the scalar-state vector
+_NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC = range(6)
+
 
 @njit(cache=True, error_model="numpy")
-def _run_chunk(step0, n_steps, steps_per_noise, command_nA, afferent_nA, noise_draws, noise_decay,
-               noise_common_sd, noise_independent_sd,
-               # pool constants
+def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, noise_draws,
+               noise_decay, noise_common_sd, noise_independent_sd,
+               # motor pool
                inv_rheobase, saturation, ahp_decay, ahp_increment, threshold_mV,
                membrane_decay, refractory_steps, pic_amplitude, pic_v_half, pic_width,
                pic_act_rate, pic_inact_rate, pic_depth,
-               # inhibition constants
-               tonic_inhib, renshaw_decay, renshaw_increment, renshaw_gain,
-               interneuron_decay, interneuron_scale, interneuron_weight,
-               # muscle constants
-               twitch_decay, twitch_impulse, contraction_ms, dt_ms,
-               # state (mutated in place) and scalar state
-               v, vd, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
+               # spinal circuit
+               descending_inhib, reciprocal_per_hz, renshaw_decay, renshaw_increment,
+               renshaw_gain, interneuron_decay, interneuron_scale, interneuron_weight, gate,
+               # spindle
+               ia_offset, ia_gain, ia_k_length, ia_k_velocity, ia_exponent, ia_phases,
+               ia_n_nominal, ia_weight, epsc_decay,
+               # nerve
+               efferent_delay, afferent_delay, reaches_muscle, muscle_ring, ia_ring, antag_ring,
+               ev_muscle_step, ev_muscle_unit, ev_muscle_delay, ev_muscle_flag,
+               ev_anti_step, ev_anti_unit, ev_anti_delay,
+               ev_volley_step, ev_volley_count, ev_volley_delay,
+               # limb and muscle
+               isometric, servo, target_angle, target_velocity, external_torque, inertia,
+               stiffness, damping, moment_arm, examiner_k, examiner_b, max_shortening_mm_s,
+               twitch_decay, twitch_impulse, contraction_ms,
+               # state (mutated in place)
+               v, vd, refractory, ahp, m, h, tw_a, tw_b, last_activation, noise_ind,
+               collide_until, antidromic_at, scalars,
                # outputs
-               out_steps, out_index0, out_force, out_pic, out_inhib, out_renshaw,
-               spike_step, spike_unit, rec_units, rec_v, rec_pic, rec_row0):
+               out_steps, out_index0, out_force, out_pic, out_inhib, out_renshaw, out_angle,
+               out_velocity, out_examiner, out_ia,
+               spike_step, spike_unit, act_step, act_unit, act_flag,
+               rec_units, rec_v, rec_pic, rec_row0):
     n = v.shape[0]
-    noise_common = scalars[0]
-    r = scalars[1]
-    e = scalars[2]
+    dt_s = dt_ms / 1000.0
+    noise_common = scalars[_NOISE]
+    r = scalars[_RENSHAW]
+    e = scalars[_INTER]
+    angle = scalars[_ANGLE]
+    velocity = scalars[_VELOCITY]
+    epsc = scalars[_EPSC]
     n_spk = 0
+    n_act = 0
     out_j = out_index0
     n_out = out_steps.shape[0]
     noise_row = 0
     noise_scale = math.sqrt(1.0 - noise_decay * noise_decay)
+    L_m = muscle_ring.shape[0]
+    L_a = ia_ring.shape[0]
+    p_mus = 0
+    p_anti = 0
+    p_vol = 0
+    examiner = 0.0
     for k in range(n_steps):
         s = step0 + k
         if s % steps_per_noise == 0:  # Ornstein-Uhlenbeck update every NOISE_INTERVAL_MS
@@ -70,15 +121,60 @@ def _run_chunk(step0, n_steps, steps_per_noise, command_nA, afferent_nA, noise_d
             for i in range(n):
                 noise_ind[i] = noise_ind[i] * noise_decay + noise_scale * noise_draws[noise_row, i + 1]
             noise_row += 1
+
+        # 1. limb: muscle force (with force-velocity) moves the joint
+        force_sum = 0.0
+        for i in range(n):
+            force_sum += tw_b[i]
+        stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
+        force = force_sum * force_velocity_factor(lengthening_mm_s, max_shortening_mm_s)
+        if isometric:
+            examiner = moment_arm * force  # the dynamometer holds the joint
+        else:
+            angle, velocity, examiner = limb_step(
+                angle, velocity, force, external_torque[k], servo, target_angle[k],
+                target_velocity[k], inertia, stiffness, damping, moment_arm, examiner_k,
+                examiner_b, dt_s)
+            stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
+
+        # 2. spindles: Ia spikes (agonist) and rate (antagonist) travel to the cord
+        ia_rate = ia_rate_hz(stretch_mm, lengthening_mm_s, ia_offset, ia_gain, ia_k_length,
+                             ia_k_velocity, ia_exponent)
+        antag_rate = ia_rate_hz(-stretch_mm, -lengthening_mm_s, ia_offset, ia_gain,
+                                ia_k_length, ia_k_velocity, ia_exponent)
+        slot = (s + afferent_delay) % L_a
+        ia_ring[slot] += ia_population_step(ia_phases, ia_rate, dt_s)
+        antag_ring[slot] = antag_rate
+        while p_vol < ev_volley_step.shape[0] and ev_volley_step[p_vol] == s:
+            ia_ring[(s + ev_volley_delay[p_vol]) % L_a] += ev_volley_count[p_vol]
+            p_vol += 1
+        arrived = ia_ring[s % L_a]
+        ia_ring[s % L_a] = 0.0
+        epsc = epsc * epsc_decay + (1.0 - epsc_decay) * ia_weight * arrived / (ia_n_nominal * dt_s)
+
+        # 3. spinal circuit
         e = interneuron_step(e, afferent_nA[k], interneuron_decay, interneuron_scale)
         drive = command_nA[k] + afferent_nA[k] + interneuron_weight * e
-        inhib = tonic_inhib + renshaw_gain * r
+        ia_nA = gate * epsc  # proximal monosynaptic Ia synapses: added without saturation
+        inhib = descending_inhib + reciprocal_per_hz * antag_ring[s % L_a] + renshaw_gain * r
         common = noise_common_sd * noise_common - inhib
-        # pass 1: every unit's continuous dynamics (branch-free, so it vectorises)
+
+        # electrically evoked axon spikes starting now
+        while p_anti < ev_anti_step.shape[0] and ev_anti_step[p_anti] == s:
+            u = ev_anti_unit[p_anti]
+            collide_until[u] = s + ev_anti_delay[p_anti]
+            antidromic_at[u] = s + ev_anti_delay[p_anti]
+            p_anti += 1
+        while p_mus < ev_muscle_step.shape[0] and ev_muscle_step[p_mus] == s:
+            row = (s + ev_muscle_delay[p_mus]) % L_m
+            muscle_ring[row, ev_muscle_unit[p_mus]] |= ev_muscle_flag[p_mus]
+            p_mus += 1
+
+        # 4a. every unit's continuous dynamics (branch-free, so it vectorises)
         for i in range(n):
             tw_a[i], tw_b[i] = twitch_step(tw_a[i], tw_b[i], twitch_decay[i], dt_ms)
             ahp[i] *= ahp_decay[i]
-            u_dend = (synaptic_drive(drive, inv_rheobase[i], saturation)
+            u_dend = (synaptic_drive(drive, inv_rheobase[i], saturation) + ia_nA * inv_rheobase[i]
                       + pic_amplitude[i] * m[i] * h[i] + common
                       + noise_independent_sd * noise_ind[i])
             vd[i] = membrane_step(vd[i], u_dend, threshold_mV, membrane_decay)
@@ -86,44 +182,68 @@ def _run_chunk(step0, n_steps, steps_per_noise, command_nA, afferent_nA, noise_d
                                   pic_inact_rate, pic_depth)
             v_new = membrane_step(v[i], u_dend - ahp[i], threshold_mV, membrane_decay)
             v[i] = v_new if refractory[i] == 0 else 0.0  # held at rest while refractory
-        # pass 2: refractoriness and spikes (rare events)
+        # 4b. antidromic invasion, refractoriness and spikes (rare events)
         spikes_now = 0
         for i in range(n):
-            if refractory[i] > 0:
+            if antidromic_at[i] == s:  # an antidromic spike invades the soma
+                antidromic_at[i] = -1
+                v[i] = 0.0
+                refractory[i] = refractory_steps
+                ahp[i] += ahp_increment
+                spikes_now += 1
+            elif refractory[i] > 0:
                 refractory[i] -= 1
             elif v[i] >= threshold_mV:
                 v[i] = 0.0
                 refractory[i] = refractory_steps
                 ahp[i] += ahp_increment
-                if last_spike[i] >= 0:
-                    g = summation_gain(contraction_ms[i], (s - last_spike[i]) * dt_ms)
-                else:
-                    g = 1.0
-                tw_a[i] += g * twitch_impulse[i]
-                last_spike[i] = s
                 spike_step[n_spk] = s
                 spike_unit[n_spk] = i
                 n_spk += 1
                 spikes_now += 1
+                if reaches_muscle[i] and s >= collide_until[i]:
+                    muscle_ring[(s + efferent_delay[i]) % L_m, i] |= 1
+        # 5. muscle activations arriving now: one twitch each
+        row = s % L_m
+        for i in range(n):
+            flag = muscle_ring[row, i]
+            if flag != 0:
+                muscle_ring[row, i] = 0
+                if last_activation[i] >= 0:
+                    g = summation_gain(contraction_ms[i], (s - last_activation[i]) * dt_ms)
+                else:
+                    g = 1.0
+                tw_a[i] += g * twitch_impulse[i]
+                last_activation[i] = s
+                act_step[n_act] = s
+                act_unit[n_act] = i
+                act_flag[n_act] = flag
+                n_act += 1
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
+
         for q in range(rec_units.shape[0]):
             rec_v[rec_row0 + k, q] = v[rec_units[q]]
             rec_pic[rec_row0 + k, q] = m[rec_units[q]] * h[rec_units[q]]
         if out_j < n_out and out_steps[out_j] == s:
-            force = 0.0
             pic_sum = 0.0
             for i in range(n):
-                force += tw_b[i]
                 pic_sum += m[i] * h[i]
             out_force[out_j] = force
             out_pic[out_j] = pic_sum / n
-            out_inhib[out_j] = tonic_inhib + renshaw_gain * r
+            out_inhib[out_j] = inhib
             out_renshaw[out_j] = r
+            out_angle[out_j] = angle
+            out_velocity[out_j] = velocity
+            out_examiner[out_j] = examiner
+            out_ia[out_j] = ia_rate
             out_j += 1
-    scalars[0] = noise_common
-    scalars[1] = r
-    scalars[2] = e
-    return n_spk, out_j
+    scalars[_NOISE] = noise_common
+    scalars[_RENSHAW] = r
+    scalars[_INTER] = e
+    scalars[_ANGLE] = angle
+    scalars[_VELOCITY] = velocity
+    scalars[_EPSC] = epsc
+    return n_spk, n_act, out_j
 
 
 def _check_run_arguments(duration_s, dt_ms, output_rate_hz):
@@ -208,6 +328,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     n_out = int(math.floor(duration_s * out_rate + 1e-9))
     out_time_s = np.arange(n_out) / out_rate
     out_steps = np.round(out_time_s * 1000.0 / dt_ms).astype(np.int64)
+    dt_s = dt_ms / 1000.0
 
     # ---- flatten the parameters once
     pool = pool_arrays(p.pool, p.pic, dt_ms)
@@ -215,11 +336,18 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     gate = afferent_gate(p.inhibition)
     ren_decay, ren_inc, ren_gain = renshaw_constants(p.inhibition, n, dt_ms)
     in_decay, in_scale, _ = interneuron_constants(p.inhibition, dt_ms)
+    ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp = spindle_constants(p.spindle)
+    nerve = nerve_arrays(p.nerve, p.spindle, n, dt_ms)
     noise = protocol.noise
     noise_decay = math.exp(-NOISE_INTERVAL_MS / noise.time_constant_ms)
     refractory_steps = int(round(p.pool.refractory_ms / dt_ms))
     pic_v_half = (p.pool.threshold_mV - p.pic.activation_onset_below_threshold_mV
                   + 0.5 * p.pic.activation_width_mV)
+    # reciprocal inhibition is `reciprocal_tonic` when the antagonist fires at its resting rate
+    reciprocal_per_hz = (p.inhibition.reciprocal * p.inhibition.reciprocal_tonic
+                         / max(p.spindle.baseline_rate_hz, 1.0))
+    mode = protocol.joint_mode
+    stim = stimulus_events(protocol.stimuli(), p.nerve, nerve, dt_ms)
 
     # ---- state
     v = np.zeros(n)
@@ -230,34 +358,59 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     h = np.ones(n)
     tw_a = np.zeros(n)
     tw_b = np.zeros(n)
-    last_spike = np.full(n, -1, dtype=np.int64)
+    last_activation = np.full(n, -1, dtype=np.int64)
     noise_ind = np.zeros(n)
-    scalars = np.zeros(3)  # common noise, Renshaw activity, interneuron activity
+    collide_until = np.full(n, -1, dtype=np.int64)
+    antidromic_at = np.full(n, -1, dtype=np.int64)
+    scalars = np.zeros(6)
+    muscle_ring = np.zeros((int(nerve["efferent_delay_steps"].max()) + 2, n), dtype=np.int8)
+    # the afferent pipeline starts full of resting discharge, so there is no start-up transient
+    rest_rate = ia_rate_hz(0.0, 0.0, ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp)
+    n_ia = nerve["n_afferents_alive"]
+    ia_ring = np.full(nerve["afferent_delay_steps"] + 2, rest_rate * n_ia * dt_s)
+    antag_ring = np.full(nerve["afferent_delay_steps"] + 2, rest_rate)
+    scalars[5] = p.spindle.ia_weight_nA_per_hz * rest_rate * n_ia / p.spindle.n_afferents
 
     # ---- outputs
-    out_force = np.zeros(n_out)
-    out_pic = np.zeros(n_out)
-    out_inhib = np.zeros(n_out)
-    out_renshaw = np.zeros(n_out)
+    outs = {name: np.zeros(n_out) for name in ("force", "pic", "inhib", "renshaw", "angle",
+                                                "velocity", "examiner", "ia")}
     rec_v = np.zeros((n_steps, record_units.size))
     rec_pic = np.zeros((n_steps, record_units.size))
-    spike_steps, spike_units = [], []
+    spikes, activations = [], []
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    synaptic_rng, emg_rng = rng.spawn(2)
+    synaptic_rng, emg_rng, spindle_rng, ectopic_rng = rng.spawn(4)
+    ia_phases = spindle_rng.random(n_ia)
     chunk_steps = CHUNK_MS * steps_per_noise
     max_per_unit = chunk_steps // (refractory_steps + 1) + 1
     spike_step_buf = np.empty(n * max_per_unit, dtype=np.int64)
     spike_unit_buf = np.empty(n * max_per_unit, dtype=np.int32)
+    act_step_buf = np.empty(n * chunk_steps // 2 + n, dtype=np.int64)
+    act_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
+    act_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
+    flag = np.int8(2)
     out_j = 0
     for step0 in range(0, n_steps, chunk_steps):
         k_steps = min(chunk_steps, n_steps - step0)
-        t = (step0 + np.arange(k_steps)) * (dt_ms / 1000.0)
+        t = (step0 + np.arange(k_steps)) * dt_s
         waves = protocol.waveforms(t)
+        limb = protocol.limb_waveforms(t)
         n_noise = -(-k_steps // steps_per_noise)
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
-        n_spk, out_j = _run_chunk(
-            step0, k_steps, steps_per_noise, p.pool.max_drive_nA * waves["command"],
+        ect_step, ect_unit = ectopic_events(p.nerve, nerve, step0, k_steps, dt_ms, ectopic_rng)
+        in_chunk = (stim["muscle_step"] >= step0) & (stim["muscle_step"] < step0 + k_steps)
+        ev_step = np.concatenate([stim["muscle_step"][in_chunk], ect_step])
+        order = np.argsort(ev_step, kind="stable")
+        nmj = int(round(p.nerve.neuromuscular_delay_ms / dt_ms))
+        ev_unit = np.concatenate([stim["muscle_unit"][in_chunk], ect_unit])[order]
+        ev_delay = np.concatenate([stim["muscle_delay"][in_chunk],
+                                   np.full(ect_step.size, nmj, dtype=np.int64)])[order]
+        ev_flag = np.concatenate([np.full(int(in_chunk.sum()), flag, dtype=np.int8),
+                                  np.full(ect_step.size, 4, dtype=np.int8)])[order]
+        anti = (stim["anti_step"] >= step0) & (stim["anti_step"] < step0 + k_steps)
+        vol = (stim["volley_step"] >= step0) & (stim["volley_step"] < step0 + k_steps)
+        n_spk, n_act, out_j = _run_chunk(
+            step0, k_steps, dt_ms, steps_per_noise, p.pool.max_drive_nA * waves["command"],
             p.pool.max_drive_nA * gate * waves["afferent"], draws, noise_decay, noise.common,
             noise.independent,
             pool["inv_rheobase"], p.pool.synaptic_saturation, pool["ahp_decay"],
@@ -266,21 +419,41 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             pool["pic_amplitude"], pic_v_half, p.pic.activation_width_mV,
             dt_ms / p.pic.activation_time_constant_ms,
             dt_ms / (1000.0 * p.pic.inactivation_time_constant_s), p.pic.inactivation_depth,
-            tonic_inhibition(p.inhibition), ren_decay, ren_inc, ren_gain,
-            in_decay, in_scale, p.inhibition.interneuron_weight,
-            tw["decay"], tw["impulse"], tw["contraction_time_ms"], dt_ms,
-            v, vd, refractory, ahp, m, h, tw_a, tw_b, last_spike, noise_ind, scalars,
-            out_steps, out_j, out_force, out_pic, out_inhib, out_renshaw,
-            spike_step_buf, spike_unit_buf, record_units, rec_v, rec_pic, step0)
-        spike_steps.append(spike_step_buf[:n_spk].copy())
-        spike_units.append(spike_unit_buf[:n_spk].copy())
+            p.inhibition.descending * p.inhibition.descending_tonic, reciprocal_per_hz,
+            ren_decay, ren_inc, ren_gain, in_decay, in_scale, p.inhibition.interneuron_weight,
+            gate,
+            ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp, ia_phases, float(p.spindle.n_afferents),
+            p.spindle.ia_weight_nA_per_hz,
+            math.exp(-dt_ms / p.spindle.synaptic_time_constant_ms),
+            nerve["efferent_delay_steps"], nerve["afferent_delay_steps"],
+            nerve["alive"] & ~nerve["blocked"], muscle_ring, ia_ring, antag_ring,
+            ev_step[order], ev_unit, ev_delay, ev_flag,
+            stim["anti_step"][anti], stim["anti_unit"][anti], stim["anti_delay"][anti],
+            stim["volley_step"][vol], stim["volley_count"][vol], stim["volley_delay"][vol],
+            mode == "isometric", mode == "servo", limb["target_angle_rad"],
+            limb["target_velocity_rad_s"], limb["torque_Nm"], p.limb.inertia_kg_m2,
+            p.limb.passive_stiffness_Nm_per_rad, p.limb.damping_Nm_s_per_rad,
+            p.limb.moment_arm_m, p.limb.examiner_stiffness_Nm_per_rad,
+            p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
+            tw["decay"], tw["impulse"], tw["contraction_time_ms"],
+            v, vd, refractory, ahp, m, h, tw_a, tw_b, last_activation, noise_ind,
+            collide_until, antidromic_at, scalars,
+            out_steps, out_j, outs["force"], outs["pic"], outs["inhib"], outs["renshaw"],
+            outs["angle"], outs["velocity"], outs["examiner"], outs["ia"],
+            spike_step_buf, spike_unit_buf, act_step_buf, act_unit_buf, act_flag_buf,
+            record_units, rec_v, rec_pic, step0)
+        spikes.append((spike_step_buf[:n_spk].copy(), spike_unit_buf[:n_spk].copy()))
+        activations.append((act_step_buf[:n_act].copy(), act_unit_buf[:n_act].copy(),
+                            act_flag_buf[:n_act].copy()))
 
-    spike_step_all = np.concatenate(spike_steps)
-    spike_unit_all = np.concatenate(spike_units)
-    spike_times = spike_step_all * (dt_ms / 1000.0)
+    spike_times = np.concatenate([a for a, _ in spikes]) * dt_s
+    spike_units = np.concatenate([b for _, b in spikes])
+    act_times = np.concatenate([a[0] for a in activations]) * dt_s
+    act_units = np.concatenate([a[1] for a in activations])
+    act_flags = np.concatenate([a[2] for a in activations])
 
     muap = emg_stage.muap_arrays(p.emg, n)
-    emg = emg_stage.synthesize_emg(spike_times, spike_unit_all, muap["amplitude_mV"],
+    emg = emg_stage.synthesize_emg(act_times, act_units, muap["amplitude_mV"],
                                    muap["duration_ms"], out_rate, n_out)
     emg = emg + p.emg.noise_mV * emg_rng.standard_normal(n_out)
 
@@ -289,10 +462,15 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         parameters=p, protocol=protocol, seed=seed, dt_ms=float(dt_ms),
         duration_s=float(duration_s), label=label, time_s=out_time_s,
         command=waves_out["command"], afferent_input=waves_out["afferent"],
-        force_N=out_force, emg_mV=emg,
+        force_N=outs["force"], emg_mV=emg,
         population_rate_hz=_population_rate(spike_times, n, out_time_s, out_rate),
-        pic_activation=out_pic, inhibition=out_inhib, renshaw_activity=out_renshaw,
-        spike_times_s=spike_times, spike_units=spike_unit_all, recorded_units=record_units,
+        pic_activation=outs["pic"], inhibition=outs["inhib"], renshaw_activity=outs["renshaw"],
+        joint_angle_deg=np.rad2deg(outs["angle"]),
+        joint_velocity_deg_s=np.rad2deg(outs["velocity"]),
+        joint_torque_Nm=outs["examiner"], ia_rate_hz=outs["ia"],
+        spike_times_s=spike_times, spike_units=spike_units,
+        activation_times_s=act_times, activation_units=act_units,
+        activation_sources=act_flags, recorded_units=record_units,
         membrane_mV=rec_v, unit_pic_activation=rec_pic, rheobase_nA=rheobase_nA(p.pool),
         peak_twitch_force_N=tw["peak_force_N"], contraction_time_ms=tw["contraction_time_ms"],
         max_force_N=p.muscle.max_force_N)

@@ -32,6 +32,9 @@ __all__ = [
     "InhibitionParameters",
     "MuscleParameters",
     "EMGParameters",
+    "LimbParameters",
+    "SpindleParameters",
+    "NerveParameters",
     "field_specs",
 ]
 
@@ -355,10 +358,17 @@ class MuscleParameters(Validated):
         help="Longest divided by shortest contraction time (fast units are the large ones).",
         source=_FUGLEVAND + " (90 to 30 ms)")
     max_force_N: float = param(
-        40.0, unit="N", min=0.1, max=20000.0, label="Maximal muscle force",
-        help="Fully fused force of all units together; sets the newton scale only.",
-        source="Illustrative scale of a small hand muscle (first dorsal interosseous, "
-               "tens of newtons; Enoka & Fuglevand 2001, Muscle Nerve 24:4)")
+        3000.0, unit="N", min=0.1, max=20000.0, label="Maximal muscle force",
+        help="Fully fused force of all units together (soleus-like).",
+        source="Plantarflexor maximal torque of about 150 N·m at a 36 mm Achilles moment arm "
+               "(Manal, Cowder & Buchanan 2013, Physiol Rep 1:e00139) implies about 4 kN for "
+               "the triceps surae, of which soleus is the largest part")
+    max_shortening_velocity_mm_s: float = param(
+        250.0, unit="mm/s", min=1.0, max=5000.0, label="Maximal shortening velocity",
+        help="Shortening velocity at which the muscle can produce no force (Hill "
+             "force–velocity relation); lengthening raises force up to 1.5×.",
+        source="Hill 1938, Proc R Soc B 126:136 (hyperbolic force–velocity relation); "
+               "value a neurosim choice for a slow soleus-like muscle")
 
 
 @dataclass(frozen=True)
@@ -395,12 +405,199 @@ class EMGParameters(Validated):
                "(Merletti & Parker 2004, Electromyography)")
 
 
+@dataclass(frozen=True)
+class LimbParameters(Validated):
+    """One joint (ankle) moved by the muscle (soleus-like) against inertia, stiffness and load."""
+
+    stage_name: ClassVar[str] = "limb"
+
+    inertia_kg_m2: float = param(
+        0.015, unit="kg·m²", min=0.001, max=5.0, label="Foot inertia",
+        help="Moment of inertia of the foot (and shoe) about the ankle.",
+        source="Foot segment (about 1.5 % of a 70 kg body) about the ankle: of order "
+               "0.01–0.02 kg·m² (Winter 2009, Biomechanics and Motor Control of Human "
+               "Movement, anthropometric tables)")
+    passive_stiffness_Nm_per_rad: float = param(
+        20.0, unit="N·m/rad", min=0.0, max=1000.0, label="Passive stiffness",
+        help="Elastic resistance of the relaxed ankle to rotation away from rest.",
+        source="Relaxed human ankle stiffness of tens of N·m/rad (Kearney & Hunter 1990, "
+               "Crit Rev Biomed Eng 18:55)")
+    damping_Nm_s_per_rad: float = param(
+        0.5, unit="N·m·s/rad", min=0.0, max=50.0, label="Passive damping",
+        help="Viscous resistance of the relaxed ankle.",
+        source="Kearney & Hunter 1990, Crit Rev Biomed Eng 18:55 (about 0.5 N·m·s/rad)")
+    moment_arm_m: float = param(
+        0.036, unit="m", min=0.005, max=0.2, label="Achilles moment arm",
+        help="Lever arm of the muscle about the ankle; also converts joint angle to "
+             "muscle length (mm per rad).",
+        source="Manal, Cowder & Buchanan 2013, Physiol Rep 1:e00139 (35–37 mm)")
+    load_torque_Nm: float = param(
+        0.0, unit="N·m", min=-200.0, max=200.0, label="External load",
+        help="Constant external torque on the foot; positive dorsiflexes (stretches the muscle).",
+        source="protocol setting (experimenter's choice)")
+    examiner_stiffness_Nm_per_rad: float = param(
+        300.0, unit="N·m/rad", min=1.0, max=100000.0, label="Examiner grip stiffness",
+        help="How firmly the examiner's hand (or a motor) holds the foot on the imposed "
+             "trajectory during a passive stretch.",
+        source="neurosim modelling choice: stiff enough to impose the movement, soft enough "
+               "to measure the resistance")
+    examiner_damping_Nm_s_per_rad: float = param(
+        6.0, unit="N·m·s/rad", min=0.0, max=1000.0, label="Examiner grip damping",
+        help="Velocity feedback of the examiner's grip.",
+        source="neurosim modelling choice (near critically damped with the grip stiffness)")
+
+
+@dataclass(frozen=True)
+class SpindleParameters(Validated):
+    """Muscle spindle Ia afferents: rate from stretch and stretch velocity."""
+
+    stage_name: ClassVar[str] = "spindle"
+
+    gain: float = param(
+        1.0, unit="1", min=0.0, max=5.0, label="Spindle sensitivity",
+        help="Scale of the length and velocity sensitivity (1 = healthy; > 1 = hypersensitive).",
+        source="Altered spindle sensitivity is a proposed contributor to spasticity "
+               "(Lance 1980; Prochazka & Gorassini 1998, J Physiol 507:277)")
+    baseline_rate_hz: float = param(
+        5.0, unit="Hz", min=0.0, max=100.0, label="Resting Ia rate",
+        help="Ia discharge of the relaxed muscle at its resting length.",
+        source="In relaxed human muscle many Ia endings are silent and the rest fire at "
+               "a few Hz (Vallbo 1974, Acta Physiol Scand 90:319)")
+    length_sensitivity_hz_per_mm: float = param(
+        2.0, unit="Hz/mm", min=0.0, max=50.0, label="Length sensitivity",
+        help="Increase of Ia rate per mm of stretch.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (2 Hz/mm)")
+    velocity_sensitivity: float = param(
+        4.3, unit="Hz/(mm/s)^0.6", min=0.0, max=50.0, label="Velocity sensitivity",
+        help="Coefficient of the power-law velocity term, rate ∝ sign(v)|v|^exponent.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (4.3)")
+    velocity_exponent: float = param(
+        0.6, unit="1", min=0.1, max=1.0, label="Velocity exponent",
+        help="Exponent of the velocity power law.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (0.5–0.6)")
+    fusimotor_bias_hz: float = param(
+        0.0, unit="Hz", min=-20.0, max=100.0, label="Fusimotor (γ) drive",
+        help="Extra Ia discharge from gamma motor-neuron drive to the spindles.",
+        source="Increased fusimotor drive as one caricature of upper-motor-neuron lesions "
+               "(Lance 1980); 0 at rest in healthy relaxed muscle (Vallbo 1974)")
+    n_afferents: int = param(
+        60, unit="1", min=1, max=1000, integer=True, label="Ia afferents",
+        help="Number of Ia afferents from the muscle (each turns the rate into spikes).",
+        source="Soleus has on the order of 50–100 spindles (Banks 2006, J Anat 208:753)")
+    ia_weight_nA_per_hz: float = param(
+        0.15, unit="nA/Hz", min=0.0, max=10.0, label="Ia synaptic weight",
+        help="Synaptic current given to every motor neuron per Hz of mean Ia rate "
+             "(before presynaptic inhibition).",
+        source="neurosim modelling choice: a brisk healthy stretch gives a brief reflex burst")
+    synaptic_time_constant_ms: float = param(
+        3.0, unit="ms", min=0.2, max=50.0, label="Ia EPSC decay",
+        help="Decay time constant of the Ia excitatory synaptic current.",
+        source="Monosynaptic Ia EPSCs decay in a few ms (Powers & Binder 2001)")
+
+
+@dataclass(frozen=True)
+class NerveParameters(Validated):
+    """Peripheral nerve: conduction, axon loss, demyelination, ectopic firing, stimulation."""
+
+    stage_name: ClassVar[str] = "nerve"
+
+    path_length_m: float = param(
+        0.8, unit="m", min=0.05, max=2.0, label="Cord–muscle path",
+        help="Nerve path length from the spinal cord to the muscle.",
+        source="Spinal segment S1 to soleus about 0.8–1 m in adults, consistent with H-reflex "
+               "latencies near 30 ms (Palmieri, Ingersoll & Hoffman 2004, J Athl Train 39:268)")
+    motor_cv_smallest_m_s: float = param(
+        44.0, unit="m/s", min=1.0, max=120.0, label="Motor CV, small axons",
+        help="Conduction velocity of the smallest motor axons.",
+        source="Human leg motor conduction 40–50 m/s (Kimura, Electrodiagnosis in "
+               "Diseases of Nerve and Muscle); the spread within one nerve is narrower")
+    motor_cv_largest_m_s: float = param(
+        50.0, unit="m/s", min=1.0, max=120.0, label="Motor CV, large axons",
+        help="Conduction velocity of the largest motor axons (larger axons conduct faster).",
+        source="Kimura, Electrodiagnosis in Diseases of Nerve and Muscle (leg 40–50 m/s)")
+    afferent_cv_m_s: float = param(
+        60.0, unit="m/s", min=1.0, max=120.0, label="Ia afferent CV",
+        help="Conduction velocity of the Ia afferents (faster than motor axons).",
+        source="Ia afferents conduct faster than motor axons (Kimura; Palmieri et al. 2004)")
+    central_delay_ms: float = param(
+        1.0, unit="ms", min=0.1, max=20.0, label="Central delay",
+        help="Synaptic and intraspinal delay of the monosynaptic Ia reflex.",
+        source="Monosynaptic central delay about 0.5–1 ms (Burke 1983, in Motor Control "
+               "Mechanisms in Health and Disease)")
+    neuromuscular_delay_ms: float = param(
+        1.0, unit="ms", min=0.1, max=10.0, label="Neuromuscular delay",
+        help="Delay from the axon terminal to the muscle-fibre action potential.",
+        source="Neuromuscular transmission about 1 ms (Kimura)")
+    motor_axon_survival: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Surviving motor axons",
+        help="Fraction of motor axons that still reach the muscle (1 = all; axon loss lowers it).",
+        source="Axonal neuropathy lowers CMAP amplitude: tibial 12.4 vs 6.7 mV in diabetes "
+               "without vs with polyneuropathy (Sci Rep 2024, doi:10.1038/s41598-024-82235-8)")
+    afferent_survival: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Surviving Ia afferents",
+        help="Fraction of Ia afferents that still conduct.",
+        source="Sensory potentials fall first in diabetic neuropathy (Sci Rep 2024, "
+               "doi:10.1038/s41598-024-82235-8: sural SNAP 5.6 → 0 µV)")
+    demyelination_slowing: float = param(
+        0.0, unit="1", min=0.0, max=0.8, label="Demyelination slowing",
+        help="Fractional reduction of every conduction velocity by demyelination.",
+        source="Demyelination slows conduction (Kimura); median motor CV 52.3 → 43.6 m/s "
+               "after > 10 years of diabetes (ICR 2025, 30(7):170)")
+    conduction_block: float = param(
+        0.0, unit="1", min=0.0, max=1.0, label="Conduction block",
+        help="Fraction of motor axons blocked in a demyelinated segment between the "
+             "proximal and distal stimulation sites.",
+        source="Conduction block: proximal CMAP smaller than distal (Kimura)")
+    ectopic_rate_hz: float = param(
+        0.0, unit="Hz", min=0.0, max=100.0, label="Ectopic discharge rate",
+        help="Rate of spontaneous discharges of each hyperexcitable motor axon "
+             "(fasciculations when low, cramp when high).",
+        source="Ectopic axonal discharges as a source of fasciculations and cramps "
+               "(Layzer 1994, Muscle Nerve 17:1243)")
+    ectopic_fraction: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Hyperexcitable axons",
+        help="Fraction of motor axons that discharge ectopically at ectopic_rate_hz.",
+        source="neurosim modelling choice")
+    motor_threshold_mA: float = param(
+        10.0, unit="mA", min=0.1, max=100.0, label="Motor threshold (largest axon)",
+        help="Stimulus that just excites the largest motor axon (large axons are excited first).",
+        source="Typical surface stimulation thresholds of a few to tens of mA (Kimura)")
+    motor_threshold_range: float = param(
+        2.5, unit="1", min=1.0, max=10.0, label="Motor threshold range",
+        help="Threshold of the smallest motor axon divided by that of the largest.",
+        source="neurosim modelling choice (M-wave grows from threshold to maximum over a "
+               "few-fold intensity range)")
+    ia_threshold_fraction: float = param(
+        0.6, unit="1", min=0.1, max=2.0, label="Ia threshold re motor",
+        help="Lowest Ia threshold as a fraction of the motor threshold; Ia thresholds "
+             "spread up to 1.5× this value.",
+        source="H-reflex appears below motor threshold in soleus (Palmieri et al. 2004)")
+    stimulated_ia_per_muscle_ia: float = param(
+        3.0, unit="1", min=0.0, max=20.0, label="Ia fibres in the nerve per muscle Ia",
+        help="Ia fibres a nerve shock can excite (the muscle's own and its synergists', "
+             "all projecting to this pool) per Ia afferent of the muscle itself.",
+        source="Tibial-nerve shocks excite soleus and synergist Ia afferents, which all "
+               "excite soleus motor neurons (Pierrot-Deseilligny & Burke 2005, The Circuitry "
+               "of the Human Spinal Cord)")
+    distal_site_to_muscle_m: float = param(
+        0.15, unit="m", min=0.01, max=1.0, label="Distal site–muscle distance",
+        help="Distance from the distal stimulation site to the muscle.",
+        source="protocol setting (stimulation at the popliteal fossa)")
+    proximal_site_to_muscle_m: float = param(
+        0.45, unit="m", min=0.02, max=1.9, label="Proximal site–muscle distance",
+        help="Distance from the proximal stimulation site to the muscle.",
+        source="protocol setting (second site for conduction velocity)")
+
+
 _STAGES: dict[str, type] = {
     "pool": MotorPoolParameters,
     "pic": PersistentInwardCurrentParameters,
     "inhibition": InhibitionParameters,
     "muscle": MuscleParameters,
     "emg": EMGParameters,
+    "limb": LimbParameters,
+    "spindle": SpindleParameters,
+    "nerve": NerveParameters,
 }
 
 
@@ -415,6 +612,9 @@ class Parameters:
     inhibition : InhibitionParameters
     muscle : MuscleParameters
     emg : EMGParameters
+    limb : LimbParameters
+    spindle : SpindleParameters
+    nerve : NerveParameters
 
     Examples
     --------
@@ -428,6 +628,9 @@ class Parameters:
     inhibition: InhibitionParameters = field(default_factory=InhibitionParameters)
     muscle: MuscleParameters = field(default_factory=MuscleParameters)
     emg: EMGParameters = field(default_factory=EMGParameters)
+    limb: LimbParameters = field(default_factory=LimbParameters)
+    spindle: SpindleParameters = field(default_factory=SpindleParameters)
+    nerve: NerveParameters = field(default_factory=NerveParameters)
 
     def __post_init__(self):
         for name, cls in _STAGES.items():

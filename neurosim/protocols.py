@@ -31,7 +31,8 @@ import numpy as np
 from .parameters import Validated, param
 
 __all__ = ["Protocol", "Rest", "Step", "Ramp", "Hold", "Trapezoid", "Sine", "Pulses",
-           "Noise", "CHANNELS", "component_types"]
+           "Noise", "ImposedStretch", "SineStretch", "FreeLimb", "TorquePulses", "TendonTap",
+           "NerveStimulation", "CHANNELS", "component_types"]
 
 CHANNELS = ("command", "afferent")
 _TEACH = "protocol setting (experimenter's choice)"
@@ -80,6 +81,21 @@ class Component(Validated):
     def end_s(self) -> float:
         """Time after which the component contributes nothing (``inf`` if never)."""
         return 0.0
+
+
+def _validate_times(component) -> None:
+    """Validate and normalise a component's ``times_s`` to a tuple of floats ≥ 0."""
+    times = component.times_s
+    name = f"{component.stage_name}.times_s"
+    if np.isscalar(times):
+        times = (times,)
+    try:
+        times = tuple(float(t) for t in times)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} = {component.times_s!r} must be a list of times in s") from None
+    if not times or any(not math.isfinite(t) or t < 0 for t in times):
+        raise ValueError(f"{name} = {component.times_s!r} must be one or more finite times ≥ 0 s")
+    object.__setattr__(component, "times_s", times)
 
 
 def _window(time_s, start_s, stop_s):
@@ -204,17 +220,7 @@ class Pulses(Component):
                               "Size of each pulse (fraction of maximal drive).", hi=2.0)
 
     def __post_init__(self):
-        times = self.times_s
-        if np.isscalar(times):
-            times = (times,)
-        try:
-            times = tuple(float(t) for t in times)
-        except (TypeError, ValueError):
-            raise ValueError(f"pulses.times_s = {self.times_s!r} must be a list of times in s") from None
-        if not times or any(not math.isfinite(t) or t < 0 for t in times):
-            raise ValueError(f"pulses.times_s = {self.times_s!r} must be one or more finite "
-                             f"times ≥ 0 s")
-        object.__setattr__(self, "times_s", times)
+        _validate_times(self)
         super().__post_init__()
 
     def waveform(self, time_s):
@@ -252,7 +258,161 @@ class Noise(Component):
                                     help="Correlation time of the noise.", source=_TEACH)
 
 
-_COMPONENTS = {cls.__name__: cls for cls in (Rest, Step, Hold, Ramp, Trapezoid, Sine, Pulses, Noise)}
+# --------------------------------------------------------------------------- limb
+class JointComponent(Component):
+    """Base of the components that decide how the joint moves (at most one per protocol).
+
+    Without one, the joint is held isometric (as on a dynamometer) unless torque
+    pulses are given, which act on a free limb.
+    """
+
+    channel: ClassVar[str] = "joint"
+    mode: ClassVar[str] = "servo"
+
+    def target(self, time_s):
+        """Target angle (rad) and angular velocity (rad/s) of the examiner's movement."""
+        zero = np.zeros_like(time_s)
+        return zero, zero
+
+
+@dataclass(frozen=True)
+class ImposedStretch(JointComponent):
+    """The examiner dorsiflexes the relaxed foot: ramp, hold, and return at the same speed.
+
+    The examiner's grip (``limb.examiner_*``) holds the foot on this trajectory for
+    the whole run; the torque the grip needs is the resistance to passive stretch.
+    """
+
+    stage_name: ClassVar[str] = "imposed_stretch"
+    start_s: float = _time(0.5, "Stretch start", "When the stretch begins.")
+    amplitude_deg: float = param(20.0, unit="deg", min=0.0, max=60.0, label="Stretch amplitude",
+                                 help="How far the foot is dorsiflexed.", source=_TEACH)
+    velocity_deg_s: float = param(100.0, unit="deg/s", min=1.0, max=1000.0,
+                                  label="Stretch velocity",
+                                  help="Angular velocity of the ramp (clinical tests: slow "
+                                       "≈ 10 deg/s, fast ≥ 100 deg/s).", source=_TEACH)
+    hold_s: float = _time(1.0, "Hold time", "How long the stretched position is held.")
+
+    def target(self, time_s):
+        ramp_s = self.amplitude_deg / self.velocity_deg_s
+        t = time_s - self.start_s
+        back = t - ramp_s - self.hold_s
+        amp = np.deg2rad(self.amplitude_deg)
+        vel = np.deg2rad(self.velocity_deg_s)
+        angle = np.clip(t / ramp_s, 0, 1) - np.clip(back / ramp_s, 0, 1)
+        velocity = np.where((t >= 0) & (t < ramp_s), vel, 0.0) - np.where(
+            (back >= 0) & (back < ramp_s), vel, 0.0)
+        return amp * angle, velocity
+
+    def end_s(self):
+        return self.start_s + 2 * self.amplitude_deg / self.velocity_deg_s + self.hold_s
+
+
+@dataclass(frozen=True)
+class SineStretch(JointComponent):
+    """The examiner moves the foot sinusoidally about the resting angle."""
+
+    stage_name: ClassVar[str] = "sine_stretch"
+    amplitude_deg: float = param(10.0, unit="deg", min=0.0, max=60.0, label="Sine amplitude",
+                                 help="Peak dorsiflexion of the oscillation.", source=_TEACH)
+    frequency_hz: float = param(1.0, unit="Hz", min=0.01, max=20.0, label="Sine frequency",
+                                help="Frequency of the imposed movement.", source=_TEACH)
+    start_s: float = _time(0.5, "Sine start", "When the movement begins.")
+    stop_s: float = _time(3600.0, "Sine end", "When the movement ends.")
+
+    def target(self, time_s):
+        on = _window(time_s, self.start_s, self.stop_s)
+        w = 2 * np.pi * self.frequency_hz
+        amp = np.deg2rad(self.amplitude_deg)
+        phase = w * (time_s - self.start_s)
+        return np.where(on, amp * np.sin(phase), 0.0), np.where(on, amp * w * np.cos(phase), 0.0)
+
+    def end_s(self):
+        return self.stop_s
+
+
+@dataclass(frozen=True)
+class FreeLimb(JointComponent):
+    """Nobody holds the foot: muscle force moves it against a constant load (closed loop)."""
+
+    stage_name: ClassVar[str] = "free_limb"
+    mode: ClassVar[str] = "free"
+    load_torque_Nm: float = param(0.0, unit="N·m", min=-200.0, max=200.0, label="Load torque",
+                                  help="Constant torque on the foot; positive dorsiflexes "
+                                       "(e.g. the examiner's steady pressure in a clonus test).",
+                                  source=_TEACH)
+
+
+@dataclass(frozen=True)
+class TorquePulses(Component):
+    """Brief torque pulses on the foot (positive dorsiflexes, stretching the muscle)."""
+
+    stage_name: ClassVar[str] = "torque_pulses"
+    channel: ClassVar[str] = "torque"
+    times_s: tuple = field(default=(1.0,))
+    torque_Nm: float = param(10.0, unit="N·m", min=-500.0, max=500.0, label="Pulse torque",
+                             help="Torque during each pulse.", source=_TEACH)
+    width_ms: float = param(50.0, unit="ms", min=0.1, max=5000.0, label="Pulse width",
+                            help="Duration of each pulse.", source=_TEACH)
+
+    def __post_init__(self):
+        _validate_times(self)
+        super().__post_init__()
+
+    def waveform(self, time_s):
+        out = np.zeros_like(time_s)
+        for t0 in self.times_s:
+            out[_window(time_s, t0, t0 + self.width_ms / 1000.0)] += self.torque_Nm
+        return out
+
+    def end_s(self):
+        return max(self.times_s) + self.width_ms / 1000.0
+
+
+@dataclass(frozen=True)
+class TendonTap(TorquePulses):
+    """A tendon-hammer tap: a very brief dorsiflexing impulse on the relaxed, free foot."""
+
+    stage_name: ClassVar[str] = "tendon_tap"
+    torque_Nm: float = param(40.0, unit="N·m", min=-500.0, max=500.0, label="Tap torque",
+                             help="Peak torque of the tap.", source=_TEACH)
+    width_ms: float = param(10.0, unit="ms", min=0.1, max=100.0, label="Tap duration",
+                            help="Duration of the tap.", source=_TEACH)
+
+
+@dataclass(frozen=True)
+class NerveStimulation(Component):
+    """Electrical stimulation of the mixed nerve (motor axons and Ia afferents).
+
+    Each shock recruits axons by electrical threshold, largest first; see
+    :mod:`neurosim.nerve` for the M-wave, H-reflex and collision.
+    """
+
+    stage_name: ClassVar[str] = "nerve_stimulation"
+    channel: ClassVar[str] = "stimulus"
+    times_s: tuple = field(default=(0.5,))
+    intensity_mA: float = param(20.0, unit="mA", min=0.0, max=200.0, label="Stimulus intensity",
+                                help="Current of each shock.", source=_TEACH)
+    site: str = "distal"
+
+    def __post_init__(self):
+        _validate_times(self)
+        if self.site not in ("distal", "proximal"):
+            raise ValueError(f"nerve_stimulation.site = {self.site!r} must be 'distal' or "
+                             f"'proximal'")
+        super().__post_init__()
+
+    def stimuli(self):
+        """``(time_s, intensity_mA, site)`` of every shock."""
+        return [(t, self.intensity_mA, self.site) for t in self.times_s]
+
+    def end_s(self):
+        return max(self.times_s)
+
+
+_COMPONENTS = {cls.__name__: cls for cls in (
+    Rest, Step, Hold, Ramp, Trapezoid, Sine, Pulses, Noise, ImposedStretch, SineStretch, FreeLimb,
+    TorquePulses, TendonTap, NerveStimulation)}
 
 
 def component_types() -> dict[str, type]:
@@ -284,6 +444,9 @@ class Protocol:
                                  f"(one of {', '.join(_COMPONENTS)})")
         if sum(isinstance(c, Noise) for c in flat) > 1:
             raise ValueError("a protocol may contain at most one Noise component")
+        if sum(isinstance(c, JointComponent) for c in flat) > 1:
+            raise ValueError("a protocol may contain at most one joint component "
+                             "(ImposedStretch, SineStretch or FreeLimb)")
         object.__setattr__(self, "components", tuple(flat))
 
     def __add__(self, other) -> "Protocol":
@@ -317,9 +480,40 @@ class Protocol:
         out["afferent"] = np.maximum(out["afferent"], 0.0)
         return out
 
+    @property
+    def joint_mode(self) -> str:
+        """``"isometric"`` (joint held), ``"servo"`` (examiner moves it) or ``"free"``."""
+        for c in self.components:
+            if isinstance(c, JointComponent):
+                return c.mode
+        if any(c.channel == "torque" for c in self.components):
+            return "free"
+        return "isometric"
+
+    def limb_waveforms(self, time_s: np.ndarray) -> dict[str, np.ndarray]:
+        """Target angle (rad), target velocity (rad/s) and external torque (N·m), each (n_steps,)."""
+        angle = np.zeros_like(time_s, dtype=float)
+        velocity = np.zeros_like(time_s, dtype=float)
+        torque = np.zeros_like(time_s, dtype=float)
+        for c in self.components:
+            if isinstance(c, JointComponent):
+                angle, velocity = c.target(time_s)
+                if isinstance(c, FreeLimb):
+                    torque = torque + c.load_torque_Nm
+            elif c.channel == "torque":
+                torque = torque + c.waveform(time_s)
+        return {"target_angle_rad": angle, "target_velocity_rad_s": velocity, "torque_Nm": torque}
+
+    def stimuli(self) -> list[tuple[float, float, str]]:
+        """Every electrical shock as ``(time_s, intensity_mA, site)``, in time order."""
+        out = [s for c in self.components if isinstance(c, NerveStimulation) for s in c.stimuli()]
+        return sorted(out)
+
     def input_end_s(self) -> float:
         """Time at which the last command or afferent component ends (0 if none)."""
-        ends = [c.end_s() for c in self.components if c.channel in CHANNELS]
+        ends = [c.end_s() for c in self.components
+                if c.channel in CHANNELS + ("torque", "stimulus")
+                or isinstance(c, (ImposedStretch, SineStretch))]
         return max(ends, default=0.0)
 
     def to_dict(self) -> list[dict]:

@@ -37,6 +37,10 @@ TRACE_COLUMNS = {
     "pic_activation": ("mean persistent-inward-current activation m*h", "0-1"),
     "inhibition": ("total inhibition of the pool", "fraction of rheobase"),
     "renshaw_activity": ("Renshaw-cell activity r", "1 = pool at 20 Hz"),
+    "joint_angle_deg": ("ankle angle, positive = dorsiflexion (stretches the muscle)", "deg"),
+    "joint_velocity_deg_s": ("ankle angular velocity", "deg/s"),
+    "joint_torque_Nm": ("torque the examiner or dynamometer exerts on the foot", "N·m"),
+    "ia_rate_hz": ("Ia afferent discharge rate of the muscle's spindles", "Hz"),
 }
 
 
@@ -74,10 +78,25 @@ class SimulationResult:
         Total inhibition of the pool (fraction of rheobase).
     renshaw_activity : ndarray, shape (n_samples,)
         Renshaw-cell activity (1 = pool firing at 20 Hz per unit).
+    joint_angle_deg, joint_velocity_deg_s : ndarray, shape (n_samples,)
+        Ankle angle (deg, positive = dorsiflexion, stretching the muscle) and its velocity.
+    joint_torque_Nm : ndarray, shape (n_samples,)
+        Torque the examiner's grip (passive stretch) or the dynamometer (isometric) exerts
+        on the foot; 0 for a free limb. During a passive stretch this is the resistance felt.
+    ia_rate_hz : ndarray, shape (n_samples,)
+        Ia discharge rate of the muscle's spindles at the muscle (before conduction).
     spike_times_s : ndarray, shape (n_spikes,)
         Time of every motor-neuron spike (s), in time order.
     spike_units : ndarray of int32, shape (n_spikes,)
         Unit index of every spike (0 = smallest unit).
+    activation_times_s : ndarray, shape (n_activations,)
+        Time of every muscle-unit activation (s), in time order: motor-neuron spikes
+        after conduction, plus electrically evoked and ectopic axon spikes.
+    activation_units : ndarray of int32, shape (n_activations,)
+        Unit of every activation.
+    activation_sources : ndarray of int8, shape (n_activations,)
+        Origin flags: 1 = motor neuron (voluntary or reflex), 2 = electrical stimulus,
+        4 = ectopic discharge (flags add when they coincide).
     recorded_units : ndarray of int, shape (n_recorded,)
         Units whose membrane was recorded at every step.
     membrane_mV : ndarray, shape (n_steps, n_recorded)
@@ -105,8 +124,15 @@ class SimulationResult:
     pic_activation: np.ndarray
     inhibition: np.ndarray
     renshaw_activity: np.ndarray
+    joint_angle_deg: np.ndarray
+    joint_velocity_deg_s: np.ndarray
+    joint_torque_Nm: np.ndarray
+    ia_rate_hz: np.ndarray
     spike_times_s: np.ndarray
     spike_units: np.ndarray
+    activation_times_s: np.ndarray
+    activation_units: np.ndarray
+    activation_sources: np.ndarray
     recorded_units: np.ndarray
     membrane_mV: np.ndarray
     unit_pic_activation: np.ndarray

@@ -70,10 +70,14 @@ def test_twitch_peaks_at_its_contraction_time_with_its_peak_force():
     single = Parameters().with_changes(**{"pool.n_units": 1, "pic.strength": 0.0,
                                           "pool.membrane_time_constant_ms": 1.0})
     r1 = simulate(single, Step(level=1.0, start_s=0.1, stop_s=0.1025), 1.0, seed=0)
-    assert r1.spike_times_s.size == 1
-    spike = r1.spike_times_s[0]
+    assert r1.spike_times_s.size == 1 and r1.activation_times_s.size == 1
+    # the muscle is activated after the efferent conduction and neuromuscular delays
+    nerve = single.nerve
+    expected_delay_s = nerve.path_length_m / nerve.motor_cv_smallest_m_s + nerve.neuromuscular_delay_ms / 1000
+    assert r1.activation_times_s[0] - r1.spike_times_s[0] == pytest.approx(expected_delay_s, abs=1e-4)
+    activation = r1.activation_times_s[0]
     tw1 = twitch_arrays(single.muscle, 1, r1.dt_ms)
-    t_peak = r1.time_s[np.argmax(r1.force_N)] - spike
+    t_peak = r1.time_s[np.argmax(r1.force_N)] - activation
     assert abs(t_peak * 1000 - tw1["contraction_time_ms"][0]) <= 1000 / r1.output_rate_hz
     assert r1.force_N.max() == pytest.approx(tw1["peak_force_N"][0], rel=1e-3)
     # Fuglevand's ranges: 90 → 30 ms contraction time, 100-fold twitch force
@@ -103,8 +107,9 @@ def test_tetanus_fuses_and_saturates_at_high_rates():
 
 
 def test_lif_rate_matches_its_analytic_value_for_constant_input():
-    # a bare LIF: no AHP, no PIC, no inhibition, no noise, no saturation effect on u
+    # a bare LIF: no AHP, no PIC, no inhibition, no spindle input, no noise
     p = Parameters().with_changes(**{"pool.n_units": 1, "pool.ahp_increment": 0.0,
+                                     "spindle.ia_weight_nA_per_hz": 0.0,
                                      "pic.strength": 0.0, "inhibition.descending": 0.0,
                                      "inhibition.reciprocal": 0.0, "inhibition.recurrent": 0.0,
                                      "pool.synaptic_saturation": 20.0})
