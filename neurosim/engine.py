@@ -153,9 +153,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
         epsc = epsc * epsc_decay + (1.0 - epsc_decay) * ia_weight * arrived / (ia_n_nominal * dt_s)
 
         # 3. spinal circuit
-        e = interneuron_step(e, afferent_nA[k], interneuron_decay, interneuron_scale)
-        drive = command_nA[k] + afferent_nA[k] + interneuron_weight * e
         ia_nA = gate * epsc  # proximal monosynaptic Ia synapses: added without saturation
+        e = interneuron_step(e, afferent_nA[k] + ia_nA, interneuron_decay, interneuron_scale)
+        drive = command_nA[k] + afferent_nA[k] + interneuron_weight * e
         inhib = descending_inhib + reciprocal_per_hz * antag_ring[s % L_a] + renshaw_gain * r
         common = noise_common_sd * noise_common - inhib
 

@@ -238,7 +238,7 @@ class PersistentInwardCurrentParameters(Validated):
         source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
                "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
     amplitude_smallest: float = param(
-        1.3, unit="1", min=0.0, max=5.0, label="PIC size, small units",
+        1.2, unit="1", min=0.0, max=5.0, label="PIC size, small units",
         help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
         source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of a few nA)")
     amplitude_largest: float = param(
@@ -325,7 +325,7 @@ class InhibitionParameters(Validated):
         help="Time constant of the excitatory interneuron network.",
         source=_TUNED)
     interneuron_weight: float = param(
-        0.5, unit="1", min=0.0, max=5.0, label="Polysynaptic weight",
+        0.3, unit="1", min=0.0, max=5.0, label="Polysynaptic weight",
         help="Drive the interneurons give the pool per unit of their activity, relative "
              "to the direct afferent path.",
         source=_TUNED)

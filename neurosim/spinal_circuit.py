@@ -21,8 +21,9 @@ scale *afferent* input (never the voluntary command) by
 **Descending inhibition.** Tonic inhibition from supraspinal centres,
 ``descending_tonic`` at healthy strength; lost below a spinal lesion.
 
-**Excitatory interneurons (polysynaptic pathway).** Afferent input also reaches
-the pool through a network of excitatory interneurons whose recurrent
+**Excitatory interneurons (polysynaptic pathway).** Afferent input (the sensory
+volleys of the protocol and the Ia input, both after presynaptic inhibition)
+also reaches the pool through a network of excitatory interneurons whose recurrent
 excitation is normally held in check by descending and presynaptic (GABAergic)
 inhibition. Its activity :math:`e` (fraction of maximal drive) obeys
 
