@@ -201,3 +201,203 @@ def summary_row(result: SimulationResult) -> dict[str, float]:
             "rest_after_s": time_to_rest_s(result), "units": stats.units_recruited,
             "emg_rms_mV": emg_rms_mV(result)}
 
+
+
+# --------------------------------------------------------------------------- stretch reflex
+@dataclass(frozen=True)
+class ReflexResponse:
+    """Response to an imposed stretch.
+
+    Attributes
+    ----------
+    window_s : (float, float)
+        Analysis window: the first ``REFLEX_WINDOW_S`` (0.4 s) after stretch onset, the
+        same for every velocity, so faster stretches put more stretch into it.
+    onset_latency_s : float
+        First muscle activation after stretch onset (NaN if none).
+    spikes : int
+        Motor-neuron spikes in the window.
+    emg_peak_mV : float
+        Peak of the 50 ms moving-RMS EMG envelope in the window, minus its resting
+        level (≥ 0): the size of the reflex burst.
+    peak_muscle_torque_Nm : float
+        Largest torque of the muscle (moment arm × force) in the window.
+    peak_resistance_Nm : float
+        Largest torque the examiner needed (passive + reflex resistance).
+    """
+
+    window_s: tuple
+    onset_latency_s: float
+    spikes: int
+    emg_peak_mV: float
+    peak_muscle_torque_Nm: float
+    peak_resistance_Nm: float
+
+
+REFLEX_WINDOW_S = 0.4
+REFLEX_ENVELOPE_MS = 50.0
+
+
+def _stretch_component(result: SimulationResult):
+    from .protocols import ImposedStretch
+    for c in result.protocol.components:
+        if isinstance(c, ImposedStretch):
+            return c
+    raise ValueError("the result's protocol has no ImposedStretch: a stretch reflex needs "
+                     "an imposed stretch (see neurosim.protocols.ImposedStretch)")
+
+
+def stretch_reflex(result: SimulationResult) -> ReflexResponse:
+    """Measure the reflex response to the protocol's :class:`~neurosim.protocols.ImposedStretch`."""
+    c = _stretch_component(result)
+    start = c.start_s
+    stop = min(start + REFLEX_WINDOW_S, result.duration_s)
+    sel = (result.time_s >= start) & (result.time_s < stop)
+    before = result.time_s < start
+    envelope = rms_envelope(result.emg_mV, result.output_rate_hz, REFLEX_ENVELOPE_MS)
+    baseline = float(np.median(envelope[before])) if before.any() else 0.0
+    peak = float(envelope[sel].max()) if sel.any() else 0.0
+    acts = result.activation_times_s[(result.activation_times_s >= start)
+                                     & (result.activation_times_s < stop)]
+    spikes = int(np.sum((result.spike_times_s >= start) & (result.spike_times_s < stop)))
+    torque = result.parameters.limb.moment_arm_m * result.force_N[sel]
+    return ReflexResponse(
+        window_s=(start, stop),
+        onset_latency_s=float(acts.min() - start) if acts.size else float("nan"),
+        spikes=spikes, emg_peak_mV=max(0.0, peak - baseline),
+        peak_muscle_torque_Nm=float(torque.max()) if torque.size else 0.0,
+        peak_resistance_Nm=float(result.joint_torque_Nm[sel].max()) if sel.any() else 0.0)
+
+
+# --------------------------------------------------------------------------- clonus
+@dataclass(frozen=True)
+class ClonusSummary:
+    """Rhythmic oscillation of the joint after a perturbation.
+
+    Attributes
+    ----------
+    present : bool
+        A rhythmic oscillation in the clonus band with at least ``min_amplitude_deg``
+        peak-to-peak in the last second.
+    frequency_hz : float
+        Dominant frequency in the band (NaN if no oscillation).
+    early_amplitude_deg, late_amplitude_deg : float
+        Peak-to-peak joint angle in the second second of the analysis window (after the
+        perturbation's own swing) and in its last second.
+    decay_ratio : float
+        late / early amplitude: < 0.5 decaying, ≥ 0.5 sustained.
+    sustained : bool
+        ``present`` and ``decay_ratio >= 0.5``.
+    """
+
+    present: bool
+    frequency_hz: float
+    early_amplitude_deg: float
+    late_amplitude_deg: float
+    decay_ratio: float
+    sustained: bool
+
+
+def clonus(result: SimulationResult, *, start_s: float | None = None,
+           band_hz: tuple = (3.0, 12.0), min_amplitude_deg: float = 0.5) -> ClonusSummary:
+    """Detect clonus in the joint angle after the last perturbation.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run with a free limb (``FreeLimb`` or torque pulses).
+    start_s : float, optional
+        Start of the analysis (default: 0.2 s after the protocol's inputs end).
+    band_hz : (float, float)
+        Frequency band searched for the dominant oscillation (clonus: about 5–8 Hz).
+    min_amplitude_deg : float
+        Smallest late peak-to-peak amplitude counted as clonus (deg).
+    """
+    if start_s is None:
+        start_s = result.protocol.input_end_s() + 0.2
+    sel = result.time_s >= start_s
+    if result.duration_s - start_s < 4.0:
+        raise ValueError(f"clonus needs at least 4 s after start_s = {start_s:g} s; the run "
+                         f"lasts {result.duration_s:g} s")
+    angle = result.joint_angle_deg[sel]
+    t = result.time_s[sel]
+    rate = result.output_rate_hz
+    early = angle[(t >= start_s + 1.0) & (t < start_s + 2.0)]
+    late = angle[t >= t[-1] - 1.0]
+    early_amp, late_amp = float(np.ptp(early)), float(np.ptp(late))
+    x = angle - angle.mean()
+    spectrum = np.abs(np.fft.rfft(x * np.hanning(x.size))) ** 2
+    freqs = np.fft.rfftfreq(x.size, 1.0 / rate)
+    band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    rhythmic = bool(band.any() and spectrum[band].sum() > 0.3 * spectrum[1:].sum())
+    freq = float(freqs[band][np.argmax(spectrum[band])]) if rhythmic else float("nan")
+    ratio = late_amp / early_amp if early_amp > 0 else 0.0
+    present = rhythmic and late_amp >= min_amplitude_deg
+    return ClonusSummary(present, freq, early_amp, late_amp, float(ratio),
+                         bool(present and ratio >= 0.5))
+
+
+# --------------------------------------------------------------------------- nerve conduction
+@dataclass(frozen=True)
+class EvokedResponse:
+    """M-wave and H-reflex after one electrical stimulus, measured on the surface EMG.
+
+    Latencies are onset latencies (ms after the stimulus); amplitudes peak-to-peak (mV).
+    NaN latencies mean no response above the noise.
+    """
+
+    stimulus_time_s: float
+    intensity_mA: float
+    site: str
+    m_latency_ms: float
+    m_amplitude_mV: float
+    h_latency_ms: float
+    h_amplitude_mV: float
+
+
+M_WINDOW_MS = (1.0, 20.0)
+H_WINDOW_END_MS = 70.0
+
+
+def _onset_and_amplitude(segment, time_ms, noise_mV):
+    if segment.size == 0:
+        return float("nan"), 0.0
+    p2p = float(np.ptp(segment))
+    threshold = max(6.0 * noise_mV, 0.1 * p2p)
+    if p2p < 8.0 * noise_mV:
+        return float("nan"), 0.0
+    idx = np.flatnonzero(np.abs(segment - np.median(segment[:2])) > threshold)
+    return (float(time_ms[idx[0]]) if idx.size else float("nan")), p2p
+
+
+def evoked_responses(result: SimulationResult) -> list[EvokedResponse]:
+    """Measure the M-wave and H-reflex after every stimulus in the protocol.
+
+    The M-wave is sought 1–20 ms after the stimulus; the H-reflex from the end of
+    the M-wave window (20 ms after a proximal stimulus's M onset, at least) to 70 ms.
+    """
+    noise = max(result.parameters.emg.noise_mV, 1e-6)
+    out = []
+    for time_s, intensity, site in result.protocol.stimuli():
+        rel_ms = (result.time_s - time_s) * 1000.0
+        m_sel = (rel_ms >= M_WINDOW_MS[0]) & (rel_ms < M_WINDOW_MS[1])
+        m_lat, m_amp = _onset_and_amplitude(result.emg_mV[m_sel], rel_ms[m_sel], noise)
+        h_start = max(M_WINDOW_MS[1], (m_lat + 16.0) if np.isfinite(m_lat) else 0.0)
+        h_sel = (rel_ms >= h_start) & (rel_ms < H_WINDOW_END_MS)
+        h_lat, h_amp = _onset_and_amplitude(result.emg_mV[h_sel], rel_ms[h_sel], noise)
+        out.append(EvokedResponse(time_s, intensity, site, m_lat, m_amp, h_lat, h_amp))
+    return out
+
+
+def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
+                            parameters) -> float:
+    """Motor conduction velocity from M-wave latencies at two sites (m/s).
+
+    ``(proximal distance − distal distance) / (proximal latency − distal latency)``:
+    the neuromuscular delay and the muscle's own time cancel out.
+    """
+    d = parameters.nerve.proximal_site_to_muscle_m - parameters.nerve.distal_site_to_muscle_m
+    dt_ms = proximal.m_latency_ms - distal.m_latency_ms
+    if not (np.isfinite(dt_ms) and dt_ms > 0):
+        return float("nan")
+    return 1000.0 * d / dt_ms

@@ -18,6 +18,7 @@ from types import MappingProxyType
 
 from .engine import simulate
 from .parameters import Parameters
+from .experiments import clonus_protocol, conduction_protocol, stretch_protocol
 from .protocols import Noise, Protocol, Pulses, Ramp, Trapezoid
 from .result import SimulationResult
 
@@ -158,6 +159,11 @@ def spasm_test_protocol(*, amplitude: float = 0.3, at_s: float = 1.0) -> Protoco
 _INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
            "inhibition.descending": 0.2}
 _PIC_UNMASKED = {"pic.strength": 1.0}
+_STROKE = {"inhibition.descending": 0.2, "inhibition.presynaptic": 0.4,
+           "inhibition.reciprocal": 0.4, "spindle.gain": 3.0, "spindle.fusimotor_bias_hz": 2.0,
+           "pic.strength": 0.5}
+_DIABETIC = {"nerve.demyelination_slowing": 0.16, "nerve.motor_axon_survival": 0.55,
+             "nerve.afferent_survival": 0.4}
 
 _CAVEAT = ("A teaching caricature with one muscle, no interneuron detail and invented "
            "scales; it shows a mechanism, not what any patient will experience.")
@@ -192,6 +198,28 @@ _SCENARIOS = [
                           Noise()),
         duration_s=5.5),
     Scenario(
+        name="stretch_reflex", title="Healthy stretch reflex: a brisk passive stretch",
+        category="experiment",
+        description="The examiner dorsiflexes a relaxed healthy ankle by 15° at 100°/s. The "
+                    "spindles fire a burst, and after the loop delay a brief reflex burst "
+                    "appears in the EMG; it ends soon after the stretch.",
+        mechanism="Monosynaptic stretch reflex: spindle Ia → motor neurons, with afferent "
+                  "and efferent conduction delays.",
+        learning_goal="Find the reflex latency and see why a healthy relaxed muscle offers "
+                      "little reflex resistance.",
+        caveat=_CAVEAT, protocol=stretch_protocol(100.0), duration_s=3.0),
+    Scenario(
+        name="nerve_conduction_study", title="Nerve conduction study (healthy)",
+        category="experiment",
+        description="Supramaximal shocks at a distal and a proximal site of the tibial nerve, "
+                    "then a ladder of distal intensities: M-waves, H-reflexes, conduction "
+                    "velocity and the H/M recruitment curve, as in a clinic.",
+        mechanism="Electrical recruitment (large axons first), conduction delays, the "
+                  "monosynaptic H-reflex and its collision with antidromic motor spikes.",
+        learning_goal="Read latencies, amplitudes and the conduction velocity from the EMG.",
+        caveat=_CAVEAT + " Real studies also test sensory nerves and F-waves.",
+        protocol=conduction_protocol(), duration_s=13.2),
+    Scenario(
         name="inhibition_loss_only", title="Loss of inhibition alone", category="condition",
         description="Reciprocal, presynaptic and descending inhibition are cut to 20 % while "
                     "persistent inward currents stay at healthy size. The same volley now "
@@ -225,6 +253,67 @@ _SCENARIOS = [
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
         changes={**_INJURY, **_PIC_UNMASKED}, protocol=spasm_test_protocol(), duration_s=8.0),
     Scenario(
+        name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
+        category="condition",
+        description="Spindle sensitivity is tripled (as with increased fusimotor drive). The "
+                    "same passive stretch now evokes a large reflex burst that grows with "
+                    "stretch velocity.",
+        mechanism="More Ia discharge per mm and per mm/s of stretch → exaggerated, "
+                  "velocity-dependent stretch reflex.",
+        learning_goal="Spasticity is velocity-dependent (Lance 1980): compare slow and fast "
+                      "stretches.",
+        caveat=_CAVEAT, changes={"spindle.gain": 3.0}, protocol=stretch_protocol(100.0),
+        duration_s=3.0),
+    Scenario(
+        name="stroke_like", title="Upper-motor-neuron lesion (stroke-like): clonus",
+        category="condition",
+        description="After a stroke-like lesion descending inhibition is lost, presynaptic and "
+                    "reciprocal inhibition fall and fusimotor drive sensitises the spindles. "
+                    "The foot is loaded and pushed once: it keeps beating at about 5 Hz — "
+                    "clonus, which nothing in the code asks for.",
+        mechanism="High reflex-loop gain plus the conduction and contraction delays make the "
+                  "closed stretch-reflex loop oscillate.",
+        learning_goal="Clonus emerges from loop gain and delay; lowering the gain or restoring "
+                      "inhibition makes it die out.",
+        caveat=_CAVEAT + " Real strokes also cause weakness and altered muscle properties.",
+        changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0),
+    Scenario(
+        name="multiple_sclerosis_like", title="Multiple-sclerosis-like: central slowing",
+        category="condition",
+        description="Demyelination inside the spinal cord slows central conduction and "
+                    "weakens descending and presynaptic inhibition. A passive stretch gives a "
+                    "larger, slightly later reflex; the peripheral nerve is normal.",
+        mechanism="Central (not peripheral) demyelination: longer central delay, less inhibition.",
+        learning_goal="Separate central from peripheral causes: the nerve conduction study "
+                      "stays normal while reflexes change.",
+        caveat=_CAVEAT + " MS is patchy and relapsing; one spinal lesion is a caricature.",
+        changes={"nerve.central_delay_ms": 4.0, "inhibition.descending": 0.4,
+                 "inhibition.presynaptic": 0.5, "spindle.gain": 1.5},
+        protocol=stretch_protocol(100.0), duration_s=3.0),
+    Scenario(
+        name="diabetic_neuropathy", title="Diabetic neuropathy: nerve conduction study",
+        category="condition",
+        description="Long-standing diabetes: conduction slows by about 16 %, almost half of "
+                    "the motor axons and most Ia afferents are lost. M-waves are smaller and "
+                    "later, the H-reflex is small and late.",
+        mechanism="Demyelination (slowing) and axonal loss (smaller responses), sensory fibres "
+                  "worst.",
+        learning_goal="How nerve damage shows in a nerve conduction study: latency, amplitude, "
+                      "velocity.",
+        caveat=_CAVEAT + " Real diabetic neuropathy is length-dependent and mostly sensory.",
+        changes=_DIABETIC, protocol=conduction_protocol(), duration_s=13.2),
+    Scenario(
+        name="muscle_cramp", title="Muscle cramp from hyperexcitable motor axons",
+        category="condition",
+        description="A third of the motor axons discharge ectopically at 40 Hz near their "
+                    "terminals. The muscle contracts without any command from the spinal cord.",
+        mechanism="Ectopic discharges of hyperexcitable distal axons drive muscle units directly.",
+        learning_goal="Involuntary contraction can start in the peripheral nerve, not the cord: "
+                      "the motor neurons stay silent.",
+        caveat=_CAVEAT + " Real cramps involve spinal and peripheral mechanisms.",
+        changes={"nerve.ectopic_rate_hz": 40.0, "nerve.ectopic_fraction": 0.3},
+        protocol=Protocol(Noise()), duration_s=4.0),
+    Scenario(
         name="baclofen_like", title="Spinal cord injury treated with a baclofen-like drug",
         category="treatment",
         description="The spinal-cord-injury scenario with presynaptic inhibition of afferent "
@@ -238,6 +327,21 @@ _SCENARIOS = [
                          "not modelled. Not medical advice.",
         changes={**_INJURY, **_PIC_UNMASKED, "inhibition.presynaptic": 1.3},
         protocol=spasm_test_protocol(), duration_s=8.0),
+]
+
+_SCENARIOS += [
+    Scenario(
+        name="tizanidine_like", title="Stroke-like spasticity treated with a tizanidine-like drug",
+        category="treatment",
+        description="The stroke-like lesion with less excitation through spinal interneurons "
+                    "(an α2-agonist caricature). Passive stretch of the ankle: the reflex "
+                    "torque is smaller than untreated.",
+        mechanism="Less polysynaptic (interneuronal) excitation of the motor neurons.",
+        learning_goal="Compare the stretch-evoked torque with the untreated stroke-like limb.",
+        caveat=_CAVEAT + " Real tizanidine also sedates and lowers blood pressure. Not medical "
+                         "advice.",
+        changes={**_STROKE, "inhibition.interneuron_weight": 0.1},
+        protocol=stretch_protocol(100.0), duration_s=3.0),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}

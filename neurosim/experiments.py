@@ -1,0 +1,177 @@
+"""Standard clinical tests: the protocols and the measurements that go with them.
+
+* the **passive stretch test** (spasticity): the examiner dorsiflexes the relaxed
+  foot at a chosen velocity; a spastic limb answers with a velocity-dependent
+  reflex (Lance 1980);
+* the **clonus test**: a brisk push on the free foot held under a steady
+  dorsiflexing load;
+* the **nerve conduction study**: supramaximal shocks at two sites give M-wave
+  latencies, amplitudes and the conduction velocity; a ladder of intensities at
+  the distal site gives the H/M recruitment curve.
+
+Scenarios, the CLI, the notebooks and the dashboard all build on these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .analysis import (EvokedResponse, ReflexResponse, conduction_velocity_m_s,
+                       evoked_responses, stretch_reflex)
+from .engine import simulate
+from .parameters import Parameters
+from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, TorquePulses
+from .result import SimulationResult
+
+__all__ = ["stretch_protocol", "clonus_protocol", "conduction_protocol", "reflex_vs_velocity",
+           "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
+
+H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
+"""Distal stimulus intensities of the H/M recruitment curve (mA)."""
+
+
+def stretch_protocol(velocity_deg_s: float = 100.0, *, amplitude_deg: float = 15.0,
+                     hold_s: float = 1.0, start_s: float = 0.5) -> Protocol:
+    """Passive ramp-and-hold dorsiflexion of the relaxed foot, with synaptic noise."""
+    return Protocol(ImposedStretch(start_s=start_s, amplitude_deg=amplitude_deg,
+                                   velocity_deg_s=velocity_deg_s, hold_s=hold_s), Noise())
+
+
+def clonus_protocol(*, load_torque_Nm: float = 3.0, push_torque_Nm: float = 8.0,
+                    push_ms: float = 50.0, at_s: float = 1.0) -> Protocol:
+    """Clonus test: a steady dorsiflexing load on the free foot and one brisk push."""
+    return Protocol(FreeLimb(load_torque_Nm=load_torque_Nm),
+                    TorquePulses(times_s=(at_s,), torque_Nm=push_torque_Nm, width_ms=push_ms),
+                    Noise())
+
+
+def conduction_protocol(*, supramaximal_mA: float = 60.0, h_curve_mA=H_CURVE_MA,
+                        interval_s: float = 1.0) -> Protocol:
+    """Nerve conduction study: supramaximal distal and proximal shocks, then an H/M ladder.
+
+    Shocks are ``interval_s`` apart, starting at 0.2 s (distal), 0.2 s + interval
+    (proximal), then the distal ladder. Run it for
+    ``0.2 + (2 + len(h_curve_mA)) * interval_s`` seconds.
+    """
+    comps = [NerveStimulation(times_s=(0.2,), intensity_mA=supramaximal_mA, site="distal"),
+             NerveStimulation(times_s=(0.2 + interval_s,), intensity_mA=supramaximal_mA,
+                              site="proximal")]
+    for k, intensity in enumerate(h_curve_mA):
+        comps.append(NerveStimulation(times_s=(0.2 + (2 + k) * interval_s,),
+                                      intensity_mA=float(intensity), site="distal"))
+    return Protocol(*comps, Noise())
+
+
+@dataclass(frozen=True)
+class ReflexCurve:
+    """Reflex responses at several stretch velocities.
+
+    Attributes
+    ----------
+    velocities_deg_s : ndarray, shape (n,)
+    responses : tuple of ReflexResponse, length n
+    """
+
+    velocities_deg_s: np.ndarray
+    responses: tuple
+
+    @property
+    def emg_peak_mV(self) -> np.ndarray:
+        """Reflex EMG burst size at each velocity (mV), shape (n,)."""
+        return np.array([r.emg_peak_mV for r in self.responses])
+
+    @property
+    def peak_muscle_torque_Nm(self) -> np.ndarray:
+        """Peak reflex muscle torque at each velocity (N·m), shape (n,)."""
+        return np.array([r.peak_muscle_torque_Nm for r in self.responses])
+
+
+def reflex_vs_velocity(parameters: Parameters, velocities_deg_s=(10.0, 60.0, 200.0), *,
+                       amplitude_deg: float = 15.0, seed: int = 0, return_results: bool = False):
+    """Run the passive stretch test at several velocities and measure the reflex.
+
+    Returns
+    -------
+    ReflexCurve, or (ReflexCurve, list of SimulationResult) with ``return_results``.
+    """
+    results = []
+    for v in velocities_deg_s:
+        proto = stretch_protocol(float(v), amplitude_deg=amplitude_deg)
+        duration = 0.5 + 2 * amplitude_deg / float(v) + 1.0 + 0.5
+        results.append(simulate(parameters, proto, duration, seed=seed,
+                                label=f"stretch {v:g} deg/s"))
+    curve = ReflexCurve(np.asarray(velocities_deg_s, dtype=float),
+                        tuple(stretch_reflex(r) for r in results))
+    return (curve, results) if return_results else curve
+
+
+@dataclass(frozen=True)
+class ConductionReport:
+    """Nerve conduction study results, as a clinician's table would list them.
+
+    Attributes
+    ----------
+    distal, proximal : EvokedResponse
+        Supramaximal M-waves at the two sites.
+    conduction_velocity_m_s : float
+    h_curve : tuple of EvokedResponse
+        Distal ladder, in increasing intensity.
+    h_max_mV, m_max_mV : float
+        Largest H-reflex and M-wave (peak-to-peak).
+    h_latency_ms : float
+        Latency of the largest H-reflex.
+    """
+
+    distal: EvokedResponse
+    proximal: EvokedResponse
+    conduction_velocity_m_s: float
+    h_curve: tuple
+    h_max_mV: float
+    m_max_mV: float
+    h_latency_ms: float
+
+    @property
+    def h_m_ratio(self) -> float:
+        """Hmax / Mmax (0 when there is no M-wave)."""
+        return self.h_max_mV / self.m_max_mV if self.m_max_mV > 0 else 0.0
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """``(measure, value, unit)`` rows for printing."""
+        def f(x, fmt):
+            return "absent" if not np.isfinite(x) else fmt.format(x)
+        return [
+            ("distal M latency", f(self.distal.m_latency_ms, "{:.1f}"), "ms"),
+            ("distal M amplitude", f(self.distal.m_amplitude_mV, "{:.2f}"), "mV"),
+            ("proximal M latency", f(self.proximal.m_latency_ms, "{:.1f}"), "ms"),
+            ("proximal M amplitude", f(self.proximal.m_amplitude_mV, "{:.2f}"), "mV"),
+            ("motor conduction velocity", f(self.conduction_velocity_m_s, "{:.1f}"), "m/s"),
+            ("H-reflex latency", f(self.h_latency_ms, "{:.1f}"), "ms"),
+            ("Hmax", f(self.h_max_mV, "{:.2f}"), "mV"),
+            ("Hmax / Mmax", f(self.h_m_ratio, "{:.2f}"), ""),
+        ]
+
+
+def conduction_report(result: SimulationResult) -> ConductionReport:
+    """Read a :func:`conduction_protocol` run: latencies, amplitudes, velocity, H/M curve.
+
+    The supramaximal shocks are the strongest distal and proximal ones; the H/M
+    curve is every distal shock, sorted by intensity.
+    """
+    responses = evoked_responses(result)
+    distal = [r for r in responses if r.site == "distal"]
+    proximal = [r for r in responses if r.site == "proximal"]
+    if not distal or not proximal:
+        raise ValueError("a conduction report needs stimuli at both the distal and the "
+                         "proximal site (see conduction_protocol)")
+    d_max = max(distal, key=lambda r: (r.intensity_mA, -r.stimulus_time_s))
+    p_max = max(proximal, key=lambda r: (r.intensity_mA, -r.stimulus_time_s))
+    curve = tuple(sorted(distal, key=lambda r: (r.intensity_mA, r.stimulus_time_s)))
+    h_best = max(curve, key=lambda r: r.h_amplitude_mV)
+    return ConductionReport(
+        distal=d_max, proximal=p_max,
+        conduction_velocity_m_s=conduction_velocity_m_s(d_max, p_max, result.parameters),
+        h_curve=curve, h_max_mV=h_best.h_amplitude_mV,
+        m_max_mV=max(r.m_amplitude_mV for r in curve),
+        h_latency_ms=h_best.h_latency_ms if h_best.h_amplitude_mV > 0 else float("nan"))
