@@ -363,7 +363,7 @@ def _onset_and_amplitude(segment, time_ms, noise_mV):
     if segment.size == 0:
         return float("nan"), 0.0
     p2p = float(np.ptp(segment))
-    threshold = max(6.0 * noise_mV, 0.1 * p2p)
+    threshold = max(6.0 * noise_mV, 0.02 * p2p)
     if p2p < 8.0 * noise_mV:
         return float("nan"), 0.0
     idx = np.flatnonzero(np.abs(segment - np.median(segment[:2])) > threshold)

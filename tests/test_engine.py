@@ -182,13 +182,17 @@ def test_jit_equals_disabled_jit_on_a_short_run(tmp_path):
         import json, sys
         import numpy as np
         from neurosim import Parameters, simulate
-        from neurosim.protocols import Noise, Pulses, Trapezoid
-        p = Parameters().with_changes(**{"pool.n_units": 8, "pic.strength": 1.0})
+        from neurosim.protocols import ImposedStretch, NerveStimulation, Noise, Pulses, Trapezoid
+        p = Parameters().with_changes(**{"pool.n_units": 8, "pic.strength": 1.0,
+                                         "spindle.gain": 3.0, "nerve.ectopic_rate_hz": 5.0})
         r = simulate(p, Trapezoid(start_s=0.02, rise_s=0.05, hold_s=0.1, fall_s=0.05, level=0.5)
-                     + Pulses(times_s=(0.05,), width_ms=20, amplitude=0.3) + Noise(),
+                     + Pulses(times_s=(0.05,), width_ms=20, amplitude=0.3) + Noise()
+                     + ImposedStretch(start_s=0.05, amplitude_deg=10, velocity_deg_s=200)
+                     + NerveStimulation(times_s=(0.2,), intensity_mA=12.0),
                      0.3, seed=9)
         np.savez(sys.argv[1], force=r.force_N, emg=r.emg_mV, t=r.spike_times_s,
-                 u=r.spike_units, v=r.membrane_mV, pic=r.pic_activation)
+                 u=r.spike_units, v=r.membrane_mV, pic=r.pic_activation,
+                 angle=r.joint_angle_deg, act=r.activation_times_s, src=r.activation_sources)
     """)
     script = tmp_path / "run.py"
     script.write_text(code)
