@@ -30,7 +30,8 @@ from . import analysis, scenarios
 from .engine import MAX_DURATION_S
 from .parameters import Parameters, field_specs
 
-__all__ = ["main", "build_parser", "TOUR_SCENARIOS"]
+__all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_REFLEX_VELOCITIES", "TOUR_SPASTIC",
+           "TOUR_CONDUCTION"]
 
 PROG = "neurosim"
 
@@ -39,6 +40,12 @@ TOUR_SCENARIOS = ("healthy", "inhibition_loss_only", "pic_only", "spinal_cord_in
                   "baclofen_like", "recruitment_ramp", "voluntary_contraction")
 #: The pair drawn side by side by ``neurosim tour``.
 TOUR_COMPARISON = ("healthy", "spinal_cord_injury")
+#: Passive-stretch velocities (deg/s) of the tour's healthy-versus-spastic reflex figure.
+TOUR_REFLEX_VELOCITIES = (10.0, 40.0, 100.0)
+#: Scenario whose parameters stand for the spastic limb, and whose run is the clonus test.
+TOUR_SPASTIC = "stroke_like"
+#: Healthy and neuropathic nerve conduction studies compared by the tour.
+TOUR_CONDUCTION = (("healthy", "nerve_conduction_study"), ("diabetic", "diabetic_neuropathy"))
 
 OUT_SUFFIXES = (".png", ".npz", ".csv")
 
@@ -106,7 +113,11 @@ def build_parser() -> argparse.ArgumentParser:
         "tour", help="run the key scenarios and write their figures",
         description="Run the key scenarios (" + ", ".join(TOUR_SCENARIOS) + "), write an "
                     "overview figure of each plus a healthy-versus-injury comparison, "
-                    "and print a summary table.")
+                    "then the clinical tests: passive stretch at several velocities "
+                    "(healthy versus stroke-like), the stroke-like clonus test and nerve "
+                    "conduction studies (healthy versus diabetic neuropathy). Prints a "
+                    "summary table, a nerve-conduction table and the key number of each "
+                    "clinical figure.")
     p_tour.add_argument("--out-dir", default="figures", metavar="DIR",
                         help="directory for the figures (created if needed; default: figures)")
     p_tour.add_argument("--seed", type=int, default=0, metavar="N",
@@ -349,9 +360,16 @@ def _cmd_tour(args) -> int:
     finally:
         plt.close(fig)
 
+    clinical_lines, conduction_rows = _tour_clinical(args.seed, out_dir, plt, plotting, written)
+
     print(f"neurosim tour (seed {args.seed})")
     print()
     print(_summary_table([(name, analysis.summary_row(r)) for name, r in results.items()]))
+    print()
+    print(conduction_rows)
+    print()
+    for text in clinical_lines:
+        print(text)
     print()
     print(f"Files written to {out_dir}:")
     for path in written:
@@ -359,6 +377,67 @@ def _cmd_tour(args) -> int:
     print()
     print(TEACHING_REMINDER)
     return 0
+
+
+def _save_and_close(plt, plotting, axes, path: Path) -> Path:
+    fig = _figure_of(axes)
+    try:
+        return plotting.save_figure(fig, path)
+    finally:
+        plt.close(fig)
+
+
+def _tour_clinical(seed: int, out_dir: Path, plt, plotting, written: list):
+    """The tour's clinical-test figures; returns (summary lines, conduction table)."""
+    from . import experiments  # local: only the tour needs it
+
+    spastic = scenarios.get(TOUR_SPASTIC)
+    velocities = TOUR_REFLEX_VELOCITIES
+    healthy_curve, healthy_runs = experiments.reflex_vs_velocity(
+        Parameters(), velocities, seed=seed, return_results=True)
+    spastic_curve, spastic_runs = experiments.reflex_vs_velocity(
+        spastic.parameters, velocities, seed=seed, return_results=True)
+    reflex_labels = ("healthy", f"spastic ({TOUR_SPASTIC})")
+    written.append(_save_and_close(plt, plotting, plotting.reflex_velocity_panel(
+        [healthy_curve, spastic_curve], labels=reflex_labels,
+        results=[healthy_runs, spastic_runs]),
+        out_dir / "reflex_velocity_healthy_vs_spastic.png"))
+
+    clonus_run = spastic.run(seed=seed)
+    clonus = analysis.clonus(clonus_run)
+    written.append(_save_and_close(plt, plotting,
+                                   plotting.clonus_panel(clonus_run, summary=clonus),
+                                   out_dir / f"clonus_{TOUR_SPASTIC}.png"))
+
+    names = [name for name, _ in TOUR_CONDUCTION]
+    conduction_runs = [scenarios.get(scenario).run(seed=seed)
+                       for _, scenario in TOUR_CONDUCTION]
+    reports = [experiments.conduction_report(r) for r in conduction_runs]
+    written.append(_save_and_close(
+        plt, plotting, plotting.conduction_panel(conduction_runs, labels=names),
+        out_dir / "nerve_conduction_{}_vs_{}.png".format(*names)))
+
+    speeds = "/".join(f"{v:g}" for v in velocities)
+    lines = [
+        f"reflex EMG burst at {speeds} deg/s — "
+        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.emg_peak_mV) + " mV"
+                    for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
+        f"{TOUR_SPASTIC} clonus: " + _clonus_words(clonus),
+    ]
+    header = ("nerve conduction", *names, "unit")
+    rows_per_run = [rep.rows() for rep in reports]
+    body = [(measure, *(rows[i][1] for rows in rows_per_run), unit)
+            for i, (measure, _, unit) in enumerate(rows_per_run[0])]
+    table = _format_table(header, body, right_aligned=set(range(1, 1 + len(names))))
+    return lines, table
+
+
+def _clonus_words(summary) -> str:
+    if not summary.present:
+        return f"none (oscillation dies out, late/early amplitude {summary.decay_ratio:.2f})"
+    kind = "sustained" if summary.sustained else "decaying"
+    return (f"{summary.frequency_hz:.1f} Hz, {kind} (peak-to-peak {summary.early_amplitude_deg:.1f}"
+            f"° → {summary.late_amplitude_deg:.1f}°)")
 
 
 # ---------------------------------------------------------------------------

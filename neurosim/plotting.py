@@ -1,10 +1,16 @@
 """Figures of a :class:`~neurosim.result.SimulationResult` (matplotlib).
 
 Single-panel functions (:func:`raster`, :func:`force`, :func:`emg`,
-:func:`pic_and_inhibition`, :func:`membrane`) draw on one Axes: pass ``ax=`` to
-draw into an existing Axes, or leave it out to get a new figure. They return
-the Axes. :func:`overview` stacks four panels for one run; :func:`comparison`
-puts two runs side by side with shared y-limits so amplitudes can be compared.
+:func:`pic_and_inhibition`, :func:`membrane`, :func:`joint`) draw on one Axes:
+pass ``ax=`` to draw into an existing Axes, or leave it out to get a new figure.
+They return the Axes. :func:`overview` stacks four panels for one run;
+:func:`comparison` puts two runs side by side with shared y-limits so amplitudes
+can be compared.
+
+The clinical tests of :mod:`neurosim.experiments` have their own multi-panel
+figures: :func:`reflex_velocity_panel` (passive stretch at several velocities,
+e.g. healthy against spastic), :func:`clonus_panel` (free-limb clonus test) and
+:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve).
 
 Every figure these functions create or draw into carries the label
 :data:`neurosim.TEACHING_LABEL` at its bottom right (:func:`add_teaching_label`),
@@ -22,12 +28,13 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
-from . import TEACHING_LABEL
+from . import TEACHING_LABEL, analysis
 from .emg import rms_envelope
 from .result import SimulationResult
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
-           "membrane", "overview", "comparison", "save_figure"]
+           "membrane", "joint", "overview", "comparison", "reflex_velocity_panel", "clonus_panel",
+           "conduction_panel", "save_figure"]
 
 PALETTE = {
     "black": "#000000",
@@ -51,6 +58,8 @@ _LABEL_STRIP_IN = 0.22  # height reserved for the label under a laid-out figure 
 _TIME_LABEL = "time (s)"
 _MEMBRANE_COLOURS = ("blue", "vermillion", "bluish_green", "reddish_purple", "orange",
                      "sky_blue", "black")
+_SET_COLOURS = ("blue", "vermillion", "bluish_green", "reddish_purple", "orange", "sky_blue",
+                "black")  # one per compared run / parameter set, in order
 
 
 # --------------------------------------------------------------------- helpers
@@ -337,6 +346,60 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     return _finish(ax)
 
 
+def joint(result: SimulationResult, *, ax=None, color: str | None = None):
+    """Ankle angle over time, with the torque acting on the foot on a second y axis.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new 8 × 3 in figure).
+    color : str, optional
+        Colour of the angle line (default Okabe–Ito blue).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Left y axis: joint angle (deg, positive = dorsiflexion, which stretches the
+        muscle), line ``gid="joint_angle"``. Right y axis: a twin Axes with
+        ``gid="joint_torque_axes"`` (find it in ``ax.figure.axes``) holding, when
+        somebody holds the foot (passive stretch, isometric), the examiner's /
+        dynamometer's torque ``result.joint_torque_Nm`` (N·m, ``gid="joint_torque"``);
+        for a free limb (clonus test) that torque is zero, so the external load and
+        pushes from the protocol are drawn instead (N·m, ``gid="applied_torque"``).
+        One legend on ``ax`` lists both lines.
+    """
+    ax = _new_axes() if ax is None else ax
+    t = result.time_s
+    (angle_line,) = ax.plot(t, result.joint_angle_deg, color=color or PALETTE["blue"],
+                            linewidth=1.5, label="ankle angle (deg)", gid="joint_angle")
+    ax.set_ylabel("ankle angle (deg)\n(+ = dorsiflexion)")
+    twin = ax.twinx()
+    twin.set_gid("joint_torque_axes")
+    torque_colour = PALETTE["orange"]
+    if result.protocol.joint_mode == "free":
+        applied = result.protocol.limb_waveforms(np.asarray(t, dtype=float))["torque_Nm"]
+        (torque_line,) = twin.plot(t, applied, color=torque_colour, linewidth=1.0,
+                                   linestyle="--", label="applied load + push (N·m)",
+                                   gid="applied_torque")
+    else:
+        (torque_line,) = twin.plot(t, result.joint_torque_Nm, color=torque_colour,
+                                   linewidth=1.0, linestyle="--",
+                                   label="examiner / dynamometer torque (N·m)",
+                                   gid="joint_torque")
+    twin.set_ylim(bottom=min(0.0, float(np.min(torque_line.get_ydata(), initial=0.0))))
+    twin.set_ylabel("torque on foot (N·m)", color=torque_colour)
+    twin.tick_params(axis="y", colors=torque_colour)
+    twin.spines["right"].set_color(torque_colour)
+    ax.set_zorder(twin.get_zorder() + 1)  # angle above torque; keep ax transparent
+    ax.patch.set_visible(False)
+    _xlim(ax, result)
+    ax.set_xlabel(_TIME_LABEL)
+    ax.legend(handles=[angle_line, torque_line], loc="upper right", fontsize="small",
+              frameon=False)
+    return _finish(ax)
+
+
 # --------------------------------------------------------------------- figures
 def _default_title(result: SimulationResult) -> str:
     if not result.label:
@@ -447,6 +510,416 @@ def comparison(result_a: SimulationResult, result_b: SimulationResult, *, axes=N
             if ax.get_legend() is not None:
                 ax.get_legend().remove()
     for ax in axes.flat:
+        add_teaching_label(ax.figure)
+    return axes
+
+
+# --------------------------------------------------------------------- clinical tests
+def _set_colour(i: int) -> str:
+    return PALETTE[_SET_COLOURS[i % len(_SET_COLOURS)]]
+
+
+def _as_list(items, name):
+    if isinstance(items, SimulationResult):
+        return [items]
+    items = list(items)
+    if not items:
+        raise ValueError(f"{name} needs at least one entry")
+    return items
+
+
+def _set_labels(labels, n, default):
+    if labels is None:
+        return list(default)
+    labels = [str(x) for x in labels]
+    if len(labels) != n:
+        raise ValueError(f"labels needs {n} entries, got {len(labels)}")
+    return labels
+
+
+def _mv(x: float) -> str:
+    """Two significant digits, so that small healthy bursts do not print as 0.00."""
+    return "0" if x == 0 else f"{x:.2g}"
+
+
+def _imposed_stretch(result: SimulationResult):
+    from .protocols import ImposedStretch
+    for c in result.protocol.components:
+        if isinstance(c, ImposedStretch):
+            return c
+    raise ValueError(f"result {result.label or '(unlabelled)'!r} has no ImposedStretch in its "
+                     f"protocol; reflex_velocity_panel needs passive-stretch runs "
+                     f"(experiments.reflex_vs_velocity(..., return_results=True))")
+
+
+def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np.ndarray:
+    """Passive-stretch reflexes at several velocities, for one or more parameter sets.
+
+    Spasticity is a *velocity-dependent* increase of the stretch reflex (Lance
+    1980). This figure puts, for each parameter set (e.g. healthy and spastic),
+    the reflex EMG burst of :func:`neurosim.experiments.reflex_vs_velocity`
+    against stretch velocity, and — when the runs are given — the traces behind
+    each number.
+
+    Parameters
+    ----------
+    curves : sequence of ReflexCurve
+        One :class:`~neurosim.experiments.ReflexCurve` per parameter set, all at the
+        same velocities (deg/s).
+    axes : sequence of matplotlib.axes.Axes, optional
+        Axes to draw into, in the order of the returned array: without ``results``
+        one Axes (the summary); with ``results`` ``2 * n_velocities + 1`` Axes
+        (default: a new figure, the summary spanning both rows on the right).
+    labels : sequence of str, optional
+        One legend entry per parameter set (default ``"set 1"``, ``"set 2"``, …).
+    results : sequence of sequences of SimulationResult, optional
+        The runs behind each curve, ``results[k][j]`` = set k at velocity j, as
+        returned by ``reflex_vs_velocity(..., return_results=True)``.
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes
+        Without ``results``: shape (1,), the summary. With ``results``: shape
+        ``(2 * n + 1,)`` for n velocities: ``[:n]`` the ankle angle (deg) of each
+        velocity column, ``[n:2n]`` the surface EMG (mV) of each column, ``[-1]`` the
+        summary. Trace time is relative to stretch onset (s). In column j the lines
+        of set k have gids ``angle_{k}`` (angle), ``emg_raw_{k}`` (raw EMG, full run
+        shifted by the onset) and ``emg_envelope_{k}`` (50 ms moving RMS, the
+        envelope :func:`~neurosim.analysis.stretch_reflex` measures); the shaded
+        ``gid="reflex_window"`` is the 0.4 s window it measures. In the summary the
+        line of set k (``gid="reflex_curve_{k}"``) has x = velocity (deg/s) and
+        y = ``curves[k].emg_peak_mV`` (reflex burst above resting EMG, mV).
+
+    Raises
+    ------
+    ValueError
+        If the curves have different velocities, or ``labels``, ``results`` or
+        ``axes`` have the wrong length.
+    """
+    curves = list(curves)
+    if not curves:
+        raise ValueError("reflex_velocity_panel needs at least one ReflexCurve")
+    velocities = np.asarray(curves[0].velocities_deg_s, dtype=float)
+    for c in curves[1:]:
+        if not np.array_equal(np.asarray(c.velocities_deg_s, dtype=float), velocities):
+            raise ValueError(f"all curves need the same velocities; got {velocities.tolist()} "
+                             f"and {np.asarray(c.velocities_deg_s).tolist()} deg/s")
+    n_sets, n_vel = len(curves), velocities.size
+    labels = _set_labels(labels, n_sets, (f"set {k + 1}" for k in range(n_sets)))
+    if results is not None:
+        results = [list(rs) for rs in results]
+        if len(results) != n_sets or any(len(rs) != n_vel for rs in results):
+            raise ValueError(f"results needs {n_sets} lists of {n_vel} runs (one per curve "
+                             f"and velocity), got lengths {[len(rs) for rs in results]}")
+
+    if axes is None:
+        if results is None:
+            fig, ax = plt.subplots(figsize=(5.5, 4.0), layout="constrained")
+            axes = [ax]
+        else:
+            fig = plt.figure(figsize=(3.4 * n_vel + 4.4, 6.0), layout="constrained")
+            gs = fig.add_gridspec(2, n_vel + 1, height_ratios=(1.0, 2.2),
+                                  width_ratios=(1.0,) * n_vel + (1.25,))
+            top = [fig.add_subplot(gs[0, j]) for j in range(n_vel)]
+            bottom = [fig.add_subplot(gs[1, j], sharex=top[j]) for j in range(n_vel)]
+            axes = [*top, *bottom, fig.add_subplot(gs[:, n_vel])]
+    expected = 1 if results is None else 2 * n_vel + 1
+    axes = _check_axes(axes, (expected,), "reflex_velocity_panel")
+
+    if results is not None:
+        angle_axes, emg_axes = axes[:n_vel], axes[n_vel:2 * n_vel]
+        for j, v in enumerate(velocities):
+            a_ax, e_ax = angle_axes[j], emg_axes[j]
+            stretch = _imposed_stretch(results[0][j])
+            onset = float(stretch.start_s)
+            ramp_s = float(stretch.amplitude_deg / stretch.velocity_deg_s)
+            window = curves[0].responses[j].window_s
+            e_ax.axvspan(window[0] - onset, window[1] - onset, color=PALETTE["grey"],
+                         alpha=0.15, linewidth=0, gid="reflex_window",
+                         label=f"measured {window[1] - window[0]:g} s")
+            a_ax.axvspan(0.0, ramp_s, color=PALETTE["grey"], alpha=0.15, linewidth=0,
+                         gid="stretch_ramp", label="stretch ramp")
+            for k in range(n_sets):
+                r = results[k][j]
+                c = _set_colour(k)
+                t = r.time_s - _imposed_stretch(r).start_s
+                a_ax.plot(t, r.joint_angle_deg, color=c, linewidth=1.5,
+                          linestyle="-" if k == 0 else (0, (4, 2)), label=labels[k],
+                          gid=f"angle_{k}")
+                envelope = rms_envelope(r.emg_mV, r.output_rate_hz, analysis.REFLEX_ENVELOPE_MS)
+                e_ax.plot(t, r.emg_mV, color=c, linewidth=0.4, alpha=0.25, gid=f"emg_raw_{k}")
+                e_ax.plot(t, envelope, color=c, linewidth=1.6, label=labels[k],
+                          gid=f"emg_envelope_{k}")
+                e_ax.text(0.97, 0.95 - 0.09 * k,
+                          f"burst {_mv(curves[k].emg_peak_mV[j])} mV", transform=e_ax.transAxes,
+                          ha="right", va="top", color=c, fontsize="small", fontweight="bold",
+                          gid=f"burst_text_{k}")
+            left = -0.2
+            right = max(0.7, ramp_s + 0.35)
+            for ax in (a_ax, e_ax):
+                ax.set_xlim(left, right)
+                ax.axvline(0.0, color=PALETTE["grey"], linewidth=0.8, linestyle=":")
+            a_ax.set_title(f"{v:g} deg/s stretch", fontweight="bold")
+            a_ax.tick_params(labelbottom=False)
+            e_ax.set_xlabel("time from stretch onset (s)")
+            if j == 0:
+                a_ax.set_ylabel("ankle angle (deg)")
+                e_ax.set_ylabel("surface EMG (mV)\nraw + 50 ms RMS")
+        # one EMG scale for every column, so bursts can be compared by eye
+        for ax in emg_axes:
+            ax.relim()
+            ax.autoscale(axis="y")
+        low = min(ax.get_ylim()[0] for ax in emg_axes)
+        high = max(ax.get_ylim()[1] for ax in emg_axes)
+        for ax in emg_axes:
+            ax.set_ylim(low, high * 1.15)  # room for the burst labels
+        top = max(ax.get_ylim()[1] for ax in angle_axes)
+        for ax in angle_axes:
+            ax.set_ylim(-1.0, top * 1.1)
+        handles, _ = emg_axes[0].get_legend_handles_labels()
+        window_handles = [h for h in handles if h.get_gid() == "reflex_window"]
+        emg_axes[0].legend(handles=window_handles, loc="upper left", fontsize="small",
+                           frameon=False)
+
+    summary = axes[-1]
+    for k, curve in enumerate(curves):
+        c = _set_colour(k)
+        y = np.asarray(curve.emg_peak_mV, dtype=float)
+        summary.plot(velocities, y, color=c, linewidth=2.0, marker="o", markersize=7,
+                     label=labels[k], gid=f"reflex_curve_{k}")
+        for j, (x, yy) in enumerate(zip(velocities, y)):
+            first = j == 0  # left of the first point, clear of the line leaving it
+            summary.annotate(_mv(yy), (x, yy), textcoords="offset points",
+                             xytext=(-6, 3) if first else (0, 7), ha="right" if first else "center",
+                             va="bottom", fontsize="small", color=c)
+    summary.set_xticks(velocities)
+    summary.set_xticklabels([f"{v:g}" for v in velocities])
+    summary.set_xlim(-0.1 * float(velocities.max()), float(velocities.max()) * 1.15)
+    summary.set_ylim(bottom=0.0)
+    summary.margins(y=0.15)
+    summary.set_xlabel("stretch velocity (deg/s)")
+    summary.set_ylabel("reflex EMG burst (mV above rest)")
+    summary.set_title("reflex burst vs stretch velocity", fontweight="bold")
+    summary.legend(loc="center right", fontsize="small", frameon=False)
+    for ax in axes:
+        add_teaching_label(ax.figure)
+    return axes
+
+
+def _clonus_text(summary) -> str:
+    if summary is None:
+        return "clonus: not measured"
+    if not summary.present:
+        return (f"no clonus: oscillation dies out\n(late/early amplitude "
+                f"{summary.decay_ratio:.2f})")
+    kind = "sustained" if summary.sustained else "decaying"
+    return (f"clonus {summary.frequency_hz:.1f} Hz, {kind}\n"
+            f"peak-to-peak {summary.early_amplitude_deg:.1f}° → {summary.late_amplitude_deg:.1f}° "
+            f"(late/early {summary.decay_ratio:.2f})")
+
+
+def clonus_panel(result: SimulationResult, *, axes=None, summary=None) -> np.ndarray:
+    """Clonus test on a free limb: joint angle, EMG and spike raster, with the verdict.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A free-limb run, e.g. the ``stroke_like`` scenario
+        (:func:`neurosim.experiments.clonus_protocol`).
+    axes : sequence of 3 matplotlib.axes.Axes, optional
+        Axes to draw into, top to bottom (default: a new 10 × 8 in figure).
+    summary : ClonusSummary, optional
+        The measurement to print (default: :func:`neurosim.analysis.clonus` of the
+        result; if the run is too short to measure, the figure says so).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (3,)
+        From top to bottom: :func:`joint` (ankle angle in deg, applied torque in N·m
+        on a twin axis), :func:`emg` (mV, 25 ms RMS envelope, short enough to show
+        the beats) and :func:`raster`. The verdict — clonus frequency (Hz),
+        sustained or decaying, early and late peak-to-peak amplitude (deg) — is in a
+        text box on the top panel (``gid="clonus_summary"``) and in its title.
+    """
+    if summary is None:
+        try:
+            summary = analysis.clonus(result)
+        except ValueError:
+            summary = None
+    if axes is None:
+        fig, axes = plt.subplots(3, 1, figsize=(10.0, 8.0), sharex=True, layout="constrained",
+                                 height_ratios=(2.2, 2.0, 2.6))
+    axes = _check_axes(axes, (3,), "clonus_panel")
+    joint(result, ax=axes[0])
+    emg(result, ax=axes[1], envelope_ms=25.0)
+    raster(result, ax=axes[2])
+    for ax in axes[:-1]:
+        ax.set_xlabel("")
+    pushes = [c for c in result.protocol.components if c.channel == "torque"]
+    for c in pushes:
+        for t0 in c.times_s:
+            for ax in axes:
+                ax.axvline(t0, color=PALETTE["grey"], linewidth=0.8, linestyle=":",
+                           gid="push_marker")
+            axes[0].annotate(f"← push ({c.torque_Nm:g} N·m, {c.width_ms:g} ms)", (t0, 0.62),
+                             xycoords=("data", "axes fraction"), xytext=(16, 0),
+                             textcoords="offset points", ha="left", va="center",
+                             fontsize="small", color=PALETTE["grey"])
+    text = _clonus_text(summary)
+    axes[0].text(0.5, 0.96, text, transform=axes[0].transAxes, ha="center", va="top",
+                 fontsize="medium", fontweight="bold", gid="clonus_summary",
+                 bbox=dict(boxstyle="round,pad=0.3", facecolor="white",
+                           edgecolor=PALETTE["grey"], alpha=0.9))
+    torque_axes = [a for a in axes[0].figure.axes if a.get_gid() == "joint_torque_axes"
+                   and a.get_shared_x_axes().joined(a, axes[0])]
+    for twin in torque_axes:  # torque in the lower part, under the oscillating angle
+        twin.set_ylim(0.0, 2.5 * max(1e-9, max(float(np.max(ln.get_ydata(), initial=0.0))
+                                                for ln in twin.get_lines())))
+    legend = axes[1].get_legend()
+    if legend is not None:  # the beats fill the panel: keep the legend readable
+        legend.set_frame_on(True)
+        legend.get_frame().set_alpha(0.9)
+        legend.get_frame().set_edgecolor("none")
+    name = f"Clonus test [{result.label}]" if result.label else "Clonus test"
+    axes[0].set_title(f"{name}: {text.splitlines()[0]}", loc="left", fontweight="bold")
+    for ax in axes:
+        _xlim(ax, result)
+        add_teaching_label(ax.figure)
+    return axes
+
+
+def _emg_segment(result: SimulationResult, t0_s: float, stop_ms: float):
+    rel_ms = (result.time_s - t0_s) * 1000.0
+    sel = (rel_ms >= 0.0) & (rel_ms <= stop_ms)
+    return rel_ms[sel], result.emg_mV[sel]
+
+
+def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
+    """Nerve conduction study of one or more runs: M-waves, H-reflex and H/M curve.
+
+    Each run (e.g. ``nerve_conduction_study`` and ``diabetic_neuropathy``) is read
+    with :func:`neurosim.experiments.conduction_report` and keeps one colour in
+    every panel; the legend gives each run's motor conduction velocity (m/s).
+
+    Parameters
+    ----------
+    results : SimulationResult or sequence of SimulationResult
+        Runs of :func:`neurosim.experiments.conduction_protocol`.
+    axes : sequence of 4 matplotlib.axes.Axes, optional
+        Axes to draw into, in the order below (default: a new 12 × 8 in, 2 × 2 figure).
+    labels : sequence of str, optional
+        One name per run (default: each result's label, or "run 1", "run 2", …).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (4,)
+        0. EMG (mV) 0–25 ms after the supramaximal **distal** shock (x in ms after the
+           shock), line ``gid="m_distal_{i}"``; the M-wave onset latency is marked by a
+           dotted line ``gid="m_distal_latency_{i}"`` and its value in ms.
+        1. The same after the supramaximal **proximal** shock (``m_proximal_{i}``,
+           ``m_proximal_latency_{i}``): the extra latency is the extra nerve length
+           divided by the conduction velocity.
+        2. EMG 0–60 ms after the submaximal distal shock with the largest H-reflex
+           (``h_trace_{i}``; H onset ``h_latency_{i}``): small or no M-wave, then
+           the H-reflex after the trip to the spinal cord and back.
+        3. H/M recruitment curve: peak-to-peak amplitude (mV) against distal
+           intensity (mA, log axis), M-wave ``m_curve_{i}`` (solid, circles) and
+           H-reflex ``h_curve_{i}`` (dashed, squares), the points of
+           ``conduction_report(result).h_curve``.
+
+    Raises
+    ------
+    ValueError
+        If a run lacks distal or proximal shocks, or ``labels`` or ``axes`` have the
+        wrong length.
+    """
+    from .experiments import conduction_report  # local: experiments imports the engine
+    results = _as_list(results, "conduction_panel")
+    labels = _set_labels(labels, len(results),
+                         (r.label or f"run {i + 1}" for i, r in enumerate(results)))
+    reports = [conduction_report(r) for r in results]
+    axes_created = axes is None
+    if axes_created:
+        fig, axes = plt.subplots(2, 2, figsize=(12.0, 8.0), layout="constrained")
+    axes = _check_axes(axes, (4,), "conduction_panel")
+    ax_d, ax_p, ax_h, ax_c = axes
+
+    def fmt(x, spec, unit):
+        return f"{x:{spec}} {unit}" if np.isfinite(x) else "absent"
+
+    for i, (r, rep, label) in enumerate(zip(results, reports, labels)):
+        c = _set_colour(i)
+        for ax, resp, site in ((ax_d, rep.distal, "distal"), (ax_p, rep.proximal, "proximal")):
+            x, y = _emg_segment(r, resp.stimulus_time_s, 25.0)
+            text = (f"{label}: {fmt(resp.m_latency_ms, '.1f', 'ms')}, "
+                    f"{fmt(resp.m_amplitude_mV, '.1f', 'mV')}")
+            if site == "proximal":
+                text += f" → CV {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}"
+            ax.plot(x, y, color=c, linewidth=1.6, gid=f"m_{site}_{i}", label=text)
+            if np.isfinite(resp.m_latency_ms):
+                ax.axvline(resp.m_latency_ms, color=c, linewidth=1.0, linestyle=":",
+                           gid=f"m_{site}_latency_{i}")
+        best = max(rep.h_curve, key=lambda e: e.h_amplitude_mV)
+        x, y = _emg_segment(r, best.stimulus_time_s, 60.0)
+        ax_h.plot(x, y, color=c, linewidth=1.4, gid=f"h_trace_{i}",
+                  label=f"{label}: {best.intensity_mA:g} mA, H {best.h_amplitude_mV:.2f} mV")
+        if np.isfinite(best.h_latency_ms):
+            ax_h.axvline(best.h_latency_ms, color=c, linewidth=1.0, linestyle=":",
+                         gid=f"h_latency_{i}")
+            ax_h.annotate(f"{best.h_latency_ms:.1f} ms", (best.h_latency_ms, 1.0),
+                          xycoords=("data", "axes fraction"), xytext=(3, -3 - 12 * i),
+                          textcoords="offset points", ha="left", va="top", color=c,
+                          fontsize="small")
+        intens = np.array([e.intensity_mA for e in rep.h_curve], dtype=float)
+        ax_c.plot(intens, [e.m_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
+                  marker="o", gid=f"m_curve_{i}", label=f"{label}: M-wave")
+        ax_c.plot(intens, [e.h_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
+                  linestyle="--", marker="s", gid=f"h_curve_{i}", label=f"{label}: H-reflex")
+
+    d_dist = results[0].parameters.nerve.distal_site_to_muscle_m
+    p_dist = results[0].parameters.nerve.proximal_site_to_muscle_m
+    ax_d.set_title(f"supramaximal shock, distal site ({100 * d_dist:g} cm from muscle)",
+                   loc="left")
+    ax_p.set_title(f"supramaximal shock, proximal site ({100 * p_dist:g} cm from muscle)",
+                   loc="left")
+    for ax in (ax_d, ax_p):
+        ax.set_xlim(0.0, 25.0)
+        ax.set_xlabel("time after shock (ms)")
+        ax.set_ylabel("surface EMG (mV)")
+    low = min(ax.get_ylim()[0] for ax in (ax_d, ax_p))
+    high = max(ax.get_ylim()[1] for ax in (ax_d, ax_p))
+    for ax in (ax_d, ax_p):
+        ax.set_ylim(low, high)
+    ax_d.legend(loc="lower right", fontsize="small", frameon=False,
+                title="M-wave onset latency (dotted), amplitude", title_fontsize="small")
+    ax_p.legend(loc="upper left", fontsize="small", frameon=False, title_fontsize="small",
+                title=f"CV = extra distance ÷ extra latency\n"
+                      f"     = {100 * (p_dist - d_dist):g} cm ÷ (proximal − distal latency)",
+                alignment="left")
+    fig = ax_d.figure
+    if axes_created:
+        fig.suptitle("Nerve conduction study — motor conduction velocity: " + ", ".join(
+            f"{label} {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}"
+            for label, rep in zip(labels, reports)), fontweight="bold")
+
+    ax_h.set_xlim(0.0, 60.0)
+    ax_h.set_xlabel("time after shock (ms)")
+    ax_h.set_ylabel("surface EMG (mV)")
+    ax_h.set_title("submaximal distal shock giving the largest H-reflex", loc="left")
+    ax_h.margins(y=0.25)
+    ax_h.legend(loc="lower right", fontsize="small", frameon=False)
+
+    ax_c.set_xscale("log")
+    ticks = sorted({float(e.intensity_mA) for rep in reports for e in rep.h_curve})
+    ax_c.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    ax_c.xaxis.set_major_formatter(matplotlib.ticker.FixedFormatter([f"{t:g}" for t in ticks]))
+    ax_c.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax_c.set_xlabel("distal stimulus intensity (mA, log scale)")
+    ax_c.set_ylabel("peak-to-peak amplitude (mV)")
+    ax_c.set_title("H/M recruitment curve", loc="left")
+    ax_c.set_ylim(bottom=0.0)
+    ax_c.legend(loc="upper left", fontsize="small", frameon=False)
+    for ax in axes:
         add_teaching_label(ax.figure)
     return axes
 
