@@ -211,14 +211,14 @@ class ReflexResponse:
     Attributes
     ----------
     window_s : (float, float)
-        Analysis window: the first ``REFLEX_WINDOW_S`` (0.4 s) after stretch onset, the
+        Analysis window: the first ``REFLEX_WINDOW_S`` (0.2 s) after stretch onset, the
         same for every velocity, so faster stretches put more stretch into it.
     onset_latency_s : float
         First muscle activation after stretch onset (NaN if none).
     spikes : int
         Motor-neuron spikes in the window.
     emg_peak_mV : float
-        Peak of the 50 ms moving-RMS EMG envelope in the window, minus its resting
+        Peak of the 25 ms moving-RMS EMG envelope in the window, minus its resting
         level (≥ 0): the size of the reflex burst.
     peak_muscle_torque_Nm : float
         Largest torque of the muscle (moment arm × force) in the window.
@@ -234,8 +234,8 @@ class ReflexResponse:
     peak_resistance_Nm: float
 
 
-REFLEX_WINDOW_S = 0.4
-REFLEX_ENVELOPE_MS = 50.0
+REFLEX_WINDOW_S = 0.2
+REFLEX_ENVELOPE_MS = 25.0
 
 
 def _stretch_component(result: SimulationResult):
@@ -360,14 +360,23 @@ H_WINDOW_END_MS = 70.0
 
 
 def _onset_and_amplitude(segment, time_ms, noise_mV):
-    if segment.size == 0:
+    """Onset latency (first crossing of a small threshold, linearly interpolated
+    between samples) and peak-to-peak amplitude of an evoked response."""
+    if segment.size < 2:
         return float("nan"), 0.0
     p2p = float(np.ptp(segment))
-    threshold = max(6.0 * noise_mV, 0.02 * p2p)
     if p2p < 8.0 * noise_mV:
         return float("nan"), 0.0
-    idx = np.flatnonzero(np.abs(segment - np.median(segment[:2])) > threshold)
-    return (float(time_ms[idx[0]]) if idx.size else float("nan")), p2p
+    threshold = max(6.0 * noise_mV, 0.02 * p2p)
+    deviation = np.abs(segment - np.median(segment[:2]))
+    idx = np.flatnonzero(deviation > threshold)
+    if idx.size == 0:
+        return float("nan"), p2p
+    j = idx[0]
+    if j == 0:
+        return float(time_ms[0]), p2p
+    frac = (threshold - deviation[j - 1]) / (deviation[j] - deviation[j - 1])
+    return float(time_ms[j - 1] + frac * (time_ms[j] - time_ms[j - 1])), p2p
 
 
 def evoked_responses(result: SimulationResult) -> list[EvokedResponse]:

@@ -419,8 +419,9 @@ def _tour_clinical(seed: int, out_dir: Path, plt, plotting, written: list):
 
     speeds = "/".join(f"{v:g}" for v in velocities)
     lines = [
-        f"reflex EMG burst at {speeds} deg/s — "
-        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.emg_peak_mV) + " mV"
+        f"reflex torque at {speeds} deg/s — "
+        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.peak_muscle_torque_Nm)
+                    + " N·m"
                     for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
         f"{TOUR_SPASTIC} clonus: " + _clonus_words(clonus),
     ]

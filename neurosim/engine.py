@@ -363,6 +363,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     collide_until = np.full(n, -1, dtype=np.int64)
     antidromic_at = np.full(n, -1, dtype=np.int64)
     scalars = np.zeros(6)
+    if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
+        load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
+        if p.limb.passive_stiffness_Nm_per_rad > 0:
+            scalars[3] = load0 / p.limb.passive_stiffness_Nm_per_rad
     muscle_ring = np.zeros((int(nerve["efferent_delay_steps"].max()) + 2, n), dtype=np.int8)
     # the afferent pipeline starts full of resting discharge, so there is no start-up transient
     rest_rate = ia_rate_hz(0.0, 0.0, ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp)

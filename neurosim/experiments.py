@@ -83,6 +83,11 @@ class ReflexCurve:
         return np.array([r.emg_peak_mV for r in self.responses])
 
     @property
+    def spikes(self) -> np.ndarray:
+        """Motor-neuron spikes in the reflex window at each velocity, shape (n,)."""
+        return np.array([r.spikes for r in self.responses])
+
+    @property
     def peak_muscle_torque_Nm(self) -> np.ndarray:
         """Peak reflex muscle torque at each velocity (N·m), shape (n,)."""
         return np.array([r.peak_muscle_torque_Nm for r in self.responses])

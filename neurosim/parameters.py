@@ -436,13 +436,13 @@ class LimbParameters(Validated):
         help="Constant external torque on the foot; positive dorsiflexes (stretches the muscle).",
         source="protocol setting (experimenter's choice)")
     examiner_stiffness_Nm_per_rad: float = param(
-        300.0, unit="N·m/rad", min=1.0, max=100000.0, label="Examiner grip stiffness",
+        3000.0, unit="N·m/rad", min=1.0, max=100000.0, label="Examiner grip stiffness",
         help="How firmly the examiner's hand (or a motor) holds the foot on the imposed "
              "trajectory during a passive stretch.",
-        source="neurosim modelling choice: stiff enough to impose the movement, soft enough "
-               "to measure the resistance")
+        source="neurosim modelling choice: a firm grip or motorised dynamometer that keeps "
+               "the imposed trajectory within about a degree even against a spastic reflex")
     examiner_damping_Nm_s_per_rad: float = param(
-        6.0, unit="N·m·s/rad", min=0.0, max=1000.0, label="Examiner grip damping",
+        13.0, unit="N·m·s/rad", min=0.0, max=1000.0, label="Examiner grip damping",
         help="Velocity feedback of the examiner's grip.",
         source="neurosim modelling choice (near critically damped with the grip stiffness)")
 

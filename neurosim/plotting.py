@@ -584,11 +584,11 @@ def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np
         velocity column, ``[n:2n]`` the surface EMG (mV) of each column, ``[-1]`` the
         summary. Trace time is relative to stretch onset (s). In column j the lines
         of set k have gids ``angle_{k}`` (angle), ``emg_raw_{k}`` (raw EMG, full run
-        shifted by the onset) and ``emg_envelope_{k}`` (50 ms moving RMS, the
-        envelope :func:`~neurosim.analysis.stretch_reflex` measures); the shaded
-        ``gid="reflex_window"`` is the 0.4 s window it measures. In the summary the
+        shifted by the onset) and ``emg_envelope_{k}`` (moving RMS, the envelope
+        :func:`~neurosim.analysis.stretch_reflex` measures); the shaded
+        ``gid="reflex_window"`` is the window it measures. In the summary the
         line of set k (``gid="reflex_curve_{k}"``) has x = velocity (deg/s) and
-        y = ``curves[k].emg_peak_mV`` (reflex burst above resting EMG, mV).
+        y = ``curves[k].peak_muscle_torque_Nm`` (reflex torque of the muscle, N·m).
 
     Raises
     ------
@@ -651,7 +651,8 @@ def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np
                 e_ax.plot(t, envelope, color=c, linewidth=1.6, label=labels[k],
                           gid=f"emg_envelope_{k}")
                 e_ax.text(0.97, 0.95 - 0.09 * k,
-                          f"burst {_mv(curves[k].emg_peak_mV[j])} mV", transform=e_ax.transAxes,
+                          f"reflex {curves[k].peak_muscle_torque_Nm[j]:.2g} N·m",
+                          transform=e_ax.transAxes,
                           ha="right", va="top", color=c, fontsize="small", fontweight="bold",
                           gid=f"burst_text_{k}")
             left = -0.2
@@ -664,7 +665,7 @@ def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np
             e_ax.set_xlabel("time from stretch onset (s)")
             if j == 0:
                 a_ax.set_ylabel("ankle angle (deg)")
-                e_ax.set_ylabel("surface EMG (mV)\nraw + 50 ms RMS")
+                e_ax.set_ylabel(f"surface EMG (mV)\nraw + {analysis.REFLEX_ENVELOPE_MS:g} ms RMS")
         # one EMG scale for every column, so bursts can be compared by eye
         for ax in emg_axes:
             ax.relim()
@@ -684,12 +685,12 @@ def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np
     summary = axes[-1]
     for k, curve in enumerate(curves):
         c = _set_colour(k)
-        y = np.asarray(curve.emg_peak_mV, dtype=float)
+        y = np.asarray(curve.peak_muscle_torque_Nm, dtype=float)
         summary.plot(velocities, y, color=c, linewidth=2.0, marker="o", markersize=7,
                      label=labels[k], gid=f"reflex_curve_{k}")
         for j, (x, yy) in enumerate(zip(velocities, y)):
             first = j == 0  # left of the first point, clear of the line leaving it
-            summary.annotate(_mv(yy), (x, yy), textcoords="offset points",
+            summary.annotate(f"{yy:.2g}", (x, yy), textcoords="offset points",
                              xytext=(-6, 3) if first else (0, 7), ha="right" if first else "center",
                              va="bottom", fontsize="small", color=c)
     summary.set_xticks(velocities)
@@ -698,8 +699,8 @@ def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np
     summary.set_ylim(bottom=0.0)
     summary.margins(y=0.15)
     summary.set_xlabel("stretch velocity (deg/s)")
-    summary.set_ylabel("reflex EMG burst (mV above rest)")
-    summary.set_title("reflex burst vs stretch velocity", fontweight="bold")
+    summary.set_ylabel("reflex torque of the muscle (N·m)")
+    summary.set_title("reflex vs stretch velocity", fontweight="bold")
     summary.legend(loc="center right", fontsize="small", frameon=False)
     for ax in axes:
         add_teaching_label(ax.figure)

@@ -160,13 +160,13 @@ def test_reflex_panel_returns_given_axes_and_plots_the_runs(reflex):
             np.testing.assert_allclose(env.get_ydata(),
                                        rms_envelope(r.emg_mV, r.output_rate_hz,
                                                     analysis.REFLEX_ENVELOPE_MS))
-            assert any(f"{curves[k].emg_peak_mV[j]:.2g}" in t for t in texts(axes[n + j]))
+            assert any(f"{curves[k].peak_muscle_torque_Nm[j]:.2g}" in t for t in texts(axes[n + j]))
         # one EMG scale for every column
         assert axes[n + j].get_ylim() == axes[n].get_ylim()
     for k, curve in enumerate(curves):
         summary = line(axes[-1], f"reflex_curve_{k}")
         np.testing.assert_array_equal(summary.get_xdata(), VELOCITIES)
-        np.testing.assert_array_equal(summary.get_ydata(), curve.emg_peak_mV)
+        np.testing.assert_array_equal(summary.get_ydata(), curve.peak_muscle_torque_Nm)
     legend = [t.get_text() for t in axes[-1].get_legend().get_texts()]
     assert legend == ["healthy", "spastic"]
 
@@ -204,7 +204,7 @@ def test_reflex_panel_with_zero_spike_runs(silent_stretch):
     axes = plotting.reflex_velocity_panel([curve], results=[runs])
     assert label_count(axes[0].figure) == 1
     np.testing.assert_array_equal(line(axes[-1], "reflex_curve_0").get_ydata(),
-                                  curve.emg_peak_mV)
+                                  curve.peak_muscle_torque_Nm)
 
 
 # ------------------------------------------------------------------ clonus
@@ -329,7 +329,7 @@ def test_tour_prints_conduction_table_and_clinical_summaries(capsys, tmp_path):
     cv_row = next(l for l in lines if l.startswith("motor conduction velocity"))
     assert cv_row.split()[3] == f"{report.conduction_velocity_m_s:.1f}"
     assert any(l.startswith("stroke_like clonus: ") and " Hz, " in l for l in lines)
-    assert any(l.startswith("reflex EMG burst at 10/40/100 deg/s") for l in lines)
+    assert any(l.startswith("reflex torque at 10/40/100 deg/s") for l in lines)
     for name in ("reflex_velocity_healthy_vs_spastic.png", "clonus_stroke_like.png",
                  "nerve_conduction_healthy_vs_diabetic.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
