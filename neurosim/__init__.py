@@ -3,7 +3,7 @@
 A teaching toy, not a clinical model.
 """
 
-from . import analysis, scenarios
+from . import analysis, experiments, scenarios
 from .engine import simulate
 from .parameters import Parameters, field_specs
 from .protocols import Protocol
@@ -12,5 +12,5 @@ from .result import SimulationResult
 __version__ = "0.1.0"
 TEACHING_LABEL = "neurosim — teaching toy, not a clinical model"
 
-__all__ = ["simulate", "scenarios", "analysis", "Parameters", "Protocol", "SimulationResult", "field_specs",
+__all__ = ["simulate", "scenarios", "analysis", "experiments", "Parameters", "Protocol", "SimulationResult", "field_specs",
            "TEACHING_LABEL", "__version__"]

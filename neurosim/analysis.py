@@ -109,7 +109,7 @@ def spasm_episodes(result: SimulationResult, *, force_threshold_percent: float =
         total_duration_s=float(sum(durations)),
         longest_s=float(max(durations, default=0.0)),
         peak_force_percent=float(max((force[a:b].max() for a, b in episodes), default=0.0)),
-        episodes=tuple((a / result.output_rate_hz, b / result.output_rate_hz)
+        episodes=tuple((float(a / result.output_rate_hz), float(b / result.output_rate_hz))
                        for a, b in episodes),
     )
 

@@ -93,7 +93,7 @@ class ReflexCurve:
         return np.array([r.peak_muscle_torque_Nm for r in self.responses])
 
 
-def reflex_vs_velocity(parameters: Parameters, velocities_deg_s=(10.0, 60.0, 200.0), *,
+def reflex_vs_velocity(parameters: Parameters, velocities_deg_s=(10.0, 40.0, 100.0), *,
                        amplitude_deg: float = 15.0, seed: int = 0, return_results: bool = False):
     """Run the passive stretch test at several velocities and measure the reflex.
 
