@@ -32,6 +32,7 @@ import numpy as np
 from numba import njit
 
 from . import emg as emg_stage
+from .junction import electrolyte_ectopic_rate_hz, junction_constants, junction_step
 from .limb import force_velocity_factor, limb_step, muscle_stretch_mm
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
 from .muscle import summation_gain, twitch_arrays, twitch_step
@@ -59,6 +60,8 @@ SOURCE_STIMULUS = 2
 """Activation flag: an axon excited directly by an electrical stimulus (M-wave)."""
 SOURCE_ECTOPIC = 4
 """Activation flag: an ectopic discharge of a hyperexcitable axon."""
+SOURCE_TERMINAL = 8
+"""Activation flag: the nerve terminal fired by itself (lingering ACh on its autoreceptors)."""
 
 # indices into the scalar-state vector
 _NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC = range(6)
@@ -86,14 +89,24 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                isometric, servo, target_angle, target_velocity, external_torque, inertia,
                stiffness, damping, moment_arm, examiner_k, examiner_b, max_shortening_mm_s,
                twitch_decay, twitch_impulse, contraction_ms,
+               # junction
+               quanta_per_impulse, release_fraction, pool_recovery, mobilisation, activity_decay,
+               ach_decay, binding, closing,
+               desensitization, resensitization, conductance, reversal, membrane, inact_half,
+               inact_rate, terminal_rate, fibre_threshold, fibre_refractory_steps,
+               rel_refr_factor, rel_refr_ms, terminal_threshold,
+               ev_spont_step, ev_spont_unit,
+               jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
+               fibre_refr, last_fibre_ap, terminal_armed, release_flag,
                # state (mutated in place)
-               v, vd, refractory, ahp, m, h, tw_a, tw_b, last_activation, noise_ind,
+               v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
                collide_until, antidromic_at, scalars,
                # outputs
                out_steps, out_index0, out_force, out_pic, out_inhib, out_renshaw, out_angle,
                out_velocity, out_examiner, out_ia,
                spike_step, spike_unit, act_step, act_unit, act_flag,
-               rec_units, rec_v, rec_pic, rec_row0):
+               imp_step, imp_unit, imp_flag,
+               rec_units, rec_v, rec_pic, rec_epp, rec_ach, rec_open, rec_row0):
     n = v.shape[0]
     dt_s = dt_ms / 1000.0
     noise_common = scalars[_NOISE]
@@ -113,6 +126,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     p_mus = 0
     p_anti = 0
     p_vol = 0
+    p_spont = 0
+    n_imp = 0
     examiner = 0.0
     for k in range(n_steps):
         s = step0 + k
@@ -203,27 +218,72 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 spikes_now += 1
                 if reaches_muscle[i] and s >= collide_until[i]:
                     muscle_ring[(s + efferent_delay[i]) % L_m, i] |= 1
-        # 5. muscle activations arriving now: one twitch each
+        # 5. nerve impulses reaching the terminals now release ACh
         row = s % L_m
         for i in range(n):
             flag = muscle_ring[row, i]
             if flag != 0:
                 muscle_ring[row, i] = 0
-                if last_activation[i] >= 0:
-                    g = summation_gain(contraction_ms[i], (s - last_activation[i]) * dt_ms)
-                else:
-                    g = 1.0
-                tw_a[i] += g * twitch_impulse[i]
-                last_activation[i] = s
-                act_step[n_act] = s
-                act_unit[n_act] = i
-                act_flag[n_act] = flag
-                n_act += 1
+                jn_ach[i] += quanta_per_impulse * jn_pool[i]
+                jn_pool[i] -= release_fraction * jn_pool[i]
+                jn_activity[i] += 1.0
+                release_flag[i] = flag
+                imp_step[n_imp] = s
+                imp_unit[n_imp] = i
+                imp_flag[n_imp] = flag
+                n_imp += 1
+        while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
+            jn_ach[ev_spont_unit[p_spont]] += 1.0  # one spontaneous quantum (a miniature EPP)
+            p_spont += 1
+        # 6a. every endplate's continuous dynamics (branch-free, so it vectorises)
+        for i in range(n):
+            (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+             jn_terminal[i], jn_activity[i]) = junction_step(
+                jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                jn_terminal[i], jn_activity[i], pool_recovery, mobilisation, activity_decay,
+                ach_decay, binding, closing, desensitization, resensitization, conductance,
+                reversal, membrane, inact_half, inact_rate, terminal_rate)
+        # 6b. fibre action potentials (one twitch each) and self-firing terminals
+        for i in range(n):
+            if fibre_refr[i] > 0:
+                fibre_refr[i] -= 1
+            elif jn_epp[i] * jn_h[i] >= fibre_threshold:
+                since_ms = (s - last_fibre_ap[i]) * dt_ms
+                threshold = fibre_threshold * (1.0 + rel_refr_factor * math.exp(-since_ms / rel_refr_ms))
+                if jn_epp[i] * jn_h[i] >= threshold:
+                    if last_fibre_ap[i] >= 0:
+                        g = summation_gain(contraction_ms[i], since_ms)
+                    else:
+                        g = 1.0
+                    tw_a[i] += g * twitch_impulse[i]
+                    last_fibre_ap[i] = s
+                    fibre_refr[i] = fibre_refractory_steps
+                    act_step[n_act] = s
+                    act_unit[n_act] = i
+                    act_flag[n_act] = release_flag[i]
+                    n_act += 1
+            if not terminal_armed[i]:
+                if jn_terminal[i] < 0.5 * terminal_threshold:
+                    terminal_armed[i] = True  # re-armed once lingering ACh has fallen
+            elif jn_terminal[i] >= terminal_threshold:
+                terminal_armed[i] = False
+                jn_ach[i] += quanta_per_impulse * jn_pool[i]
+                jn_pool[i] -= release_fraction * jn_pool[i]
+                jn_activity[i] += 1.0
+                release_flag[i] = 8
+                imp_step[n_imp] = s
+                imp_unit[n_imp] = i
+                imp_flag[n_imp] = 8
+                n_imp += 1
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
 
         for q in range(rec_units.shape[0]):
-            rec_v[rec_row0 + k, q] = v[rec_units[q]]
-            rec_pic[rec_row0 + k, q] = m[rec_units[q]] * h[rec_units[q]]
+            u = rec_units[q]
+            rec_v[rec_row0 + k, q] = v[u]
+            rec_pic[rec_row0 + k, q] = m[u] * h[u]
+            rec_epp[rec_row0 + k, q] = jn_epp[u]
+            rec_ach[rec_row0 + k, q] = jn_ach[u]
+            rec_open[rec_row0 + k, q] = jn_open[u]
         if out_j < n_out and out_steps[out_j] == s:
             pic_sum = 0.0
             for i in range(n):
@@ -243,7 +303,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     scalars[_ANGLE] = angle
     scalars[_VELOCITY] = velocity
     scalars[_EPSC] = epsc
-    return n_spk, n_act, out_j
+    return n_spk, n_act, n_imp, out_j
 
 
 def _check_run_arguments(duration_s, dt_ms, output_rate_hz):
@@ -347,6 +407,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     reciprocal_per_hz = (p.inhibition.reciprocal * p.inhibition.reciprocal_tonic
                          / max(p.spindle.baseline_rate_hz, 1.0))
     mode = protocol.joint_mode
+    jc = junction_constants(p.junction, dt_ms)
+    # low Ca2+/Mg2+ make every axon hyperexcitable (nerve stage)
+    nerve_for_ectopic = p.nerve.with_changes(ectopic_rate_hz=min(
+        100.0, p.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(p.junction)))
     stim = stimulus_events(protocol.stimuli(), p.nerve, nerve, dt_ms)
 
     # ---- state
@@ -358,11 +422,18 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     h = np.ones(n)
     tw_a = np.zeros(n)
     tw_b = np.zeros(n)
-    last_activation = np.full(n, -1, dtype=np.int64)
     noise_ind = np.zeros(n)
     collide_until = np.full(n, -1, dtype=np.int64)
     antidromic_at = np.full(n, -1, dtype=np.int64)
     scalars = np.zeros(6)
+    jn = {name: np.zeros(n) for name in ("ach", "open", "desens", "epp", "terminal")}
+    jn["pool"] = np.ones(n)
+    jn["h"] = np.ones(n)
+    jn["activity"] = np.zeros(n)
+    fibre_refr = np.zeros(n, dtype=np.int64)
+    last_fibre_ap = np.full(n, -1, dtype=np.int64)
+    terminal_armed = np.ones(n, dtype=np.bool_)
+    release_flag = np.zeros(n, dtype=np.int8)
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
         if p.limb.passive_stiffness_Nm_per_rad > 0:
@@ -380,10 +451,13 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
                                                 "velocity", "examiner", "ia")}
     rec_v = np.zeros((n_steps, record_units.size))
     rec_pic = np.zeros((n_steps, record_units.size))
-    spikes, activations = [], []
+    rec_epp = np.zeros((n_steps, record_units.size))
+    rec_ach = np.zeros((n_steps, record_units.size))
+    rec_open = np.zeros((n_steps, record_units.size))
+    spikes, activations, impulses = [], [], []
 
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    synaptic_rng, emg_rng, spindle_rng, ectopic_rng = rng.spawn(4)
+    synaptic_rng, emg_rng, spindle_rng, ectopic_rng, spont_rng = rng.spawn(5)
     ia_phases = spindle_rng.random(n_ia)
     chunk_steps = CHUNK_MS * steps_per_noise
     max_per_unit = chunk_steps // (refractory_steps + 1) + 1
@@ -392,6 +466,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     act_step_buf = np.empty(n * chunk_steps // 2 + n, dtype=np.int64)
     act_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
     act_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
+    imp_step_buf = np.empty_like(act_step_buf)
+    imp_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
+    imp_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
+    fibre_refractory_steps = max(1, int(round(p.junction.fibre_refractory_ms / dt_ms)))
     flag = np.int8(2)
     out_j = 0
     for step0 in range(0, n_steps, chunk_steps):
@@ -401,7 +479,12 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         limb = protocol.limb_waveforms(t)
         n_noise = -(-k_steps // steps_per_noise)
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
-        ect_step, ect_unit = ectopic_events(p.nerve, nerve, step0, k_steps, dt_ms, ectopic_rng)
+        ect_step, ect_unit = ectopic_events(nerve_for_ectopic, nerve, step0, k_steps, dt_ms,
+                                            ectopic_rng)
+        counts = spont_rng.poisson(p.junction.spontaneous_rate_hz * k_steps * dt_s, size=n)
+        sp_unit = np.repeat(np.arange(n), counts)
+        sp_step = step0 + spont_rng.integers(0, k_steps, size=sp_unit.size)
+        sp_order = np.argsort(sp_step, kind="stable")
         in_chunk = (stim["muscle_step"] >= step0) & (stim["muscle_step"] < step0 + k_steps)
         ev_step = np.concatenate([stim["muscle_step"][in_chunk], ect_step])
         order = np.argsort(ev_step, kind="stable")
@@ -413,7 +496,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
                                   np.full(ect_step.size, 4, dtype=np.int8)])[order]
         anti = (stim["anti_step"] >= step0) & (stim["anti_step"] < step0 + k_steps)
         vol = (stim["volley_step"] >= step0) & (stim["volley_step"] < step0 + k_steps)
-        n_spk, n_act, out_j = _run_chunk(
+        n_spk, n_act, n_imp, out_j = _run_chunk(
             step0, k_steps, dt_ms, steps_per_noise, p.pool.max_drive_nA * waves["command"],
             p.pool.max_drive_nA * gate * waves["afferent"], draws, noise_decay, noise.common,
             noise.independent,
@@ -440,21 +523,37 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.limb.moment_arm_m, p.limb.examiner_stiffness_Nm_per_rad,
             p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"],
-            v, vd, refractory, ahp, m, h, tw_a, tw_b, last_activation, noise_ind,
+            jc["quanta_per_impulse"], jc["release_fraction"], jc["pool_recovery"],
+            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["binding"], jc["closing"], jc["desensitization"],
+            jc["resensitization"], jc["conductance"], jc["reversal"], jc["membrane"],
+            jc["inact_half"], jc["inact_rate"], jc["terminal_rate"],
+            p.junction.fibre_threshold_mV, fibre_refractory_steps,
+            p.junction.relative_refractory_factor, p.junction.relative_refractory_ms,
+            p.junction.terminal_threshold_quanta,
+            sp_step[sp_order].astype(np.int64), sp_unit[sp_order].astype(np.int64),
+            jn["pool"], jn["ach"], jn["open"], jn["desens"], jn["epp"], jn["h"], jn["terminal"],
+            jn["activity"], fibre_refr, last_fibre_ap, terminal_armed, release_flag,
+            v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
             collide_until, antidromic_at, scalars,
             out_steps, out_j, outs["force"], outs["pic"], outs["inhib"], outs["renshaw"],
             outs["angle"], outs["velocity"], outs["examiner"], outs["ia"],
             spike_step_buf, spike_unit_buf, act_step_buf, act_unit_buf, act_flag_buf,
-            record_units, rec_v, rec_pic, step0)
+            imp_step_buf, imp_unit_buf, imp_flag_buf,
+            record_units, rec_v, rec_pic, rec_epp, rec_ach, rec_open, step0)
         spikes.append((spike_step_buf[:n_spk].copy(), spike_unit_buf[:n_spk].copy()))
         activations.append((act_step_buf[:n_act].copy(), act_unit_buf[:n_act].copy(),
                             act_flag_buf[:n_act].copy()))
+        impulses.append((imp_step_buf[:n_imp].copy(), imp_unit_buf[:n_imp].copy(),
+                         imp_flag_buf[:n_imp].copy()))
 
     spike_times = np.concatenate([a for a, _ in spikes]) * dt_s
     spike_units = np.concatenate([b for _, b in spikes])
     act_times = np.concatenate([a[0] for a in activations]) * dt_s
     act_units = np.concatenate([a[1] for a in activations])
     act_flags = np.concatenate([a[2] for a in activations])
+    imp_times = np.concatenate([a[0] for a in impulses]) * dt_s
+    imp_units = np.concatenate([a[1] for a in impulses])
+    imp_flags = np.concatenate([a[2] for a in impulses])
 
     muap = emg_stage.muap_arrays(p.emg, n)
     emg = emg_stage.synthesize_emg(act_times, act_units, muap["amplitude_mV"],
@@ -474,8 +573,11 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         joint_torque_Nm=outs["examiner"], ia_rate_hz=outs["ia"],
         spike_times_s=spike_times, spike_units=spike_units,
         activation_times_s=act_times, activation_units=act_units,
-        activation_sources=act_flags, recorded_units=record_units,
-        membrane_mV=rec_v, unit_pic_activation=rec_pic, rheobase_nA=rheobase_nA(p.pool),
+        activation_sources=act_flags, nerve_impulse_times_s=imp_times,
+        nerve_impulse_units=imp_units, nerve_impulse_sources=imp_flags,
+        recorded_units=record_units,
+        membrane_mV=rec_v, unit_pic_activation=rec_pic, endplate_mV=rec_epp, cleft_ach=rec_ach,
+        receptor_open=rec_open, rheobase_nA=rheobase_nA(p.pool),
         peak_twitch_force_N=tw["peak_force_N"], contraction_time_ms=tw["contraction_time_ms"],
         max_force_N=p.muscle.max_force_N)
 

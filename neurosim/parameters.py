@@ -35,6 +35,7 @@ __all__ = [
     "LimbParameters",
     "SpindleParameters",
     "NerveParameters",
+    "JunctionParameters",
     "field_specs",
 ]
 
@@ -589,6 +590,138 @@ class NerveParameters(Validated):
         source="protocol setting (second site for conduction velocity)")
 
 
+@dataclass(frozen=True)
+class JunctionParameters(Validated):
+    """Neuromuscular junction of each motor unit (one representative endplate per unit)."""
+
+    stage_name: ClassVar[str] = "junction"
+
+    ache_activity: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="AChE activity",
+        help="Acetylcholinesterase activity (1 = healthy, 0 = fully inhibited).",
+        source="AChE hydrolyses ACh within < 1 ms; inhibitors prolong endplate currents "
+               "(Magleby & Stevens 1972, J Physiol 223:173)")
+    quantal_content: float = param(
+        50.0, unit="quanta", min=1.0, max=500.0, label="Quantal content",
+        help="Quanta released by the first nerve impulse from a full vesicle pool.",
+        source="Human endplates release tens of quanta per impulse (Wood & Slater 2001, "
+               "Prog Neurobiol 64:393)")
+    quantal_scale: float = param(
+        1.0, unit="1", min=0.0, max=2.0, label="Release scale",
+        help="Multiplies the quanta released per impulse (botulinum toxin lowers it).",
+        source="Botulinum toxin cleaves SNARE proteins and blocks ACh release "
+               "(Montecucco & Schiavo 1994, Mol Microbiol 13:1)")
+    release_fraction: float = param(
+        0.2, unit="1", min=0.01, max=1.0, label="Release fraction",
+        help="Fraction of the ready vesicle pool released per impulse at normal Ca²⁺/Mg²⁺.",
+        source="Depletion model of short-term depression (Wood & Slater 2001); value a "
+               "neurosim choice giving normal 3 Hz depression without CMAP decrement")
+    pool_recovery_s: float = param(
+        2.0, unit="s", min=0.05, max=30.0, label="Vesicle pool recovery",
+        help="Time constant with which the ready vesicle pool refills.",
+        source="Seconds-scale recovery from depression at the mammalian NMJ (Wood & Slater 2001)")
+    mobilisation: float = param(
+        0.2, unit="1", min=0.0, max=5.0, label="Vesicle mobilisation",
+        help="How much recent activity speeds refilling of the ready pool: recovery rate × "
+             "(1 + mobilisation × impulses in the last second).",
+        source="Activity-dependent vesicle mobilisation keeps transmission going at "
+               "30–50 Hz (Wood & Slater 2001); value a neurosim choice")
+    receptor_density: float = param(
+        1.0, unit="1", min=0.0, max=2.0, label="ACh receptor density",
+        help="Nicotinic receptors at the endplate relative to normal (myasthenia lowers it).",
+        source="Myasthenia gravis: antibody loss of ACh receptors lowers the safety factor "
+               "(Drachman 1994, N Engl J Med 330:1797)")
+    hydrolysis_per_ms: float = param(
+        2.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
+        help="Rate of ACh removal by AChE at activity 1.",
+        source="ACh is gone from the cleft in < 1 ms with working AChE; AChE turns over "
+               "5,000–10,000 ACh per second (Magleby & Stevens 1972; Rosenberry 1975)")
+    diffusion_per_ms: float = param(
+        0.05, unit="1/ms", min=0.001, max=10.0, label="ACh diffusion rate",
+        help="Rate of ACh loss by diffusion out of the cleft (what remains without AChE).",
+        source="neurosim choice: without AChE, ACh lingers for ~10 ms and receptors rebind")
+    binding_rate: float = param(
+        0.04, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
+        help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
+        source="neurosim choice: a normal evoked release opens about half the receptors")
+    channel_open_time_ms: float = param(
+        1.0, unit="ms", min=0.1, max=20.0, label="Channel open time",
+        help="Mean open (burst) time of a nicotinic channel.",
+        source="Colquhoun & Sakmann 1985, J Physiol 369:501 (bursts about 1 ms)")
+    desensitization_per_s: float = param(
+        1.5, unit="1/s", min=0.0, max=100.0, label="Desensitisation rate",
+        help="Rate at which open receptors enter the desensitised state.",
+        source="Slow desensitisation by prolonged ACh (Katz & Thesleff 1957, J Physiol 138:63)")
+    desensitization_recovery_s: float = param(
+        2.0, unit="s", min=0.05, max=60.0, label="Desensitisation recovery",
+        help="Time constant of recovery from desensitisation.",
+        source="Katz & Thesleff 1957, J Physiol 138:63 (seconds)")
+    endplate_time_constant_ms: float = param(
+        3.0, unit="ms", min=0.2, max=30.0, label="Endplate membrane time constant",
+        help="Passive time constant of the endplate membrane.",
+        source="neurosim choice inside the few-ms range of muscle-fibre membranes "
+               "(Hodgkin & Nakajima 1972)")
+    reversal_mV: float = param(
+        80.0, unit="mV", min=10.0, max=150.0, label="EPP reversal (re rest)",
+        help="Endplate-current reversal potential above the resting potential "
+             "(reversal near 0 mV, rest near −80 mV).",
+        source="Endplate reversal about 0 mV (Magleby & Stevens 1972)")
+    conductance_scale: float = param(
+        8.0, unit="1", min=0.0, max=100.0, label="Endplate conductance",
+        help="Endplate conductance with all receptors open, relative to the membrane leak.",
+        source="neurosim choice giving a safety factor of about 3–4 (Paton & Waud 1967, "
+               "J Physiol 191:59; Wood & Slater 2001)")
+    fibre_threshold_mV: float = param(
+        15.0, unit="mV", min=2.0, max=60.0, label="Fibre AP threshold (re rest)",
+        help="Depolarisation at which the muscle fibre fires an action potential.",
+        source="About 15–25 mV above a −80 mV rest (Wood & Slater 2001)")
+    fibre_refractory_ms: float = param(
+        3.0, unit="ms", min=0.5, max=20.0, label="Fibre refractory period",
+        help="Absolute refractory period of the muscle fibre.",
+        source="Muscle fibre absolute refractory period of a few ms (Kimura)")
+    relative_refractory_ms: float = param(
+        4.0, unit="ms", min=0.1, max=50.0, label="Relative refractory time",
+        help="Time constant with which the raised threshold after an AP returns to normal.",
+        source="neurosim choice (relative refractory period of several ms)")
+    relative_refractory_factor: float = param(
+        3.0, unit="1", min=0.0, max=20.0, label="Relative refractory rise",
+        help="How much the threshold is raised just after the absolute refractory period.",
+        source="neurosim choice")
+    inactivation_half_mV: float = param(
+        20.0, unit="mV", min=1.0, max=80.0, label="Na⁺ inactivation midpoint",
+        help="Sustained depolarisation (re rest) that inactivates half the Na⁺ channels.",
+        source="Sustained depolarisation inactivates Na⁺ channels: depolarisation block "
+               "(Hodgkin & Huxley 1952); high ACh gives depolarisation block")
+    inactivation_time_constant_ms: float = param(
+        20.0, unit="ms", min=0.1, max=1000.0, label="Na⁺ inactivation time",
+        help="Time constant of Na⁺-channel inactivation and recovery.",
+        source="Fast inactivation over milliseconds (Hodgkin & Huxley 1952)")
+    spontaneous_rate_hz: float = param(
+        200.0, unit="Hz", min=0.0, max=2000.0, label="Spontaneous quanta",
+        help="Spontaneous quanta (miniature EPPs) per second over the whole motor unit.",
+        source="About 1 mEPP per second per endplate (Fatt & Katz 1952, J Physiol 117:109) "
+               "times the endplates of a unit")
+    terminal_threshold_quanta: float = param(
+        2.0, unit="quanta", min=0.1, max=500.0, label="Terminal firing threshold",
+        help="Lingering cleft ACh (in quanta) that excites the nerve terminal through "
+             "presynaptic nicotinic receptors and makes it fire (antidromic fasciculation).",
+        source="Antidromic terminal firing as a proposed cause of fasciculations with "
+               "AChE inhibitors (Masland & Wigton 1940, J Neurophysiol 3:269)")
+    terminal_time_constant_ms: float = param(
+        20.0, unit="ms", min=0.5, max=500.0, label="Terminal integration time",
+        help="Time over which the nerve terminal integrates cleft ACh.",
+        source="neurosim choice")
+    calcium_mM: float = param(
+        1.2, unit="mM", min=0.2, max=4.0, label="Extracellular Ca²⁺ (ionised)",
+        help="Ionised calcium; low values lower release and make axons hyperexcitable.",
+        source="Normal ionised Ca²⁺ about 1.1–1.3 mM; release ∝ [Ca]^4 (Dodge & Rahamimoff "
+               "1967, J Physiol 193:419)")
+    magnesium_mM: float = param(
+        0.8, unit="mM", min=0.1, max=5.0, label="Extracellular Mg²⁺",
+        help="Magnesium; high values block release, low values add to axonal excitability.",
+        source="Mg²⁺ competes with Ca²⁺ for release (Dodge & Rahamimoff 1967)")
+
+
 _STAGES: dict[str, type] = {
     "pool": MotorPoolParameters,
     "pic": PersistentInwardCurrentParameters,
@@ -598,6 +731,7 @@ _STAGES: dict[str, type] = {
     "limb": LimbParameters,
     "spindle": SpindleParameters,
     "nerve": NerveParameters,
+    "junction": JunctionParameters,
 }
 
 
@@ -615,6 +749,7 @@ class Parameters:
     limb : LimbParameters
     spindle : SpindleParameters
     nerve : NerveParameters
+    junction : JunctionParameters
 
     Examples
     --------
@@ -631,6 +766,7 @@ class Parameters:
     limb: LimbParameters = field(default_factory=LimbParameters)
     spindle: SpindleParameters = field(default_factory=SpindleParameters)
     nerve: NerveParameters = field(default_factory=NerveParameters)
+    junction: JunctionParameters = field(default_factory=JunctionParameters)
 
     def __post_init__(self):
         for name, cls in _STAGES.items():

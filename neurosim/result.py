@@ -90,19 +90,30 @@ class SimulationResult:
     spike_units : ndarray of int32, shape (n_spikes,)
         Unit index of every spike (0 = smallest unit).
     activation_times_s : ndarray, shape (n_activations,)
-        Time of every muscle-unit activation (s), in time order: motor-neuron spikes
-        after conduction, plus electrically evoked and ectopic axon spikes.
+        Time of every muscle-fibre action potential (s), in time order; each adds a
+        twitch and a motor-unit action potential.
     activation_units : ndarray of int32, shape (n_activations,)
         Unit of every activation.
     activation_sources : ndarray of int8, shape (n_activations,)
-        Origin flags: 1 = motor neuron (voluntary or reflex), 2 = electrical stimulus,
-        4 = ectopic discharge (flags add when they coincide).
+        What made the nerve impulse that triggered each fibre action potential:
+        1 = motor neuron (voluntary or reflex), 2 = electrical stimulus, 4 = ectopic
+        discharge, 8 = the nerve terminal firing by itself (fasciculation); flags add
+        when impulses coincide.
+    nerve_impulse_times_s, nerve_impulse_units, nerve_impulse_sources : ndarray, shape (n_impulses,)
+        Every nerve impulse that reached a motor unit's terminals and released ACh,
+        with the same source flags.
     recorded_units : ndarray of int, shape (n_recorded,)
         Units whose membrane was recorded at every step.
     membrane_mV : ndarray, shape (n_steps, n_recorded)
         Membrane voltage above rest of the recorded units, every step.
     unit_pic_activation : ndarray, shape (n_steps, n_recorded)
         PIC activation ``m·h`` of the recorded units, every step.
+    endplate_mV : ndarray, shape (n_steps, n_recorded)
+        Endplate potential (mV above rest) of the recorded units, every step.
+    cleft_ach : ndarray, shape (n_steps, n_recorded)
+        Cleft acetylcholine (in quanta) of the recorded units, every step.
+    receptor_open : ndarray, shape (n_steps, n_recorded)
+        Open fraction of the endplate's ACh receptors, every step.
     rheobase_nA, peak_twitch_force_N, contraction_time_ms : ndarray, shape (n_units,)
         Per-unit constants (ordered smallest to largest unit).
     max_force_N : float
@@ -133,9 +144,15 @@ class SimulationResult:
     activation_times_s: np.ndarray
     activation_units: np.ndarray
     activation_sources: np.ndarray
+    nerve_impulse_times_s: np.ndarray
+    nerve_impulse_units: np.ndarray
+    nerve_impulse_sources: np.ndarray
     recorded_units: np.ndarray
     membrane_mV: np.ndarray
     unit_pic_activation: np.ndarray
+    endplate_mV: np.ndarray
+    cleft_ach: np.ndarray
+    receptor_open: np.ndarray
     rheobase_nA: np.ndarray
     peak_twitch_force_N: np.ndarray
     contraction_time_ms: np.ndarray
