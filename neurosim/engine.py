@@ -64,7 +64,7 @@ SOURCE_TERMINAL = 8
 """Activation flag: the nerve terminal fired by itself (lingering ACh on its autoreceptors)."""
 
 # indices into the scalar-state vector
-_NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC = range(6)
+_NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC, _FORCE = range(7)
 
 
 @njit(cache=True, error_model="numpy")
@@ -97,7 +97,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                rel_refr_factor, rel_refr_ms, terminal_threshold,
                ev_spont_step, ev_spont_unit,
                jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
-               fibre_refr, last_fibre_ap, terminal_armed, release_flag,
+               fibre_refr, last_fibre_ap, terminal_armed, release_flag, needs_events,
                # state (mutated in place)
                v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
                collide_until, antidromic_at, scalars,
@@ -115,6 +115,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     angle = scalars[_ANGLE]
     velocity = scalars[_VELOCITY]
     epsc = scalars[_EPSC]
+    force_sum = scalars[_FORCE]
     n_spk = 0
     n_act = 0
     out_j = out_index0
@@ -138,9 +139,6 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             noise_row += 1
 
         # 1. limb: muscle force (with force-velocity) moves the joint
-        force_sum = 0.0
-        for i in range(n):
-            force_sum += tw_b[i]
         stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
         force = force_sum * force_velocity_factor(lengthening_mm_s, max_shortening_mm_s)
         if isometric:
@@ -218,9 +216,34 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 spikes_now += 1
                 if reaches_muscle[i] and s >= collide_until[i]:
                     muscle_ring[(s + efferent_delay[i]) % L_m, i] |= 1
-        # 5. nerve impulses reaching the terminals now release ACh
+        # 5. spontaneous quanta (miniature EPPs)
+        while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
+            jn_ach[ev_spont_unit[p_spont]] += 1.0  # one spontaneous quantum (a miniature EPP)
+            p_spont += 1
+        # 6a. every endplate's continuous dynamics (branch-free, so it vectorises), and a
+        #     flag for the few endplates that need event handling in 6b
         row = s % L_m
+        busy = 0
         for i in range(n):
+            (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+             jn_terminal[i], jn_activity[i]) = junction_step(
+                jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                jn_terminal[i], jn_activity[i], pool_recovery, mobilisation, activity_decay,
+                ach_decay, binding, closing, desensitization, resensitization, conductance,
+                reversal, membrane, inact_half, inact_rate, terminal_rate)
+            flagged = ((muscle_ring[row, i] != 0) | (fibre_refr[i] > 0)
+                       | (jn_epp[i] * jn_h[i] >= fibre_threshold)
+                       | (jn_terminal[i] >= terminal_threshold) | (not terminal_armed[i]))
+            needs_events[i] = flagged
+            busy += flagged
+        force_sum = 0.0
+        for i in range(n):
+            force_sum += tw_b[i]
+        # 6b. fibre action potentials (one twitch each), self-firing terminals, and the
+        #     nerve impulses reaching the terminals now (their ACh acts from the next step)
+        for i in range(n if busy > 0 else 0):
+            if not needs_events[i]:
+                continue
             flag = muscle_ring[row, i]
             if flag != 0:
                 muscle_ring[row, i] = 0
@@ -232,19 +255,6 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 imp_unit[n_imp] = i
                 imp_flag[n_imp] = flag
                 n_imp += 1
-        while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
-            jn_ach[ev_spont_unit[p_spont]] += 1.0  # one spontaneous quantum (a miniature EPP)
-            p_spont += 1
-        # 6a. every endplate's continuous dynamics (branch-free, so it vectorises)
-        for i in range(n):
-            (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-             jn_terminal[i], jn_activity[i]) = junction_step(
-                jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                jn_terminal[i], jn_activity[i], pool_recovery, mobilisation, activity_decay,
-                ach_decay, binding, closing, desensitization, resensitization, conductance,
-                reversal, membrane, inact_half, inact_rate, terminal_rate)
-        # 6b. fibre action potentials (one twitch each) and self-firing terminals
-        for i in range(n):
             if fibre_refr[i] > 0:
                 fibre_refr[i] -= 1
             elif jn_epp[i] * jn_h[i] >= fibre_threshold:
@@ -303,6 +313,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     scalars[_ANGLE] = angle
     scalars[_VELOCITY] = velocity
     scalars[_EPSC] = epsc
+    scalars[_FORCE] = force_sum
     return n_spk, n_act, n_imp, out_j
 
 
@@ -425,7 +436,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     noise_ind = np.zeros(n)
     collide_until = np.full(n, -1, dtype=np.int64)
     antidromic_at = np.full(n, -1, dtype=np.int64)
-    scalars = np.zeros(6)
+    scalars = np.zeros(7)
     jn = {name: np.zeros(n) for name in ("ach", "open", "desens", "epp", "terminal")}
     jn["pool"] = np.ones(n)
     jn["h"] = np.ones(n)
@@ -481,10 +492,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
         ect_step, ect_unit = ectopic_events(nerve_for_ectopic, nerve, step0, k_steps, dt_ms,
                                             ectopic_rng)
-        counts = spont_rng.poisson(p.junction.spontaneous_rate_hz * k_steps * dt_s, size=n)
-        sp_unit = np.repeat(np.arange(n), counts)
-        sp_step = step0 + spont_rng.integers(0, k_steps, size=sp_unit.size)
-        sp_order = np.argsort(sp_step, kind="stable")
+        # superposed Poisson processes: a Poisson count per step, each on a random unit
+        per_step = spont_rng.poisson(p.junction.spontaneous_rate_hz * n * dt_s, size=k_steps)
+        sp_step = np.repeat(step0 + np.arange(k_steps, dtype=np.int64), per_step)
+        sp_unit = spont_rng.integers(0, n, size=sp_step.size, dtype=np.int64)
         in_chunk = (stim["muscle_step"] >= step0) & (stim["muscle_step"] < step0 + k_steps)
         ev_step = np.concatenate([stim["muscle_step"][in_chunk], ect_step])
         order = np.argsort(ev_step, kind="stable")
@@ -530,9 +541,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.junction.fibre_threshold_mV, fibre_refractory_steps,
             p.junction.relative_refractory_factor, p.junction.relative_refractory_ms,
             p.junction.terminal_threshold_quanta,
-            sp_step[sp_order].astype(np.int64), sp_unit[sp_order].astype(np.int64),
+            sp_step, sp_unit,
             jn["pool"], jn["ach"], jn["open"], jn["desens"], jn["epp"], jn["h"], jn["terminal"],
             jn["activity"], fibre_refr, last_fibre_ap, terminal_armed, release_flag,
+            np.zeros(n, dtype=np.bool_),
             v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
             collide_until, antidromic_at, scalars,
             out_steps, out_j, outs["force"], outs["pic"], outs["inhib"], outs["renshaw"],

@@ -164,10 +164,10 @@ def ectopic_events(nerve: NerveParameters, arrays: dict, step0: int, n_steps: in
         muscle after the neuromuscular delay.
     """
     n = arrays["alive"].size
-    hyper = arrays["alive"] & (scatter(n, 0.9) < nerve.ectopic_fraction)
-    expected = nerve.ectopic_rate_hz * n_steps * dt_ms / 1000.0
-    counts = rng.poisson(expected, size=n) * hyper
-    units = np.repeat(np.arange(n), counts)
-    steps = step0 + rng.integers(0, n_steps, size=units.size)
-    order = np.argsort(steps, kind="stable")
-    return steps[order].astype(np.int64), units[order].astype(np.int64)
+    hyper = np.flatnonzero(arrays["alive"] & (scatter(n, 0.9) < nerve.ectopic_fraction))
+    # superposed Poisson processes: a Poisson count per step, each on a random axon
+    per_step = rng.poisson(nerve.ectopic_rate_hz * hyper.size * dt_ms / 1000.0, size=n_steps)
+    steps = np.repeat(step0 + np.arange(n_steps, dtype=np.int64), per_step)
+    units = hyper[rng.integers(0, max(hyper.size, 1), size=steps.size)] if hyper.size else \
+        np.zeros(0, dtype=np.int64)
+    return steps, units.astype(np.int64)

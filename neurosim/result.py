@@ -162,7 +162,7 @@ class SimulationResult:
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, np.ndarray):
-                v = np.array(v, copy=True)
+                v = v.view()  # a read-only view: no copy, and the result cannot be changed
                 v.flags.writeable = False
                 object.__setattr__(self, f.name, v)
 

@@ -340,7 +340,7 @@ _SCENARIOS += [
         learning_goal="Compare the stretch-evoked torque with the untreated stroke-like limb.",
         caveat=_CAVEAT + " Real tizanidine also sedates and lowers blood pressure. Not medical "
                          "advice.",
-        changes={**_STROKE, "inhibition.interneuron_weight": 0.1},
+        changes={**_STROKE, "inhibition.interneuron_weight": 0.0},
         protocol=stretch_protocol(100.0), duration_s=3.0),
 ]
 

@@ -74,7 +74,10 @@ def test_twitch_peaks_at_its_contraction_time_with_its_peak_force():
     # the muscle is activated after the efferent conduction and neuromuscular delays
     nerve = single.nerve
     expected_delay_s = nerve.path_length_m / nerve.motor_cv_smallest_m_s + nerve.neuromuscular_delay_ms / 1000
-    assert r1.activation_times_s[0] - r1.spike_times_s[0] == pytest.approx(expected_delay_s, abs=1e-4)
+    assert r1.nerve_impulse_times_s.size == 1
+    assert r1.nerve_impulse_times_s[0] - r1.spike_times_s[0] == pytest.approx(expected_delay_s, abs=1e-4)
+    # and the endplate potential takes under a millisecond to fire the fibre
+    assert 0 < r1.activation_times_s[0] - r1.nerve_impulse_times_s[0] < 1e-3
     activation = r1.activation_times_s[0]
     tw1 = twitch_arrays(single.muscle, 1, r1.dt_ms)
     t_peak = r1.time_s[np.argmax(r1.force_N)] - activation
@@ -93,7 +96,7 @@ def test_tetanus_fuses_and_saturates_at_high_rates():
     one = Parameters().with_changes(**{"pool.n_units": 1, "pic.strength": 0.0,
                                        "pool.synaptic_saturation": 20.0})
     forces = []
-    for level in (0.012, 0.03, 0.1):
+    for level in (0.012, 0.02, 0.03):  # 19, 41, 64 Hz: within what the junction relays
         r = simulate(one, Step(level=level, start_s=0.0), 2.0, seed=0)
         late = r.time_s > 1.0
         rate = r.spike_times_s[r.spike_times_s > 1.0].size / 1.0

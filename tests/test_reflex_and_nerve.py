@@ -217,9 +217,9 @@ def test_ectopic_discharges_make_a_cramp_without_motor_neuron_firing():
     r = scenarios.get("muscle_cramp").run(seed=0)
     assert r.spike_times_s.size == 0  # the cord is silent …
     assert r.force_percent[r.time_s > 1.0].mean() > 10.0  # … yet the muscle contracts
-    assert np.all(r.activation_sources == 4)
-    # the ectopic rate sets the activation rate (Poisson; 30 % of axons at 40 Hz)
-    per_s = r.activation_times_s.size / r.duration_s
+    assert np.mean(r.activation_sources == 4) > 0.99  # fibre APs come from ectopic impulses
+    # the ectopic rate sets the impulse rate (Poisson; 30 % of axons at 40 Hz)
+    per_s = np.sum(r.nerve_impulse_sources == 4) / r.duration_s
     assert per_s == pytest.approx(0.3 * 120 * 40, rel=0.1)
 
 
