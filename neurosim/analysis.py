@@ -17,7 +17,10 @@ from .spinal_circuit import tonic_inhibition
 
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
            "firing_statistics", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
-           "SUMMARY_COLUMNS"]
+           "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "ClonusSummary", "clonus",
+           "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
+           "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
+           "fasciculation_rate_hz"]
 
 
 @dataclass(frozen=True)
@@ -410,3 +413,107 @@ def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
     if not (np.isfinite(dt_ms) and dt_ms > 0):
         return float("nan")
     return 1000.0 * d / dt_ms
+
+
+# --------------------------------------------------------------------------- junction
+@dataclass(frozen=True)
+class EndplateResponse:
+    """Endplate potential after one nerve impulse, in one recorded unit.
+
+    Attributes
+    ----------
+    unit : int
+    epp_amplitude_mV : float
+        Peak endplate potential within 50 ms of the impulse (mV above rest).
+    epp_decay_ms : float
+        Time from the peak until the EPP falls to 1/e of it (ms; NaN if it never does
+        within the window).
+    safety_factor : float
+        EPP amplitude / fibre threshold depolarisation.
+    fibre_aps : int
+        Fibre action potentials of this unit within 50 ms of the impulse.
+    """
+
+    unit: int
+    epp_amplitude_mV: float
+    epp_decay_ms: float
+    safety_factor: float
+    fibre_aps: int
+
+
+def endplate_response(result: SimulationResult, *, impulse_time_s: float | None = None,
+                      unit: int | None = None, window_ms: float = 50.0) -> EndplateResponse:
+    """Measure the EPP and fibre APs after the first nerve impulse to a recorded unit.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    impulse_time_s : float, optional
+        Look at the first impulse at or after this time (default: the first impulse).
+    unit : int, optional
+        A recorded unit (default: the first recorded unit).
+    window_ms : float
+        Analysis window after the impulse.
+    """
+    if result.recorded_units.size == 0:
+        raise ValueError("endplate_response needs a recorded unit (record_units=[...])")
+    unit = int(result.recorded_units[0]) if unit is None else int(unit)
+    if unit not in result.recorded_units:
+        raise ValueError(f"unit = {unit} was not recorded; recorded units: "
+                         f"{result.recorded_units.tolist()}")
+    col = int(np.flatnonzero(result.recorded_units == unit)[0])
+    times = result.nerve_impulse_times_s[result.nerve_impulse_units == unit]
+    if impulse_time_s is not None:
+        times = times[times >= impulse_time_s]
+    if times.size == 0:
+        raise ValueError(f"unit {unit} received no nerve impulse"
+                         + (f" after {impulse_time_s:g} s" if impulse_time_s is not None else ""))
+    t0 = float(times[0])
+    step = result.dt_ms / 1000.0
+    i0 = int(round(t0 / step))
+    i1 = min(result.endplate_mV.shape[0], i0 + int(round(window_ms / result.dt_ms)))
+    epp = result.endplate_mV[i0:i1, col]
+    k = int(np.argmax(epp))
+    peak = float(epp[k])
+    below = np.flatnonzero(epp[k:] < peak / np.e)
+    decay = float(below[0] * result.dt_ms) if below.size else float("nan")
+    aps = result.activation_times_s[result.activation_units == unit]
+    n_aps = int(np.sum((aps >= t0) & (aps < t0 + window_ms / 1000.0)))
+    return EndplateResponse(unit, peak, decay,
+                            peak / result.parameters.junction.fibre_threshold_mV, n_aps)
+
+
+def fibre_aps_per_impulse(result: SimulationResult, start_s: float = 0.0,
+                          stop_s: float | None = None) -> float:
+    """Fibre action potentials per nerve impulse between two times (1 = one-to-one relay)."""
+    stop_s = result.duration_s if stop_s is None else stop_s
+    impulses = np.sum((result.nerve_impulse_times_s >= start_s)
+                      & (result.nerve_impulse_times_s < stop_s))
+    aps = np.sum((result.activation_times_s >= start_s) & (result.activation_times_s < stop_s))
+    return float(aps / impulses) if impulses else float("nan")
+
+
+def cmap_amplitudes(result: SimulationResult, *, window_ms: tuple = (1.0, 25.0)) -> np.ndarray:
+    """Peak-to-peak compound muscle action potential after each stimulus (mV), shape (n_stimuli,)."""
+    out = []
+    for time_s, _, _ in result.protocol.stimuli():
+        rel = (result.time_s - time_s) * 1000.0
+        sel = (rel >= window_ms[0]) & (rel < window_ms[1])
+        out.append(float(np.ptp(result.emg_mV[sel])) if sel.any() else 0.0)
+    return np.array(out)
+
+
+def decrement_percent(amplitudes: np.ndarray, *, index: int = 3) -> float:
+    """Change of the ``index``-th response (default the 4th) relative to the first, in %.
+
+    Negative values are a decrement (myasthenia-like), positive an increment.
+    """
+    amplitudes = np.asarray(amplitudes, dtype=float)
+    if amplitudes.size <= index or amplitudes[0] <= 0:
+        raise ValueError(f"decrement needs at least {index + 1} responses with a first one > 0")
+    return float(100.0 * (amplitudes[index] - amplitudes[0]) / amplitudes[0])
+
+
+def fasciculation_rate_hz(result: SimulationResult) -> float:
+    """Spontaneous whole-unit discharges started by the nerve terminals (per second, whole muscle)."""
+    return float(np.sum(result.nerve_impulse_sources == 8) / result.duration_s)

@@ -52,6 +52,8 @@ NOISE_INTERVAL_MS = 1.0
 CHUNK_MS = 1000
 """The loop runs in chunks of this much simulated time."""
 RATE_BIN_MS = 50.0
+TERMINAL_REFRACTORY_MS = 10.0
+"""A nerve terminal cannot fire by itself within this time of its last impulse."""
 MAX_DURATION_S = 3600.0
 
 SOURCE_REFLEX = 1
@@ -97,7 +99,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                rel_refr_factor, rel_refr_ms, terminal_threshold,
                ev_spont_step, ev_spont_unit,
                jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
-               fibre_refr, last_fibre_ap, terminal_armed, release_flag, needs_events,
+               jn_slow, use_dependent, slow_recovery,
+               fibre_refr, last_fibre_ap, terminal_armed, last_impulse, terminal_refractory_steps,
+               release_flag, needs_events,
                # state (mutated in place)
                v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
                collide_until, antidromic_at, scalars,
@@ -226,13 +230,14 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
         busy = 0
         for i in range(n):
             (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-             jn_terminal[i], jn_activity[i]) = junction_step(
+             jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
                 jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                jn_terminal[i], jn_activity[i], pool_recovery, mobilisation, activity_decay,
-                ach_decay, binding, closing, desensitization, resensitization, conductance,
-                reversal, membrane, inact_half, inact_rate, terminal_rate)
+                jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
+                activity_decay, ach_decay, binding, closing, desensitization, resensitization,
+                conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
+                slow_recovery)
             flagged = ((muscle_ring[row, i] != 0) | (fibre_refr[i] > 0)
-                       | (jn_epp[i] * jn_h[i] >= fibre_threshold)
+                       | (jn_epp[i] * jn_h[i] * jn_slow[i] >= fibre_threshold)
                        | (jn_terminal[i] >= terminal_threshold) | (not terminal_armed[i]))
             needs_events[i] = flagged
             busy += flagged
@@ -251,16 +256,19 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
                 release_flag[i] = flag
+                terminal_armed[i] = False  # the terminal has just fired: it re-arms later
+                last_impulse[i] = s
                 imp_step[n_imp] = s
                 imp_unit[n_imp] = i
                 imp_flag[n_imp] = flag
                 n_imp += 1
             if fibre_refr[i] > 0:
                 fibre_refr[i] -= 1
-            elif jn_epp[i] * jn_h[i] >= fibre_threshold:
+            elif jn_epp[i] * jn_h[i] * jn_slow[i] >= fibre_threshold:
                 since_ms = (s - last_fibre_ap[i]) * dt_ms
                 threshold = fibre_threshold * (1.0 + rel_refr_factor * math.exp(-since_ms / rel_refr_ms))
-                if jn_epp[i] * jn_h[i] >= threshold:
+                if jn_epp[i] * jn_h[i] * jn_slow[i] >= threshold:
+                    jn_slow[i] -= use_dependent * jn_slow[i]
                     if last_fibre_ap[i] >= 0:
                         g = summation_gain(contraction_ms[i], since_ms)
                     else:
@@ -273,10 +281,12 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                     act_flag[n_act] = release_flag[i]
                     n_act += 1
             if not terminal_armed[i]:
-                if jn_terminal[i] < 0.5 * terminal_threshold:
-                    terminal_armed[i] = True  # re-armed once lingering ACh has fallen
+                if (jn_terminal[i] < 0.5 * terminal_threshold
+                        and s - last_impulse[i] > terminal_refractory_steps):
+                    terminal_armed[i] = True  # re-armed once its own ACh has come and gone
             elif jn_terminal[i] >= terminal_threshold:
                 terminal_armed[i] = False
+                last_impulse[i] = s
                 jn_ach[i] += quanta_per_impulse * jn_pool[i]
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
@@ -441,9 +451,11 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     jn["pool"] = np.ones(n)
     jn["h"] = np.ones(n)
     jn["activity"] = np.zeros(n)
+    jn["slow"] = np.ones(n)
     fibre_refr = np.zeros(n, dtype=np.int64)
     last_fibre_ap = np.full(n, -1, dtype=np.int64)
     terminal_armed = np.ones(n, dtype=np.bool_)
+    last_impulse = np.full(n, -1_000_000, dtype=np.int64)
     release_flag = np.zeros(n, dtype=np.int8)
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
@@ -543,7 +555,9 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.junction.terminal_threshold_quanta,
             sp_step, sp_unit,
             jn["pool"], jn["ach"], jn["open"], jn["desens"], jn["epp"], jn["h"], jn["terminal"],
-            jn["activity"], fibre_refr, last_fibre_ap, terminal_armed, release_flag,
+            jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
+            jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
+            int(round(TERMINAL_REFRACTORY_MS / dt_ms)), release_flag,
             np.zeros(n, dtype=np.bool_),
             v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
             collide_until, antidromic_at, scalars,

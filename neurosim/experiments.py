@@ -25,7 +25,8 @@ from .parameters import Parameters
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, TorquePulses
 from .result import SimulationResult
 
-__all__ = ["stretch_protocol", "clonus_protocol", "conduction_protocol", "reflex_vs_velocity",
+__all__ = ["stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
+           "reflex_vs_velocity",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
 
 H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
@@ -62,6 +63,22 @@ def conduction_protocol(*, supramaximal_mA: float = 60.0, h_curve_mA=H_CURVE_MA,
         comps.append(NerveStimulation(times_s=(0.2 + (2 + k) * interval_s,),
                                       intensity_mA=float(intensity), site="distal"))
     return Protocol(*comps, Noise())
+
+
+def train_protocol(rate_hz: float = 3.0, n_shocks: int = 10, *, start_s: float = 0.1,
+                   intensity_mA: float = 60.0) -> Protocol:
+    """Repetitive nerve stimulation: ``n_shocks`` supramaximal shocks at ``rate_hz``.
+
+    3 Hz trains reveal a decrementing response when the junction's safety factor is low
+    (myasthenia-like); 30 Hz trains reveal depolarisation block when ACh is in excess.
+    Run for ``start_s + n_shocks / rate_hz + 0.1`` s.
+    """
+    if not (0 < rate_hz <= 200):
+        raise ValueError(f"rate_hz = {rate_hz!r} Hz is out of range: allowed (0, 200] Hz")
+    if not (1 <= n_shocks <= 10000):
+        raise ValueError(f"n_shocks = {n_shocks!r} is out of range: allowed [1, 10000]")
+    times = tuple(start_s + k / rate_hz for k in range(int(n_shocks)))
+    return Protocol(NerveStimulation(times_s=times, intensity_mA=intensity_mA))
 
 
 @dataclass(frozen=True)

@@ -32,9 +32,11 @@ i.e. about 80 mV above rest),
 (:math:`\rho` receptor density, which myasthenia lowers). The fibre fires an
 action potential when :math:`V` exceeds its threshold :math:`\theta`, raised
 during the relative refractory period and divided by the fraction of Na⁺
-channels not inactivated, :math:`h`, which falls with sustained depolarisation:
+channels available: :math:`h`, which falls with sustained depolarisation, times
+:math:`h_s`, which each fibre AP lowers by a fraction (slow, use-dependent
+inactivation) and which recovers over hundreds of ms:
 
-.. math:: \theta_{eff} = \theta\,\big(1 + k\,e^{-t_{AP}/\tau_{rr}}\big) / h, \qquad
+.. math:: \theta_{eff} = \theta\,\big(1 + k\,e^{-t_{AP}/\tau_{rr}}\big) / (h\,h_s), \qquad
           \frac{dh}{dt} = \frac{h_\infty(V) - h}{\tau_h}.
 
 No firing rule is scripted beyond this: one-to-one relay in health, several
@@ -43,8 +45,9 @@ depolarisation block when :math:`V` stays high, failures when the EPP is small.
 
 The nerve terminal itself carries nicotinic autoreceptors: it integrates
 lingering cleft ACh, :math:`\tau_T\,dT/dt = A - T`, and fires when :math:`T`
-exceeds ``terminal_threshold_quanta`` (once per crossing: :math:`T` must fall below
-half the threshold before the terminal can fire again). With working AChE this never happens;
+exceeds ``terminal_threshold_quanta``. Every impulse (its own or one arriving down the
+axon) disarms the terminal until :math:`T` has fallen below half the threshold, so
+the ACh of an ordinary evoked release never re-fires it. With working AChE this never happens;
 when AChE is inhibited, spontaneous quanta can fire the terminal — a
 fasciculation of the whole unit.
 """
@@ -103,21 +106,22 @@ def junction_constants(junction: JunctionParameters, dt_ms: float) -> dict:
         inact_half=junction.inactivation_half_mV,
         inact_rate=dt_ms / junction.inactivation_time_constant_ms,
         terminal_rate=dt_ms / junction.terminal_time_constant_ms,
+        slow_recovery=dt_ms / junction.slow_inactivation_recovery_ms,
     )
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, pool_recovery,
-                  mobilisation, activity_decay, ach_decay, binding, closing, desensitization,
-                  resensitization, conductance, reversal, membrane, inact_half, inact_rate,
-                  terminal_rate):
+def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
+                  pool_recovery, mobilisation, activity_decay, ach_decay, binding, closing,
+                  desensitization, resensitization, conductance, reversal, membrane, inact_half,
+                  inact_rate, terminal_rate, slow_recovery):
     """Advance one endplate's continuous dynamics by one step (branch-free).
 
     ``activity`` counts recent nerve impulses (decays over 1 s) and speeds refilling.
 
     Returns
     -------
-    pool, ach, open, desens, epp, na_h, terminal, activity : float
+    pool, ach, open, desens, epp, na_h, terminal, activity, na_slow : float
     """
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
@@ -133,4 +137,5 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, pool_
     h_inf = 1.0 - s * s * (3.0 - 2.0 * s)
     na_h += (h_inf - na_h) * inact_rate
     terminal += (ach - terminal) * terminal_rate
-    return pool, ach, open_, desens, epp, na_h, terminal, activity
+    na_slow += (1.0 - na_slow) * slow_recovery
+    return pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow

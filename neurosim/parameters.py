@@ -632,24 +632,27 @@ class JunctionParameters(Validated):
         source="Myasthenia gravis: antibody loss of ACh receptors lowers the safety factor "
                "(Drachman 1994, N Engl J Med 330:1797)")
     hydrolysis_per_ms: float = param(
-        2.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
+        1.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
         help="Rate of ACh removal by AChE at activity 1.",
-        source="ACh is gone from the cleft in < 1 ms with working AChE; AChE turns over "
+        source="ACh is gone from the cleft in about 1 ms with working AChE; AChE turns over "
                "5,000–10,000 ACh per second (Magleby & Stevens 1972; Rosenberry 1975)")
     diffusion_per_ms: float = param(
-        0.05, unit="1/ms", min=0.001, max=10.0, label="ACh diffusion rate",
+        0.03, unit="1/ms", min=0.001, max=10.0, label="ACh diffusion rate",
         help="Rate of ACh loss by diffusion out of the cleft (what remains without AChE).",
-        source="neurosim choice: without AChE, ACh lingers for ~10 ms and receptors rebind")
+        source="neurosim choice: without AChE, ACh lingers for tens of ms (rebinding slows its "
+               "escape), so severe inhibition ends in depolarisation block")
     binding_rate: float = param(
-        0.04, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
+        0.005, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
         help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
-        source="neurosim choice: a normal evoked release opens about half the receptors")
+        source="neurosim choice: a normal evoked release opens a small fraction of the "
+               "receptors, so quanta add nearly linearly (a quantum opens ~1,000 of ~10⁷ "
+               "channels; Wood & Slater 2001)")
     channel_open_time_ms: float = param(
         1.0, unit="ms", min=0.1, max=20.0, label="Channel open time",
         help="Mean open (burst) time of a nicotinic channel.",
         source="Colquhoun & Sakmann 1985, J Physiol 369:501 (bursts about 1 ms)")
     desensitization_per_s: float = param(
-        1.5, unit="1/s", min=0.0, max=100.0, label="Desensitisation rate",
+        20.0, unit="1/s", min=0.0, max=100.0, label="Desensitisation rate",
         help="Rate at which open receptors enter the desensitised state.",
         source="Slow desensitisation by prolonged ACh (Katz & Thesleff 1957, J Physiol 138:63)")
     desensitization_recovery_s: float = param(
@@ -667,7 +670,7 @@ class JunctionParameters(Validated):
              "(reversal near 0 mV, rest near −80 mV).",
         source="Endplate reversal about 0 mV (Magleby & Stevens 1972)")
     conductance_scale: float = param(
-        8.0, unit="1", min=0.0, max=100.0, label="Endplate conductance",
+        40.0, unit="1", min=0.0, max=100.0, label="Endplate conductance",
         help="Endplate conductance with all receptors open, relative to the membrane leak.",
         source="neurosim choice giving a safety factor of about 3–4 (Paton & Waud 1967, "
                "J Physiol 191:59; Wood & Slater 2001)")
@@ -684,7 +687,7 @@ class JunctionParameters(Validated):
         help="Time constant with which the raised threshold after an AP returns to normal.",
         source="neurosim choice (relative refractory period of several ms)")
     relative_refractory_factor: float = param(
-        3.0, unit="1", min=0.0, max=20.0, label="Relative refractory rise",
+        6.0, unit="1", min=0.0, max=20.0, label="Relative refractory rise",
         help="How much the threshold is raised just after the absolute refractory period.",
         source="neurosim choice")
     inactivation_half_mV: float = param(
@@ -696,15 +699,25 @@ class JunctionParameters(Validated):
         20.0, unit="ms", min=0.1, max=1000.0, label="Na⁺ inactivation time",
         help="Time constant of Na⁺-channel inactivation and recovery.",
         source="Fast inactivation over milliseconds (Hodgkin & Huxley 1952)")
+    use_dependent_inactivation: float = param(
+        0.06, unit="1", min=0.0, max=1.0, label="Na⁺ slow inactivation per AP",
+        help="Fraction of the available Na⁺ channels that each fibre AP puts into slow "
+             "inactivation (recovering with slow_inactivation_recovery_ms).",
+        source="Slow inactivation of muscle Na⁺ channels during repetitive firing "
+               "(Ruff 1996, Acta Physiol Scand 156:159); value a neurosim choice")
+    slow_inactivation_recovery_ms: float = param(
+        200.0, unit="ms", min=1.0, max=10000.0, label="Na⁺ slow-inactivation recovery",
+        help="Time constant of recovery from slow inactivation.",
+        source="Ruff 1996, Acta Physiol Scand 156:159 (hundreds of ms)")
     spontaneous_rate_hz: float = param(
-        200.0, unit="Hz", min=0.0, max=2000.0, label="Spontaneous quanta",
-        help="Spontaneous quanta (miniature EPPs) per second over the whole motor unit.",
-        source="About 1 mEPP per second per endplate (Fatt & Katz 1952, J Physiol 117:109) "
-               "times the endplates of a unit")
+        1.0, unit="Hz", min=0.0, max=2000.0, label="Spontaneous quanta",
+        help="Spontaneous quanta (miniature EPPs) per second at the endplate.",
+        source="About 1 mEPP per second per endplate (Fatt & Katz 1952, J Physiol 117:109)")
     terminal_threshold_quanta: float = param(
-        2.0, unit="quanta", min=0.1, max=500.0, label="Terminal firing threshold",
-        help="Lingering cleft ACh (in quanta) that excites the nerve terminal through "
-             "presynaptic nicotinic receptors and makes it fire (antidromic fasciculation).",
+        0.2, unit="quanta", min=0.1, max=500.0, label="Terminal firing threshold",
+        help="Integrated lingering cleft ACh (quanta) at which the nerve terminal, through "
+             "its nicotinic autoreceptors, fires by itself (a fasciculation of the unit); "
+             "with working AChE one quantum reaches about 0.02.",
         source="Antidromic terminal firing as a proposed cause of fasciculations with "
                "AChE inhibitors (Masland & Wigton 1940, J Neurophysiol 3:269)")
     terminal_time_constant_ms: float = param(
