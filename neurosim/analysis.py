@@ -359,6 +359,7 @@ class EvokedResponse:
 
 
 M_WINDOW_MS = (1.0, 20.0)
+PROXIMAL_M_WINDOW_END_MS = 30.0
 H_WINDOW_END_MS = 70.0
 
 
@@ -385,16 +386,18 @@ def _onset_and_amplitude(segment, time_ms, noise_mV):
 def evoked_responses(result: SimulationResult) -> list[EvokedResponse]:
     """Measure the M-wave and H-reflex after every stimulus in the protocol.
 
-    The M-wave is sought 1–20 ms after the stimulus; the H-reflex from the end of
-    the M-wave window (20 ms after a proximal stimulus's M onset, at least) to 70 ms.
+    The M-wave is sought 1–20 ms after a distal stimulus (1–30 ms after a proximal
+    one); the H-reflex from the end of that window (and at least 16 ms after the M
+    onset) to 70 ms.
     """
     noise = max(result.parameters.emg.noise_mV, 1e-6)
     out = []
     for time_s, intensity, site in result.protocol.stimuli():
         rel_ms = (result.time_s - time_s) * 1000.0
-        m_sel = (rel_ms >= M_WINDOW_MS[0]) & (rel_ms < M_WINDOW_MS[1])
+        m_end = M_WINDOW_MS[1] if site == "distal" else PROXIMAL_M_WINDOW_END_MS
+        m_sel = (rel_ms >= M_WINDOW_MS[0]) & (rel_ms < m_end)
         m_lat, m_amp = _onset_and_amplitude(result.emg_mV[m_sel], rel_ms[m_sel], noise)
-        h_start = max(M_WINDOW_MS[1], (m_lat + 16.0) if np.isfinite(m_lat) else 0.0)
+        h_start = max(m_end, (m_lat + 16.0) if np.isfinite(m_lat) else 0.0)
         h_sel = (rel_ms >= h_start) & (rel_ms < H_WINDOW_END_MS)
         h_lat, h_amp = _onset_and_amplitude(result.emg_mV[h_sel], rel_ms[h_sel], noise)
         out.append(EvokedResponse(time_s, intensity, site, m_lat, m_amp, h_lat, h_amp))
