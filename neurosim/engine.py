@@ -252,7 +252,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             flag = muscle_ring[row, i]
             if flag != 0:
                 muscle_ring[row, i] = 0
-                jn_ach[i] += quanta_per_impulse * jn_pool[i]
+                jn_ach[i] += quanta_per_impulse[i] * jn_pool[i]
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
                 release_flag[i] = flag
@@ -287,7 +287,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             elif jn_terminal[i] >= terminal_threshold:
                 terminal_armed[i] = False
                 last_impulse[i] = s
-                jn_ach[i] += quanta_per_impulse * jn_pool[i]
+                jn_ach[i] += quanta_per_impulse[i] * jn_pool[i]
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
                 release_flag[i] = 8
@@ -428,7 +428,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     reciprocal_per_hz = (p.inhibition.reciprocal * p.inhibition.reciprocal_tonic
                          / max(p.spindle.baseline_rate_hz, 1.0))
     mode = protocol.joint_mode
-    jc = junction_constants(p.junction, dt_ms)
+    jc = junction_constants(p.junction, n, dt_ms)
     # low Ca2+/Mg2+ make every axon hyperexcitable (nerve stage)
     nerve_for_ectopic = p.nerve.with_changes(ectopic_rate_hz=min(
         100.0, p.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(p.junction)))

@@ -84,12 +84,20 @@ def electrolyte_ectopic_rate_hz(junction: JunctionParameters) -> float:
     return 20.0 * x * x
 
 
-def junction_constants(junction: JunctionParameters, dt_ms: float) -> dict:
-    """Per-step constants of the junction stage (all scalars)."""
+def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float) -> dict:
+    """Per-step constants of the junction stage.
+
+    ``quanta_per_impulse`` is an array, shape (n_units,): quantal content differs
+    between endplates by ± ``endplate_variability`` (evenly scattered, seed-independent);
+    every other entry is a scalar.
+    """
+    from .nerve import scatter  # one helper for seed-independent scattering across units
+
     u = junction.release_fraction
     u_eff = min(0.95, u * release_factor(junction))
+    spread = 1.0 + junction.endplate_variability * (2.0 * scatter(n_units, 0.37) - 1.0)
     return dict(
-        quanta_per_impulse=junction.quantal_content * junction.quantal_scale * u_eff / u,
+        quanta_per_impulse=junction.quantal_content * junction.quantal_scale * u_eff / u * spread,
         release_fraction=u_eff,
         pool_recovery=dt_ms / (1000.0 * junction.pool_recovery_s),
         mobilisation=junction.mobilisation,

@@ -606,6 +606,12 @@ class JunctionParameters(Validated):
         help="Quanta released by the first nerve impulse from a full vesicle pool.",
         source="Human endplates release tens of quanta per impulse (Wood & Slater 2001, "
                "Prog Neurobiol 64:393)")
+    endplate_variability: float = param(
+        0.3, unit="1", min=0.0, max=0.9, label="Endplate variability",
+        help="Spread of quantal content between motor units: from (1 − v) to (1 + v) times "
+             "the mean, so safety factors differ and failures come gradually.",
+        source="Quantal content and safety factor vary between endplates (Wood & Slater "
+               "2001, Prog Neurobiol 64:393); value a neurosim choice")
     quantal_scale: float = param(
         1.0, unit="1", min=0.0, max=2.0, label="Release scale",
         help="Multiplies the quanta released per impulse (botulinum toxin lowers it).",

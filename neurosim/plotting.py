@@ -10,7 +10,9 @@ can be compared.
 The clinical tests of :mod:`neurosim.experiments` have their own multi-panel
 figures: :func:`reflex_velocity_panel` (passive stretch at several velocities,
 e.g. healthy against spastic), :func:`clonus_panel` (free-limb clonus test) and
-:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve).
+:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve) and
+:func:`junction_panel` (acetylcholinesterase inhibition: endplate potential after one
+nerve shock, force during a 30 Hz train).
 
 Every figure these functions create or draw into carries the label
 :data:`neurosim.TEACHING_LABEL` at its bottom right (:func:`add_teaching_label`),
@@ -34,7 +36,7 @@ from .result import SimulationResult
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
            "membrane", "joint", "overview", "comparison", "reflex_velocity_panel", "clonus_panel",
-           "conduction_panel", "save_figure"]
+           "conduction_panel", "junction_panel", "save_figure"]
 
 PALETTE = {
     "black": "#000000",
@@ -920,6 +922,212 @@ def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
     ax_c.set_title("H/M recruitment curve", loc="left")
     ax_c.set_ylim(bottom=0.0)
     ax_c.legend(loc="upper left", fontsize="small", frameon=False)
+    for ax in axes:
+        add_teaching_label(ax.figure)
+    return axes
+
+
+# --------------------------------------------------------------------- junction
+JUNCTION_WINDOW_MS = 60.0
+"""Time after the single nerve shock shown by :func:`junction_panel` (ms)."""
+JUNCTION_LATE_FORCE_S = (0.9, 1.1)
+"""Window in which :func:`junction_panel` averages the force late in the train (s)."""
+
+
+def _first_shock_s(result: SimulationResult, what: str) -> float:
+    stimuli = result.protocol.stimuli()
+    if not stimuli:
+        raise ValueError(f"{what} {result.label or '(unlabelled)'!r} has no nerve stimulus; "
+                         f"junction_panel needs runs of experiments.train_protocol(...)")
+    return float(stimuli[0][0])
+
+
+def _ache_label(result: SimulationResult) -> str:
+    return f"AChE {100.0 * result.parameters.junction.ache_activity:g} %"
+
+
+def _late_force(result: SimulationResult) -> tuple[float, float]:
+    """(peak force, mean force in :data:`JUNCTION_LATE_FORCE_S`), both % of maximal."""
+    f = result.force_percent
+    a, b = JUNCTION_LATE_FORCE_S
+    sel = (result.time_s >= a) & (result.time_s < b)
+    late = float(f[sel].mean()) if sel.any() else float("nan")
+    return float(f.max(initial=0.0)), late
+
+
+def _ap_words(n: int) -> str:
+    return f"{n} fibre AP" + ("" if n == 1 else "s")
+
+
+def junction_panel(single_results, train_results, *, axes=None, labels=None,
+                   unit=None) -> np.ndarray:
+    """Acetylcholinesterase inhibition at the junction: one shock, then a 30 Hz train.
+
+    For each case (e.g. 100 %, 30 % and 5 % AChE activity) the top row shows the
+    endplate potential of one recorded unit after a single supramaximal nerve shock;
+    the bottom row overlays the force of every case during a repetitive train. With
+    working AChE one shock gives one brief EPP and one fibre action potential, and a
+    30 Hz train a sustained tetanus. Less AChE lets ACh linger: the EPP lasts longer
+    and fires the fibre repeatedly; with very little AChE it stays above threshold,
+    the Na⁺ channels inactivate (depolarisation block) and force falls during the train.
+
+    Parameters
+    ----------
+    single_results : sequence of SimulationResult
+        One run per case with a single shock and recorded units, e.g.
+        ``simulate(p, experiments.train_protocol(1.0, 1), 0.25, record_units=[0, 60, 119])``.
+    train_results : sequence of SimulationResult
+        One run per case (same order) of a train, e.g.
+        ``simulate(p, experiments.train_protocol(30.0, 30), 1.2)``.
+    axes : sequence of matplotlib.axes.Axes, optional
+        ``n_cases + 1`` Axes: one per case for the EPP, then one for the force
+        (default: a new figure, the force axis spanning the columns).
+    labels : sequence of str, optional
+        One name per case (default ``"AChE <activity> %"`` from each run's parameters).
+    unit : int, optional
+        Recorded unit whose endplate is shown (default: each run's first recorded unit).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (n_cases + 1,)
+        ``[:n]`` EPP axes, x = ms after the first shock (0–60 ms), y = endplate potential
+        (mV above rest), shared y-limits. In column k: the EPP ``gid="epp_{k}"`` (the
+        plotted window of ``result.endplate_mV[:, col]``), the fibre threshold
+        ``gid="fibre_threshold_{k}"`` (dashed), the unit's fibre action potentials as
+        markers on the trace ``gid="fibre_aps_{k}"``, the numbers of
+        :func:`neurosim.analysis.endplate_response` (EPP amplitude, decay, safety factor,
+        fibre APs) in a text box ``gid="epp_summary_{k}"`` and the cleft ACh (quanta) as a
+        thin line ``gid="cleft_ach_{k}"`` on a twin axis ``gid="cleft_ach_axes"`` (find it
+        in ``ax.figure.axes``). ``[-1]`` force (% of maximal) against time (s): line
+        ``gid="force_{k}"`` per case (``train_results[k].force_percent``; the legend gives
+        its peak → mean of 0.9–1.1 s) and the shocks ``gid="shock_times"``.
+
+    Raises
+    ------
+    ValueError
+        If the sequences differ in length, a run has no stimulus, ``unit`` was not
+        recorded, or ``labels`` or ``axes`` have the wrong length.
+    """
+    singles = _as_list(single_results, "junction_panel")
+    trains = _as_list(train_results, "junction_panel")
+    n = len(singles)
+    if len(trains) != n:
+        raise ValueError(f"junction_panel needs one train run per single-shock run; got "
+                         f"{n} single-shock and {len(trains)} train runs")
+    labels = _set_labels(labels, n, (_ache_label(r) for r in singles))
+    shocks = [_first_shock_s(r, "single-shock run") for r in singles]
+    units, cols, responses = [], [], []
+    for r, t0 in zip(singles, shocks):
+        recorded = [int(u) for u in r.recorded_units]
+        if not recorded:
+            raise ValueError("junction_panel needs recorded units in the single-shock runs "
+                             "(simulate(..., record_units=[...]))")
+        u = recorded[0] if unit is None else int(unit)
+        if u not in recorded:
+            raise ValueError(f"unit = {u} was not recorded; recorded units: {recorded}")
+        units.append(u)
+        cols.append(recorded.index(u))
+        responses.append(analysis.endplate_response(r, impulse_time_s=t0, unit=u))
+
+    axes_created = axes is None
+    if axes_created:
+        fig = plt.figure(figsize=(max(9.0, 4.2 * n), 7.6), layout="constrained")
+        gs = fig.add_gridspec(2, n, height_ratios=(1.25, 1.0))
+        top = [fig.add_subplot(gs[0, k]) for k in range(n)]
+        axes = [*top, fig.add_subplot(gs[1, :])]
+    axes = _check_axes(axes, (n + 1,), "junction_panel")
+    epp_axes, f_ax = axes[:n], axes[n]
+
+    twins = []
+    for k, (r, t0, col, resp, label) in enumerate(zip(singles, shocks, cols, responses, labels)):
+        ax = epp_axes[k]
+        c = _set_colour(k)
+        rel_ms = (r.trace_time_s - t0) * 1000.0
+        sel = (rel_ms >= 0.0) & (rel_ms <= JUNCTION_WINDOW_MS)
+        x, epp = rel_ms[sel], r.endplate_mV[sel, col]
+        twin = ax.twinx()
+        twin.set_gid("cleft_ach_axes")
+        twin.plot(x, r.cleft_ach[sel, col], color=PALETTE["grey"], linewidth=0.9,
+                  linestyle="-", gid=f"cleft_ach_{k}", label="cleft ACh (right axis)")
+        twins.append(twin)
+        ax.set_zorder(twin.get_zorder() + 1)  # EPP above the ACh line; keep ax transparent
+        ax.patch.set_visible(False)
+        ax.plot(x, epp, color=c, linewidth=2.0, gid=f"epp_{k}", label="endplate potential")
+        theta = float(r.parameters.junction.fibre_threshold_mV)
+        ax.axhline(theta, color=PALETTE["black"], linewidth=1.0, linestyle="--",
+                   gid=f"fibre_threshold_{k}", label=f"fibre threshold ({theta:g} mV)")
+        aps = r.activation_times_s[r.activation_units == units[k]]
+        ap_ms = (aps - t0) * 1000.0
+        ap_ms = ap_ms[(ap_ms >= 0.0) & (ap_ms <= JUNCTION_WINDOW_MS)]
+        ax.plot(ap_ms, np.interp(ap_ms, x, epp) if x.size else ap_ms, linestyle="none",
+                marker="v", markersize=9, markerfacecolor=PALETTE["yellow"],
+                markeredgecolor=PALETTE["black"], markeredgewidth=1.0, zorder=5,
+                gid=f"fibre_aps_{k}", label="fibre action potential")
+        decay = (f"{resp.epp_decay_ms:.1f} ms" if np.isfinite(resp.epp_decay_ms)
+                 else f"> {JUNCTION_WINDOW_MS:g} ms" if resp.epp_amplitude_mV > 0 else "—")
+        text = (f"EPP {resp.epp_amplitude_mV:.0f} mV, decay {decay}\n"
+                f"safety factor {resp.safety_factor:.1f}\n"
+                f"{_ap_words(resp.fibre_aps)} per nerve shock")
+        ax.text(0.97, 0.96, text, transform=ax.transAxes, ha="right", va="top",
+                fontsize="small", color=PALETTE["black"], gid=f"epp_summary_{k}",
+                bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor=c,
+                          linewidth=1.5, alpha=0.9), zorder=6)
+        ax.set_title(label, fontweight="bold", color=c)
+        ax.set_xlim(0.0, JUNCTION_WINDOW_MS)
+        ax.set_xlabel("time after the nerve shock (ms)")
+        if k == 0:
+            ax.set_ylabel(f"endplate potential of unit {units[k]}\n(mV above rest)")
+        if k == n - 1:  # one ACh scale for the row: labelled once, on the right
+            twin.set_ylabel("cleft ACh (quanta)", color=PALETTE["grey"])
+        twin.tick_params(axis="y", colors=PALETTE["grey"], labelsize="small",
+                         labelright=k == n - 1)
+        twin.spines["right"].set_color(PALETTE["grey"])
+
+    # one scale per row of numbers, so the columns compare by eye; room for the text box
+    top_mv = max(1.0, max(float(np.max(ln.get_ydata(), initial=0.0)) for ax in epp_axes
+                          for ln in ax.get_lines() if (ln.get_gid() or "").startswith("epp_")))
+    top_mv = max(top_mv, max(float(r.parameters.junction.fibre_threshold_mV) for r in singles))
+    for ax in epp_axes:
+        ax.set_ylim(-0.03 * top_mv, 1.55 * top_mv)
+    top_ach = max(1e-9, max(float(np.max(t.get_lines()[0].get_ydata(), initial=0.0))
+                            for t in twins))
+    for twin in twins:  # ACh in the lower part of the panel, under the text box
+        twin.set_ylim(-0.03 * top_ach * 2.2, top_ach * 2.2)
+    handles, _ = epp_axes[0].get_legend_handles_labels()
+    handles += twins[0].get_lines()[:1]
+    epp_axes[0].legend(handles=handles, loc="center right", fontsize="small", frameon=False,
+                       bbox_to_anchor=(1.0, 0.52))
+
+    shock_s = np.array([s[0] for s in trains[0].protocol.stimuli()], dtype=float)
+    rate = 1.0 / float(np.median(np.diff(shock_s))) if shock_s.size > 1 else 0.0
+    train_words = f"{rate:.0f} Hz train" if rate else "shock"
+    styles = ("-", (0, (5, 2)), (0, (1.5, 1.5)), "-.")
+    for k, (r, label) in enumerate(zip(trains, labels)):
+        peak, late = _late_force(r)
+        (line,) = f_ax.plot(r.time_s, r.force_percent, color=_set_colour(k), linewidth=1.8,
+                            linestyle=styles[k % len(styles)], gid=f"force_{k}",
+                            label=f"{label}: peak {peak:.0f} % → {late:.0f} % late in the train")
+        line.sticky_edges.y.append(0.0)
+    if shock_s.size:
+        f_ax.plot(shock_s, np.zeros(shock_s.size), linestyle="none", marker="|",
+                  markersize=10, markeredgewidth=1.2, color=PALETTE["black"],
+                  transform=f_ax.get_xaxis_transform(), clip_on=False, gid="shock_times",
+                  label=f"nerve shocks ({shock_s.size} at {rate:.0f} Hz)" if rate
+                  else "nerve shock")
+    f_ax.set_title(f"force during a {train_words} of supramaximal nerve shocks — held = "
+                   f"tetanus; falling = depolarisation block", loc="left")
+    a, b = JUNCTION_LATE_FORCE_S
+    f_ax.axvspan(a, b, color=PALETTE["grey"], alpha=0.12, linewidth=0, gid="late_window",
+                 label=f"late in the train ({a:g}–{b:g} s)")
+    f_ax.set_xlim(0.0, max(float(r.duration_s) for r in trains))
+    f_ax.set_ylim(0.0, 118.0)
+    f_ax.set_xlabel(_TIME_LABEL)
+    f_ax.set_ylabel("force (% of maximal)")
+    f_ax.legend(loc="upper right", fontsize="small", frameon=True, framealpha=0.9,
+                edgecolor="none", ncols=2)
+    if axes_created:
+        fig.suptitle("Acetylcholinesterase (AChE) inhibition at the neuromuscular junction: "
+                     f"one nerve shock (top), a {train_words} (bottom)", fontweight="bold")
     for ax in axes:
         add_teaching_label(ax.figure)
     return axes

@@ -18,8 +18,8 @@ from types import MappingProxyType
 
 from .engine import simulate
 from .parameters import Parameters
-from .experiments import clonus_protocol, conduction_protocol, stretch_protocol
-from .protocols import Noise, Protocol, Pulses, Ramp, Trapezoid
+from .experiments import clonus_protocol, conduction_protocol, stretch_protocol, train_protocol
+from .protocols import NerveStimulation, Noise, Protocol, Pulses, Ramp, Trapezoid
 from .result import SimulationResult
 
 __all__ = ["Scenario", "get", "names", "all_scenarios", "spasm_test_protocol",
@@ -342,6 +342,88 @@ _SCENARIOS += [
                          "advice.",
         changes={**_STROKE, "inhibition.interneuron_weight": 0.0},
         protocol=stretch_protocol(100.0), duration_s=3.0),
+]
+
+
+_JUNCTION_CAVEAT = (_CAVEAT + " One representative endplate per motor unit stands for all "
+                    "its fibres.")
+
+_SCENARIOS += [
+    Scenario(
+        name="junction_train", title="Neuromuscular junction: single shock and 3 Hz train",
+        category="experiment",
+        description="Ten supramaximal nerve shocks at 3 Hz. Each releases tens of quanta of "
+                    "acetylcholine; the endplate potential is several times larger than "
+                    "needed, so every nerve impulse gives exactly one fibre action potential "
+                    "even as release depresses during the train.",
+        mechanism="Quantal release, AChE clearance, receptor opening, safety factor.",
+        learning_goal="Read the endplate potential, its safety factor and the one-to-one relay.",
+        caveat=_JUNCTION_CAVEAT, protocol=train_protocol(3.0, 10), duration_s=3.5),
+    Scenario(
+        name="ache_inhibition_mild", title="Mild AChE inhibition (neostigmine-like)",
+        category="treatment",
+        description="AChE activity halved, as a therapeutic dose of a neostigmine-like drug "
+                    "would. Acetylcholine lingers a little longer, so the endplate potential "
+                    "is larger and longer: transmission is more secure (used to help "
+                    "myasthenic muscles), still one fibre AP per nerve impulse.",
+        mechanism="Slower ACh removal → larger, longer EPP → higher safety factor.",
+        learning_goal="Why a small AChE inhibition helps a failing junction.",
+        caveat=_JUNCTION_CAVEAT + " Not medical advice.",
+        changes={"junction.ache_activity": 0.5}, protocol=train_protocol(3.0, 10),
+        duration_s=3.5),
+    Scenario(
+        name="ache_inhibition_severe",
+        title="Severe AChE inhibition (organophosphate-poisoning-like physiology)",
+        category="condition",
+        description="AChE activity down to 5 %. At rest, lingering ACh from spontaneous quanta "
+                    "fires nerve terminals: fasciculations. Then a 30 Hz nerve train: each "
+                    "impulse gives several fibre APs at first, but the endplate stays "
+                    "depolarised, Na⁺ channels inactivate and receptors desensitise — the fibres "
+                    "stop firing and force falls (depolarisation block).",
+        mechanism="Excess ACh: prolonged EPPs → repetitive firing, fasciculation, then "
+                  "depolarisation block and weakness.",
+        learning_goal="Too much acetylcholine first excites, then paralyses.",
+        caveat=_JUNCTION_CAVEAT + " Physiology only; poisoning needs emergency care.",
+        changes={"junction.ache_activity": 0.05},
+        protocol=Protocol(NerveStimulation(times_s=tuple(1.5 + k / 30 for k in range(30)),
+                                           intensity_mA=60.0)),
+        duration_s=3.0),
+    Scenario(
+        name="myasthenia_like", title="Myasthenia-like: too few ACh receptors",
+        category="condition",
+        description="ACh receptors reduced to a quarter. The endplate potential barely exceeds "
+                    "threshold; as release depresses during a 3 Hz train some fibres fail, so "
+                    "the compound muscle action potential decrements.",
+        mechanism="Low receptor density → low safety factor → failures with depression.",
+        learning_goal="The decrement on repetitive nerve stimulation, and why it appears.",
+        caveat=_JUNCTION_CAVEAT + " Real myasthenia is autoimmune and fluctuates.",
+        changes={"junction.receptor_density": 0.25}, protocol=train_protocol(3.0, 10),
+        duration_s=3.5),
+    Scenario(
+        name="low_magnesium_calcium", title="Low calcium and magnesium: cramps and twitches",
+        category="condition",
+        description="Ionised calcium and magnesium are low. Release per impulse falls, but "
+                    "motor axons become hyperexcitable and fire by themselves: twitches, "
+                    "cramps, a tendency to tetany — with the spinal cord silent.",
+        mechanism="Low Ca²⁺/Mg²⁺ lower the axonal threshold (ectopic firing) and release.",
+        learning_goal="Electrolytes act on nerve and junction, not only on the spinal cord.",
+        caveat=_JUNCTION_CAVEAT + " Not medical advice.",
+        changes={"junction.calcium_mM": 0.8, "junction.magnesium_mM": 0.5},
+        protocol=Protocol(Noise()), duration_s=4.0),
+    Scenario(
+        name="botulinum_toxin", title="Spinal cord injury treated with botulinum toxin",
+        category="treatment",
+        description="The spinal-cord-injury spasm, with botulinum toxin injected into the "
+                    "muscle: each nerve impulse releases fewer quanta, many fibres fail, and "
+                    "the same spasm produces much less force — although the spinal cord "
+                    "fires just as before.",
+        mechanism="Less ACh release at the injected muscle's junctions (lower quantal content).",
+        learning_goal="A peripheral treatment: the spasm's neural drive is unchanged, its force "
+                      "is not.",
+        caveat=_JUNCTION_CAVEAT + " Real injections are local and wear off over months. "
+                                  "Not medical advice.",
+        changes={**_INJURY, **_PIC_UNMASKED, "junction.quantal_scale": 0.3},
+        protocol=spasm_test_protocol(), duration_s=8.0),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}
