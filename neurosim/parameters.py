@@ -627,7 +627,7 @@ class JunctionParameters(Validated):
         help="Time constant with which the ready vesicle pool refills.",
         source="Seconds-scale recovery from depression at the mammalian NMJ (Wood & Slater 2001)")
     mobilisation: float = param(
-        0.2, unit="1", min=0.0, max=5.0, label="Vesicle mobilisation",
+        0.8, unit="1", min=0.0, max=5.0, label="Vesicle mobilisation",
         help="How much recent activity speeds refilling of the ready pool: recovery rate × "
              "(1 + mobilisation × impulses in the last second).",
         source="Activity-dependent vesicle mobilisation keeps transmission going at "
@@ -706,7 +706,7 @@ class JunctionParameters(Validated):
         help="Time constant of Na⁺-channel inactivation and recovery.",
         source="Fast inactivation over milliseconds (Hodgkin & Huxley 1952)")
     use_dependent_inactivation: float = param(
-        0.06, unit="1", min=0.0, max=1.0, label="Na⁺ slow inactivation per AP",
+        0.03, unit="1", min=0.0, max=1.0, label="Na⁺ slow inactivation per AP",
         help="Fraction of the available Na⁺ channels that each fibre AP puts into slow "
              "inactivation (recovering with slow_inactivation_recovery_ms).",
         source="Slow inactivation of muscle Na⁺ channels during repetitive firing "
