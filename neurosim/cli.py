@@ -31,7 +31,7 @@ from .engine import MAX_DURATION_S
 from .parameters import Parameters, field_specs
 
 __all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_REFLEX_VELOCITIES", "TOUR_SPASTIC",
-           "TOUR_CONDUCTION"]
+           "TOUR_CONDUCTION", "TOUR_ACHE_ACTIVITY"]
 
 PROG = "neurosim"
 
@@ -46,6 +46,10 @@ TOUR_REFLEX_VELOCITIES = (10.0, 40.0, 100.0)
 TOUR_SPASTIC = "stroke_like"
 #: Healthy and neuropathic nerve conduction studies compared by the tour.
 TOUR_CONDUCTION = (("healthy", "nerve_conduction_study"), ("diabetic", "diabetic_neuropathy"))
+#: AChE activities (fraction of normal) compared by the tour's neuromuscular-junction figure.
+TOUR_ACHE_ACTIVITY = (1.0, 0.3, 0.05)
+#: Units whose endplates the junction figure records (the first one is drawn).
+TOUR_JUNCTION_UNITS = (0, 60, 119)
 
 OUT_SUFFIXES = (".png", ".npz", ".csv")
 
@@ -114,8 +118,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run the key scenarios (" + ", ".join(TOUR_SCENARIOS) + "), write an "
                     "overview figure of each plus a healthy-versus-injury comparison, "
                     "then the clinical tests: passive stretch at several velocities "
-                    "(healthy versus stroke-like), the stroke-like clonus test and nerve "
-                    "conduction studies (healthy versus diabetic neuropathy). Prints a "
+                    "(healthy versus stroke-like), the stroke-like clonus test, nerve "
+                    "conduction studies (healthy versus diabetic neuropathy) and "
+                    "acetylcholinesterase inhibition at the neuromuscular junction (one "
+                    "shock and a 30 Hz train at 100, 30 and 5 % AChE activity). Prints a "
                     "summary table, a nerve-conduction table and the key number of each "
                     "clinical figure.")
     p_tour.add_argument("--out-dir", default="figures", metavar="DIR",
@@ -361,6 +367,7 @@ def _cmd_tour(args) -> int:
         plt.close(fig)
 
     clinical_lines, conduction_rows = _tour_clinical(args.seed, out_dir, plt, plotting, written)
+    clinical_lines += _tour_junction(args.seed, out_dir, plt, plotting, written)
 
     print(f"neurosim tour (seed {args.seed})")
     print()
@@ -431,6 +438,39 @@ def _tour_clinical(seed: int, out_dir: Path, plt, plotting, written: list):
             for i, (measure, _, unit) in enumerate(rows_per_run[0])]
     table = _format_table(header, body, right_aligned=set(range(1, 1 + len(names))))
     return lines, table
+
+
+def _tour_junction(seed: int, out_dir: Path, plt, plotting, written: list) -> list[str]:
+    """The tour's neuromuscular-junction figure (AChE inhibition); returns one line per case."""
+    from . import experiments  # local: only the tour needs it
+    from .engine import simulate
+
+    singles, trains = [], []
+    for activity in TOUR_ACHE_ACTIVITY:
+        p = Parameters().with_changes(**{"junction.ache_activity": activity})
+        singles.append(simulate(p, experiments.train_protocol(1.0, 1), 0.25, seed=seed,
+                                record_units=list(TOUR_JUNCTION_UNITS)))
+        trains.append(simulate(p, experiments.train_protocol(30.0, 30), 1.2, seed=seed))
+    written.append(_save_and_close(
+        plt, plotting, plotting.junction_panel(singles, trains),
+        out_dir / "junction_ache_{}.png".format(
+            "_".join(f"{100 * a:g}" for a in TOUR_ACHE_ACTIVITY))))
+
+    lines = []
+    for activity, single, train in zip(TOUR_ACHE_ACTIVITY, singles, trains):
+        shock_s = single.protocol.stimuli()[0][0]
+        epp = analysis.endplate_response(single, impulse_time_s=shock_s,
+                                         unit=TOUR_JUNCTION_UNITS[0])
+        force = train.force_percent
+        late = (train.time_s >= 0.9) & (train.time_s < 1.1)
+        decay = (f"{epp.epp_decay_ms:.1f} ms" if math.isfinite(epp.epp_decay_ms)
+                 else "> 50 ms")
+        aps = f"{epp.fibre_aps} fibre AP{'' if epp.fibre_aps == 1 else 's'}"
+        lines.append(f"AChE {100 * activity:g} %: EPP {epp.epp_amplitude_mV:.0f} mV, "
+                     f"decay {decay}, safety factor {epp.safety_factor:.1f}, {aps} per nerve "
+                     f"spike; 30 Hz train force {force.max():.0f} % → "
+                     f"{force[late].mean():.0f} %")
+    return lines
 
 
 def _clonus_words(summary) -> str:

@@ -959,6 +959,19 @@ def _ap_words(n: int) -> str:
     return f"{n} fibre AP" + ("" if n == 1 else "s")
 
 
+def _epp_verdict(x_ms, epp, ap_ms, threshold_mV, n_aps) -> str:
+    """Plain words for one EPP: relay, repetitive firing, block or failure."""
+    if n_aps == 0:
+        return "→ no fibre AP (EPP below threshold)" if float(np.max(epp, initial=0.0)) < \
+            threshold_mV else "→ no fibre AP"
+    words = "→ one EPP, one AP" if n_aps == 1 else "→ long EPP: repetitive APs"
+    if ap_ms.size and x_ms.size:  # still above threshold well after the last AP: block
+        above = np.flatnonzero((x_ms > ap_ms[-1]) & (epp >= threshold_mV))
+        if above.size and x_ms[above[-1]] - ap_ms[-1] >= 10.0:
+            words += ",\nthen block (Na⁺ channels inactivated)"
+    return words
+
+
 def junction_panel(single_results, train_results, *, axes=None, labels=None,
                    unit=None) -> np.ndarray:
     """Acetylcholinesterase inhibition at the junction: one shock, then a 30 Hz train.
@@ -1031,7 +1044,7 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
 
     axes_created = axes is None
     if axes_created:
-        fig = plt.figure(figsize=(max(9.0, 4.2 * n), 7.6), layout="constrained")
+        fig = plt.figure(figsize=(max(11.0, 4.2 * n), 7.6), layout="constrained")
         gs = fig.add_gridspec(2, n, height_ratios=(1.25, 1.0))
         top = [fig.add_subplot(gs[0, k]) for k in range(n)]
         axes = [*top, fig.add_subplot(gs[1, :])]
@@ -1067,7 +1080,8 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
                  else f"> {JUNCTION_WINDOW_MS:g} ms" if resp.epp_amplitude_mV > 0 else "—")
         text = (f"EPP {resp.epp_amplitude_mV:.0f} mV, decay {decay}\n"
                 f"safety factor {resp.safety_factor:.1f}\n"
-                f"{_ap_words(resp.fibre_aps)} per nerve shock")
+                f"{_ap_words(resp.fibre_aps)} per nerve shock\n"
+                + _epp_verdict(x, epp, ap_ms, theta, resp.fibre_aps))
         ax.text(0.97, 0.96, text, transform=ax.transAxes, ha="right", va="top",
                 fontsize="small", color=PALETTE["black"], gid=f"epp_summary_{k}",
                 bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor=c,
@@ -1114,19 +1128,20 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
                   transform=f_ax.get_xaxis_transform(), clip_on=False, gid="shock_times",
                   label=f"nerve shocks ({shock_s.size} at {rate:.0f} Hz)" if rate
                   else "nerve shock")
-    f_ax.set_title(f"force during a {train_words} of supramaximal nerve shocks — held = "
-                   f"tetanus; falling = depolarisation block", loc="left")
+    f_ax.set_title(f"force during a {train_words} of nerve shocks: held = tetanus, "
+                   f"falling = depolarisation block", loc="left")
     a, b = JUNCTION_LATE_FORCE_S
     f_ax.axvspan(a, b, color=PALETTE["grey"], alpha=0.12, linewidth=0, gid="late_window",
                  label=f"late in the train ({a:g}–{b:g} s)")
     f_ax.set_xlim(0.0, max(float(r.duration_s) for r in trains))
-    f_ax.set_ylim(0.0, 118.0)
+    f_ax.set_ylim(0.0, 138.0)  # the legend sits above 100 %, clear of the force lines
+    f_ax.set_yticks(np.arange(0.0, 101.0, 20.0))
     f_ax.set_xlabel(_TIME_LABEL)
     f_ax.set_ylabel("force (% of maximal)")
     f_ax.legend(loc="upper right", fontsize="small", frameon=True, framealpha=0.9,
                 edgecolor="none", ncols=2)
     if axes_created:
-        fig.suptitle("Acetylcholinesterase (AChE) inhibition at the neuromuscular junction: "
+        fig.suptitle("AChE inhibition at the neuromuscular junction: "
                      f"one nerve shock (top), a {train_words} (bottom)", fontweight="bold")
     for ax in axes:
         add_teaching_label(ax.figure)
