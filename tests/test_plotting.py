@@ -14,12 +14,6 @@ from neurosim.parameters import Parameters  # noqa: E402
 SMALL = Parameters().with_changes(**{"pool.n_units": 20})
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def small():
     """20 units, healthy volley, 2 s: a handful of spikes."""

@@ -35,12 +35,6 @@ def _runs(params, seed=0):
     return single, train
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def cases():
     """(single-shock runs, train runs) at 100, 30 and 5 % AChE activity."""

@@ -27,12 +27,6 @@ SPASTIC = scenarios.get("stroke_like").parameters.with_changes(**SMALL)
 VELOCITIES = (20.0, 100.0)
 
 
-@pytest.fixture(autouse=True)
-def _close_figures():
-    yield
-    plt.close("all")
-
-
 @pytest.fixture(scope="module")
 def reflex():
     """(curves, results): healthy and spastic 30-unit pools at two velocities."""
