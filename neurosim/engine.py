@@ -219,7 +219,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 n_spk += 1
                 spikes_now += 1
                 if reaches_muscle[i] and s >= collide_until[i]:
-                    muscle_ring[(s + efferent_delay[i]) % L_m, i] |= 1
+                    muscle_ring[(s + efferent_delay[i]) % L_m, i] |= SOURCE_REFLEX
         # 5. spontaneous quanta (miniature EPPs)
         while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
             jn_ach[ev_spont_unit[p_spont]] += 1.0  # one spontaneous quantum (a miniature EPP)
@@ -290,10 +290,10 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 jn_ach[i] += quanta_per_impulse[i] * jn_pool[i]
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
-                release_flag[i] = 8
+                release_flag[i] = SOURCE_TERMINAL
                 imp_step[n_imp] = s
                 imp_unit[n_imp] = i
-                imp_flag[n_imp] = 8
+                imp_flag[n_imp] = SOURCE_TERMINAL
                 n_imp += 1
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
 
@@ -493,7 +493,6 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     imp_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
     imp_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
     fibre_refractory_steps = max(1, int(round(p.junction.fibre_refractory_ms / dt_ms)))
-    flag = np.int8(2)
     out_j = 0
     for step0 in range(0, n_steps, chunk_steps):
         k_steps = min(chunk_steps, n_steps - step0)
@@ -515,8 +514,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         ev_unit = np.concatenate([stim["muscle_unit"][in_chunk], ect_unit])[order]
         ev_delay = np.concatenate([stim["muscle_delay"][in_chunk],
                                    np.full(ect_step.size, nmj, dtype=np.int64)])[order]
-        ev_flag = np.concatenate([np.full(int(in_chunk.sum()), flag, dtype=np.int8),
-                                  np.full(ect_step.size, 4, dtype=np.int8)])[order]
+        ev_flag = np.concatenate([np.full(int(in_chunk.sum()), SOURCE_STIMULUS, dtype=np.int8),
+                                  np.full(ect_step.size, SOURCE_ECTOPIC, dtype=np.int8)])[order]
         anti = (stim["anti_step"] >= step0) & (stim["anti_step"] < step0 + k_steps)
         vol = (stim["volley_step"] >= step0) & (stim["volley_step"] < step0 + k_steps)
         n_spk, n_act, n_imp, out_j = _run_chunk(

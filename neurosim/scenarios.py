@@ -11,6 +11,7 @@ the direction the literature describes, never a model of a patient.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,10 +99,7 @@ class Scenario:
 
     def with_changes(self, **changes) -> "Scenario":
         """Return a copy with further dotted parameter changes (validated)."""
-        merged = {**self.changes, **changes}
-        return Scenario(self.name, self.title, self.category, self.description,
-                        self.mechanism, self.learning_goal, self.caveat, merged,
-                        self.protocol, self.duration_s)
+        return dataclasses.replace(self, changes={**self.changes, **changes})
 
     # ------------------------------------------------------------ files
     def to_dict(self) -> dict:

@@ -10,6 +10,7 @@ import pytest  # noqa: E402
 import neurosim  # noqa: E402
 from neurosim import TEACHING_LABEL, plotting, scenarios  # noqa: E402
 from neurosim.parameters import Parameters  # noqa: E402
+from plot_helpers import label_count, line  # noqa: E402
 
 SMALL = Parameters().with_changes(**{"pool.n_units": 20})
 
@@ -34,16 +35,6 @@ def silent():
     r = neurosim.simulate(duration_s=0.5, seed=1)
     assert r.spike_times_s.size == 0
     return r
-
-
-def label_count(fig):
-    return sum(t.get_text() == TEACHING_LABEL for t in fig.texts)
-
-
-def line(ax, gid):
-    found = [ln for ln in ax.get_lines() if ln.get_gid() == gid]
-    assert len(found) == 1, f"expected one line with gid {gid!r}, found {len(found)}"
-    return found[0]
 
 
 # ---------------------------------------------------------------- label, palette

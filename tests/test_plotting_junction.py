@@ -15,8 +15,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from neurosim import TEACHING_LABEL, analysis, experiments, plotting, simulate  # noqa: E402
+from neurosim import analysis, experiments, plotting, simulate  # noqa: E402
 from neurosim.parameters import Parameters  # noqa: E402
+from plot_helpers import label_count  # noqa: E402
 
 SMALL = {"pool.n_units": 30}
 RECORDED = [0, 15, 29]
@@ -60,26 +61,22 @@ def _by_gid(ax, gid):
     return found[0]
 
 
-def _labels(fig):
-    return [t for t in fig.texts if t.get_text() == TEACHING_LABEL]
-
-
 def test_returns_the_axes_it_was_given_and_labels_once(cases):
     singles, trains = cases
     fig, given = _grid(3)
     out = plotting.junction_panel(singles, trains, axes=given)
     assert out.shape == (4,)
     assert all(a is b for a, b in zip(out, given))
-    assert len(_labels(fig)) == 1
+    assert label_count(fig) == 1
     plotting.junction_panel(singles, trains, axes=given)  # drawing again adds no label
-    assert len(_labels(fig)) == 1
+    assert label_count(fig) == 1
 
 
 def test_new_figure_layout_titles_and_label(cases):
     singles, trains = cases
     axes = plotting.junction_panel(singles, trains)
     fig = axes[0].figure
-    assert len(_labels(fig)) == 1
+    assert label_count(fig) == 1
     assert [ax.get_title() for ax in axes[:3]] == ["AChE 100 %", "AChE 30 %", "AChE 5 %"]
     assert all(ax.get_xlim() == (0.0, 60.0) for ax in axes[:3])
     # one EPP scale for the row
@@ -160,7 +157,7 @@ def test_case_without_fibre_aps(cases, no_receptors):
     assert f"safety factor {resp.safety_factor:.1f}" in text and "0 fibre APs" in text
     np.testing.assert_array_equal(_by_gid(axes[-1], "force_1").get_ydata(),
                                   train.force_percent)
-    assert len(_labels(axes[0].figure)) == 1
+    assert label_count(axes[0].figure) == 1
     axes[0].figure.canvas.draw()  # lays out without errors
 
 

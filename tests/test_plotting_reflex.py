@@ -16,10 +16,11 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import neurosim  # noqa: E402
-from neurosim import TEACHING_LABEL, analysis, experiments, plotting, scenarios  # noqa: E402
+from neurosim import analysis, experiments, plotting, scenarios  # noqa: E402
 from neurosim.emg import rms_envelope  # noqa: E402
 from neurosim.parameters import Parameters  # noqa: E402
 from neurosim.protocols import FreeLimb, ImposedStretch, Protocol  # noqa: E402
+from plot_helpers import label_count, line  # noqa: E402
 
 SMALL = {"pool.n_units": 30}
 HEALTHY = Parameters().with_changes(**SMALL)
@@ -71,16 +72,6 @@ def silent_stretch():
     curve = experiments.ReflexCurve(np.array([5.0, 10.0]),
                                     tuple(analysis.stretch_reflex(r) for r in runs))
     return curve, runs
-
-
-def label_count(fig):
-    return sum(t.get_text() == TEACHING_LABEL for t in fig.texts)
-
-
-def line(ax, gid):
-    found = [ln for ln in ax.get_lines() if ln.get_gid() == gid]
-    assert len(found) == 1, f"expected one line with gid {gid!r}, found {len(found)}"
-    return found[0]
 
 
 def torque_axes(ax):
