@@ -15,6 +15,7 @@ Scenarios, the CLI, the notebooks and the dashboard all build on these.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 import numpy as np
 
@@ -22,15 +23,41 @@ from .analysis import (EvokedResponse, ReflexResponse, conduction_velocity_m_s,
                        evoked_responses, stretch_reflex)
 from .engine import simulate
 from .parameters import Parameters
-from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, TorquePulses
+from .protocols import (FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, Pulses,
+                        TendonTap, TorquePulses, Trapezoid)
 from .result import SimulationResult
 
-__all__ = ["stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
+__all__ = ["spasm_test_protocol", "voluntary_protocol", "tendon_tap_protocol",
+           "ProtocolChoice", "PROTOCOL_CHOICES", "protocol_choice",
+           "stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
            "reflex_vs_velocity",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
 
 H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
 """Distal stimulus intensities of the H/M recruitment curve (mA)."""
+
+
+def spasm_test_protocol(*, amplitude: float = 0.3, at_s: float = 1.0) -> Protocol:
+    """The standard trigger: one brief afferent volley (150 ms) at rest, with synaptic noise.
+
+    Stands in for what triggers spasms in people with spinal cord injury — a touch,
+    a stretch, a change of posture.
+    """
+    return Protocol(Pulses(times_s=(at_s,), width_ms=150.0, amplitude=amplitude), Noise())
+
+
+def voluntary_protocol(level: float = 0.3) -> Protocol:
+    """A voluntary contraction: rise over 1 s, hold 2 s, relax over 1 s (from 0.5 s), with noise.
+
+    ``level`` is the command as a fraction of the maximal descending drive.
+    """
+    return Protocol(Trapezoid(start_s=0.5, rise_s=1.0, hold_s=2.0, fall_s=1.0, level=level),
+                    Noise())
+
+
+def tendon_tap_protocol(*, at_s: float = 0.5) -> Protocol:
+    """A tendon-hammer tap on the relaxed, free foot (the ankle-jerk reflex)."""
+    return Protocol(FreeLimb(), TendonTap(times_s=(at_s,)), Noise())
 
 
 def stretch_protocol(velocity_deg_s: float = 100.0, *, amplitude_deg: float = 15.0,
@@ -79,6 +106,85 @@ def train_protocol(rate_hz: float = 3.0, n_shocks: int = 10, *, start_s: float =
         raise ValueError(f"n_shocks = {n_shocks!r} is out of range: allowed [1, 10000]")
     times = tuple(start_s + k / rate_hz for k in range(int(n_shocks)))
     return Protocol(NerveStimulation(times_s=times, intensity_mA=intensity_mA))
+
+
+@dataclass(frozen=True)
+class ProtocolChoice:
+    """One entry of the protocol menu shared by the dashboard, notebooks and CLI.
+
+    Attributes
+    ----------
+    name : str
+        Key in :data:`PROTOCOL_CHOICES`.
+    label : str
+        Menu text.
+    description : str
+        One sentence: what the examiner does.
+    build : callable
+        ``build(velocity_deg_s) -> Protocol``; protocols without a velocity ignore it.
+    tail_s : float
+        Simulated time after the protocol's last input (s).
+    uses_velocity : bool
+        Whether the stretch velocity matters (the dashboard shows its slider then).
+    min_duration_s : float
+        Shortest run (s), whatever the inputs.
+    """
+
+    name: str
+    label: str
+    description: str
+    build: Callable[[float], Protocol]
+    tail_s: float
+    uses_velocity: bool = False
+    min_duration_s: float = 0.0
+
+    def make(self, velocity_deg_s: float = 100.0) -> tuple[Protocol, float]:
+        """Return the protocol and its run duration (s)."""
+        protocol = self.build(velocity_deg_s)
+        return protocol, max(self.min_duration_s, protocol.input_end_s() + self.tail_s)
+
+
+PROTOCOL_CHOICES = {c.name: c for c in (
+    ProtocolChoice("spasm_test", "Rest + brief sensory volley",
+                   "The relaxed muscle receives a 150 ms sensory volley at 1 s (spasm trigger).",
+                   lambda v: spasm_test_protocol(), tail_s=6.85),
+    ProtocolChoice("voluntary", "Voluntary contraction (30 %)",
+                   "The subject contracts to 30 % of maximal drive for 2 s, then relaxes.",
+                   lambda v: voluntary_protocol(0.3), tail_s=1.0),
+    ProtocolChoice("stretch", "Passive stretch",
+                   "The examiner dorsiflexes the relaxed foot by 15° at the chosen velocity.",
+                   lambda v: stretch_protocol(v), tail_s=1.2, uses_velocity=True),
+    ProtocolChoice("tendon_tap", "Tendon tap",
+                   "A tendon hammer taps the Achilles tendon of the relaxed, free foot.",
+                   lambda v: tendon_tap_protocol(), tail_s=2.0),
+    ProtocolChoice("clonus", "Clonus test",
+                   "A steady dorsiflexing load on the free foot and one brisk push.",
+                   lambda v: clonus_protocol(), tail_s=6.0),
+    ProtocolChoice("nerve_stimulation", "Nerve stimulation (3 Hz train)",
+                   "Ten supramaximal shocks to the motor nerve at 3 Hz (repetitive "
+                   "nerve stimulation).",
+                   lambda v: train_protocol(3.0, 10), tail_s=0.4),
+)}
+"""The protocol menu, by name."""
+
+
+def protocol_choice(name: str, *, velocity_deg_s: float = 100.0) -> tuple[Protocol, float]:
+    """Build a protocol from the menu :data:`PROTOCOL_CHOICES`.
+
+    Returns
+    -------
+    protocol : Protocol
+    duration_s : float
+        How long to run it (s).
+
+    Raises
+    ------
+    ValueError
+        For an unknown name, or a velocity outside the stretch's allowed range.
+    """
+    if name not in PROTOCOL_CHOICES:
+        raise ValueError(f"protocol = {name!r} is not one of {sorted(PROTOCOL_CHOICES)}")
+    return PROTOCOL_CHOICES[name].make(velocity_deg_s)
 
 
 @dataclass(frozen=True)

@@ -37,11 +37,18 @@ __all__ = [
     "NerveParameters",
     "JunctionParameters",
     "field_specs",
+    "slider_groups",
+    "SLIDER_GROUPS",
 ]
 
 
+SLIDER_GROUPS = ("Inhibition", "Motor neurons", "Spindles and limb", "Nerve",
+                 "Neuromuscular junction")
+"""Slider groups of the teaching levers, in display order (see :func:`param`)."""
+
+
 def param(default, *, unit: str, min: float, max: float, label: str, help: str,
-          source: str, integer: bool = False):
+          source: str, integer: bool = False, group: str | None = None):
     """Declare a numeric parameter field with its metadata.
 
     Parameters
@@ -60,12 +67,18 @@ def param(default, *, unit: str, min: float, max: float, label: str, help: str,
         Where the default comes from (paper, textbook or modelling choice).
     integer : bool
         Whether the value must be a whole number.
+    group : str, optional
+        Slider group of a *teaching lever* (a damage or treatment knob): fields with a
+        group get a slider in the dashboard and the notebook explorers, grouped and
+        ordered as declared here (see :data:`SLIDER_GROUPS`). ``None``: no slider.
     """
+    if group is not None and group not in SLIDER_GROUPS:
+        raise AssertionError(f"unknown slider group {group!r} for {label}")
     if not (min <= default <= max):  # guard against metadata typos at import time
         raise AssertionError(f"default {default} outside [{min}, {max}] for {label}")
     return field(default=default, metadata=dict(
         unit=unit, min=min, max=max, label=label, help=help, source=source,
-        integer=integer))
+        integer=integer, group=group))
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,7 @@ class FieldSpec:
     help: str
     source: str
     integer: bool
+    group: str | None = None
 
     def describe_range(self) -> str:
         """Return the allowed range as text, e.g. ``"[0, 1] ms"``."""
@@ -236,6 +250,7 @@ class PersistentInwardCurrentParameters(Validated):
         0.25, unit="1", min=0.0, max=2.0, label="PIC strength",
         help="Scale of the persistent inward current: 0 = absent, 1 = chronic-injury-like "
              "(large enough for self-sustained firing).",
+        group="Motor neurons",
         source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
                "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
     amplitude_smallest: float = param(
@@ -281,23 +296,27 @@ class InhibitionParameters(Validated):
         1.0, unit="1", min=0.0, max=3.0, label="Recurrent (Renshaw) inhibition",
         help="Strength of Renshaw-cell inhibition driven by the pool's own output "
              "(1 = healthy, 0 = lost).",
+        group="Inhibition",
         source="Katz & Pierrot-Deseilligny 1999, Muscle Nerve 22:1339; after SCI reported "
                "increased, not decreased (Nielsen, Crone & Hultborn 2007, Eur J Appl Physiol 101:19)")
     reciprocal: float = param(
         1.0, unit="1", min=0.0, max=3.0, label="Reciprocal Ia inhibition",
         help="Strength of inhibition from the antagonist's Ia afferents via Ia interneurons "
              "(1 = healthy, 0 = lost).",
+        group="Inhibition",
         source="Crone et al. 1994, Brain 117:1161 (reduced in spastic patients)")
     presynaptic: float = param(
         1.0, unit="1", min=0.0, max=1.6, label="Presynaptic inhibition",
         help="Strength of presynaptic inhibition of afferent terminals (1 = healthy, "
              "0 = lost, > 1 = enhanced, e.g. by baclofen).",
+        group="Inhibition",
         source="Rudomin & Schmidt 1999, Exp Brain Res 129:1; reduced after SCI "
                "(Nielsen, Crone & Hultborn 2007)")
     descending: float = param(
         1.0, unit="1", min=0.0, max=3.0, label="Descending inhibition",
         help="Strength of tonic inhibition from the brainstem and cortex "
              "(1 = healthy, 0 = lost).",
+        group="Inhibition",
         source="Loss of supraspinal inhibitory control in upper-motor-neuron lesions "
                "(Lance 1980, in Spasticity: Disordered Motor Control)")
     recurrent_gain: float = param(
@@ -421,6 +440,7 @@ class LimbParameters(Validated):
     passive_stiffness_Nm_per_rad: float = param(
         20.0, unit="N·m/rad", min=0.0, max=1000.0, label="Passive stiffness",
         help="Elastic resistance of the relaxed ankle to rotation away from rest.",
+        group="Spindles and limb",
         source="Relaxed human ankle stiffness of tens of N·m/rad (Kearney & Hunter 1990, "
                "Crit Rev Biomed Eng 18:55)")
     damping_Nm_s_per_rad: float = param(
@@ -457,6 +477,7 @@ class SpindleParameters(Validated):
     gain: float = param(
         1.0, unit="1", min=0.0, max=5.0, label="Spindle sensitivity",
         help="Scale of the length and velocity sensitivity (1 = healthy; > 1 = hypersensitive).",
+        group="Spindles and limb",
         source="Altered spindle sensitivity is a proposed contributor to spasticity "
                "(Lance 1980; Prochazka & Gorassini 1998, J Physiol 507:277)")
     baseline_rate_hz: float = param(
@@ -479,6 +500,7 @@ class SpindleParameters(Validated):
     fusimotor_bias_hz: float = param(
         0.0, unit="Hz", min=-20.0, max=100.0, label="Fusimotor (γ) drive",
         help="Extra Ia discharge from gamma motor-neuron drive to the spindles.",
+        group="Spindles and limb",
         source="Increased fusimotor drive as one caricature of upper-motor-neuron lesions "
                "(Lance 1980); 0 at rest in healthy relaxed muscle (Vallbo 1974)")
     n_afferents: int = param(
@@ -532,27 +554,32 @@ class NerveParameters(Validated):
     motor_axon_survival: float = param(
         1.0, unit="1", min=0.0, max=1.0, label="Surviving motor axons",
         help="Fraction of motor axons that still reach the muscle (1 = all; axon loss lowers it).",
+        group="Nerve",
         source="Axonal neuropathy lowers CMAP amplitude: tibial 12.4 vs 6.7 mV in diabetes "
                "without vs with polyneuropathy (Sci Rep 2024, doi:10.1038/s41598-024-82235-8)")
     afferent_survival: float = param(
         1.0, unit="1", min=0.0, max=1.0, label="Surviving Ia afferents",
         help="Fraction of Ia afferents that still conduct.",
+        group="Nerve",
         source="Sensory potentials fall first in diabetic neuropathy (Sci Rep 2024, "
                "doi:10.1038/s41598-024-82235-8: sural SNAP 5.6 → 0 µV)")
     demyelination_slowing: float = param(
         0.0, unit="1", min=0.0, max=0.8, label="Demyelination slowing",
         help="Fractional reduction of every conduction velocity by demyelination.",
+        group="Nerve",
         source="Demyelination slows conduction (Kimura); median motor CV 52.3 → 43.6 m/s "
                "after > 10 years of diabetes (ICR 2025, 30(7):170)")
     conduction_block: float = param(
         0.0, unit="1", min=0.0, max=1.0, label="Conduction block",
         help="Fraction of motor axons blocked in a demyelinated segment between the "
              "proximal and distal stimulation sites.",
+        group="Nerve",
         source="Conduction block: proximal CMAP smaller than distal (Kimura)")
     ectopic_rate_hz: float = param(
         0.0, unit="Hz", min=0.0, max=100.0, label="Ectopic discharge rate",
         help="Rate of spontaneous discharges of each hyperexcitable motor axon "
              "(fasciculations when low, cramp when high).",
+        group="Nerve",
         source="Ectopic axonal discharges as a source of fasciculations and cramps "
                "(Layzer 1994, Muscle Nerve 17:1243)")
     ectopic_fraction: float = param(
@@ -599,6 +626,7 @@ class JunctionParameters(Validated):
     ache_activity: float = param(
         1.0, unit="1", min=0.0, max=1.0, label="AChE activity",
         help="Acetylcholinesterase activity (1 = healthy, 0 = fully inhibited).",
+        group="Neuromuscular junction",
         source="AChE hydrolyses ACh within < 1 ms; inhibitors prolong endplate currents "
                "(Magleby & Stevens 1972, J Physiol 223:173)")
     quantal_content: float = param(
@@ -615,6 +643,7 @@ class JunctionParameters(Validated):
     quantal_scale: float = param(
         1.0, unit="1", min=0.0, max=2.0, label="Release scale",
         help="Multiplies the quanta released per impulse (botulinum toxin lowers it).",
+        group="Neuromuscular junction",
         source="Botulinum toxin cleaves SNARE proteins and blocks ACh release "
                "(Montecucco & Schiavo 1994, Mol Microbiol 13:1)")
     release_fraction: float = param(
@@ -635,6 +664,7 @@ class JunctionParameters(Validated):
     receptor_density: float = param(
         1.0, unit="1", min=0.0, max=2.0, label="ACh receptor density",
         help="Nicotinic receptors at the endplate relative to normal (myasthenia lowers it).",
+        group="Neuromuscular junction",
         source="Myasthenia gravis: antibody loss of ACh receptors lowers the safety factor "
                "(Drachman 1994, N Engl J Med 330:1797)")
     hydrolysis_per_ms: float = param(
@@ -733,11 +763,13 @@ class JunctionParameters(Validated):
     calcium_mM: float = param(
         1.2, unit="mM", min=0.2, max=4.0, label="Extracellular Ca²⁺ (ionised)",
         help="Ionised calcium; low values lower release and make axons hyperexcitable.",
+        group="Neuromuscular junction",
         source="Normal ionised Ca²⁺ about 1.1–1.3 mM; release ∝ [Ca]^4 (Dodge & Rahamimoff "
                "1967, J Physiol 193:419)")
     magnesium_mM: float = param(
         0.8, unit="mM", min=0.1, max=5.0, label="Extracellular Mg²⁺",
         help="Magnesium; high values block release, low values add to axonal excitability.",
+        group="Neuromuscular junction",
         source="Mg²⁺ competes with Ca²⁺ for release (Dodge & Rahamimoff 1967)")
 
 
@@ -864,5 +896,24 @@ def field_specs() -> dict[str, FieldSpec]:
             out[f"{stage}.{f.name}"] = FieldSpec(
                 name=f"{stage}.{f.name}", stage=stage, field=f.name, default=f.default,
                 unit=m["unit"], min=m["min"], max=m["max"], label=m["label"], help=m["help"],
-                source=m["source"], integer=m["integer"])
+                source=m["source"], integer=m["integer"], group=m["group"])
+    return out
+
+
+def slider_groups() -> dict[str, list[FieldSpec]]:
+    """Return the teaching levers (fields declared with a ``group``), grouped.
+
+    Returns
+    -------
+    dict of str to list of FieldSpec
+        Keys in :data:`SLIDER_GROUPS` order (empty groups left out); fields in
+        declaration order. The dashboard and the notebook explorers build their
+        sliders from this, so a new lever appears there by declaring its group.
+    """
+    out: dict[str, list[FieldSpec]] = {}
+    specs = [s for s in field_specs().values() if s.group is not None]
+    for group in SLIDER_GROUPS:
+        members = [s for s in specs if s.group == group]
+        if members:
+            out[group] = members
     return out

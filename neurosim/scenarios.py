@@ -19,7 +19,8 @@ from types import MappingProxyType
 
 from .engine import simulate
 from .parameters import Parameters
-from .experiments import clonus_protocol, conduction_protocol, stretch_protocol, train_protocol
+from .experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
+                          stretch_protocol, train_protocol, voluntary_protocol)
 from .protocols import NerveStimulation, Noise, Protocol, Pulses, Ramp, Trapezoid
 from .result import SimulationResult
 
@@ -145,15 +146,6 @@ class Scenario:
         return cls.from_dict(data)
 
 
-def spasm_test_protocol(*, amplitude: float = 0.3, at_s: float = 1.0) -> Protocol:
-    """The standard trigger: one brief afferent volley (150 ms) at rest, with synaptic noise.
-
-    Stands in for what triggers spasms in people with spinal cord injury — a touch,
-    a stretch, a change of posture.
-    """
-    return Protocol(Pulses(times_s=(at_s,), width_ms=150.0, amplitude=amplitude), Noise())
-
-
 _INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
            "inhibition.descending": 0.2}
 _PIC_UNMASKED = {"pic.strength": 1.0}
@@ -192,9 +184,7 @@ _SCENARIOS = [
         mechanism="Recruitment and rate coding under voluntary command; surface EMG grows with force.",
         learning_goal="Relate command, firing, force and EMG during an ordinary contraction.",
         caveat=_CAVEAT,
-        protocol=Protocol(Trapezoid(start_s=0.5, rise_s=1.0, hold_s=2.0, fall_s=1.0, level=0.3),
-                          Noise()),
-        duration_s=5.5),
+        protocol=voluntary_protocol(0.3), duration_s=5.5),
     Scenario(
         name="stretch_reflex", title="Healthy stretch reflex: a brisk passive stretch",
         category="experiment",
