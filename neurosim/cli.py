@@ -11,6 +11,9 @@ Examples
     neurosim run healthy --set pic.strength=1 --save-scenario mine.json
     neurosim run mine.json --out mine.csv
     neurosim tour --out-dir figures
+    neurosim sweep healthy --vary combined.inhibition_loss=0:1:11 --vary pic.strength=0:1.5:7 \
+        --metric spasm_duration_s --seeds 3 --out spasm_map.npz --figure spasm_map.png
+    neurosim sweep --map reflex_gain_velocity --figure reflex_map.png
 
 User errors (unknown scenario or parameter, bad value, bad output file) print one
 line ``neurosim: error: <message>`` to stderr and exit with status 2.
@@ -25,6 +28,8 @@ import dataclasses
 import math
 import sys
 from pathlib import Path
+
+import numpy as np
 
 from . import analysis, scenarios
 from .engine import MAX_DURATION_S
@@ -129,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_tour.add_argument("--seed", type=int, default=0, metavar="N",
                         help="noise seed (default 0)")
     p_tour.set_defaults(func=_cmd_tour)
+    _add_sweep_parser(sub)
     return parser
 
 
@@ -479,6 +485,234 @@ def _clonus_words(summary) -> str:
     kind = "sustained" if summary.sustained else "decaying"
     return (f"{summary.frequency_hz:.1f} Hz, {kind} (peak-to-peak {summary.early_amplitude_deg:.1f}"
             f"° → {summary.late_amplitude_deg:.1f}°)")
+
+
+# ---------------------------------------------------------------------------
+# neurosim sweep
+# ---------------------------------------------------------------------------
+
+SWEEP_RESULT_SUFFIX = ".npz"
+SWEEP_FIGURE_SUFFIXES = (".png", ".pdf", ".svg")
+
+
+def _add_sweep_parser(sub) -> None:
+    from .sweep import BUILTIN_MAPS, METRICS
+
+    p = sub.add_parser(
+        "sweep", help="run a scenario over a grid of parameter values (a phase diagram)",
+        description="Run a scenario at every point of a parameter grid (all combinations of "
+                    "the --vary axes and the --grid file) and measure one or more metrics; "
+                    "write the result (.npz) and a figure (a phase diagram for two axes, a "
+                    "line for one). Or compute a built-in map with --map. Axes: dotted "
+                    "parameters (`neurosim list --parameters`), combined.inhibition_loss, "
+                    "or protocol.* quantities of the metric's set-up (e.g. "
+                    "protocol.velocity_deg_s for reflex_torque_Nm). Metrics: "
+                    + ", ".join(METRICS) + ". Built-in maps: " + ", ".join(BUILTIN_MAPS) + ".")
+    p.add_argument("base", metavar="BASE", nargs="?", default=None,
+                   help="scenario name or scenario .json file (not with --map)")
+    p.add_argument("--vary", action="append", default=[], metavar="NAME=START:STOP:N",
+                   help="one grid axis: N values from START to STOP, or NAME=V1,V2,... "
+                        "(repeatable)")
+    p.add_argument("--grid", metavar="FILE.toml", default=None,
+                   help="grid axes from a TOML file: a [grid] table of NAME = [values] or "
+                        "NAME = {start = .., stop = .., n = ..}, or [[points]] tables")
+    p.add_argument("--metric", dest="metrics", action="append", default=[], metavar="NAME",
+                   help="metric to measure (repeatable; the figure shows the first)")
+    p.add_argument("--map", dest="map_name", metavar="NAME", default=None,
+                   choices=list(BUILTIN_MAPS), help="compute a built-in map instead")
+    p.add_argument("--resolution", type=int, default=21, metavar="N",
+                   help="values per axis of a built-in map (default 21)")
+    p.add_argument("--seeds", type=int, default=1, metavar="N",
+                   help="noise seeds 0..N-1 per point; mean and spread over them (default 1)")
+    p.add_argument("--duration", metavar="S", default=None,
+                   help="simulated time of every run in seconds (default: the scenario's)")
+    p.add_argument("--workers", type=int, default=None, metavar="N",
+                   help="local worker processes (default: all cores; 1 = this process)")
+    p.add_argument("--dask", metavar="ADDRESS", default=None,
+                   help="run on the Dask scheduler at ADDRESS (e.g. tcp://host:8786)")
+    p.add_argument("--cache", metavar="DIR", default=None,
+                   help="keep finished runs in DIR; a repeated or interrupted sweep "
+                        "resumes from it")
+    p.add_argument("--out", metavar="FILE.npz", default=None, help="write the sweep result")
+    p.add_argument("--figure", metavar="FILE.png", default=None,
+                   help="write the phase diagram (two axes) or line plot (one axis); with "
+                        "--map the default is figures/<map file name>")
+    p.add_argument("--no-progress", dest="progress", action="store_false",
+                   help="do not show the progress bar")
+    p.set_defaults(func=_cmd_sweep)
+
+
+def _cmd_sweep(args) -> int:
+    from .sweep import BUILTIN_MAPS, builtin_map, sweep
+
+    if args.seeds < 1:
+        raise ValueError(f"--seeds {args.seeds} must be ≥ 1")
+    if args.workers is not None and args.workers < 1:
+        raise ValueError(f"--workers {args.workers} must be ≥ 1")
+    if args.workers is not None and args.dask is not None:
+        raise ValueError("give --workers or --dask, not both")
+    executor = args.dask if args.dask is not None else args.workers
+    seeds = range(args.seeds)
+    out = _check_sweep_path(args.out, "--out", (SWEEP_RESULT_SUFFIX,)) if args.out else None
+    figure = (_check_sweep_path(args.figure, "--figure", SWEEP_FIGURE_SUFFIXES)
+              if args.figure else None)
+
+    if args.map_name is not None:
+        if args.base or args.vary or args.grid or args.metrics or args.duration:
+            raise ValueError("--map computes a built-in map: give no BASE, --vary, --grid, "
+                             "--metric or --duration with it")
+        spec = BUILTIN_MAPS[args.map_name]
+        if out is None and figure is None:
+            figure = Path("figures") / spec.figure_name
+            figure.parent.mkdir(parents=True, exist_ok=True)
+        result = builtin_map(args.map_name, resolution=args.resolution, seeds=seeds,
+                             executor=executor, cache_dir=args.cache, progress=args.progress)
+    else:
+        if args.base is None:
+            raise ValueError("name a scenario to sweep (BASE) or a built-in map (--map NAME)")
+        if not args.metrics:
+            raise ValueError("name at least one --metric (e.g. --metric spasm_duration_s)")
+        if out is None and figure is None:
+            raise ValueError("give --out FILE.npz and/or --figure FILE.png, or the sweep's "
+                             "result would be lost")
+        grid = _sweep_grid(args.vary, args.grid)
+        if figure is not None and isinstance(grid, dict) and len(grid) > 2:
+            raise ValueError(f"--figure draws one or two axes; this grid has {len(grid)} "
+                             f"({', '.join(grid)}); write --out only")
+        duration = _parse_duration(args.duration) if args.duration is not None else None
+        result = sweep(_load_scenario(args.base), grid, args.metrics, seeds=seeds,
+                       executor=executor, cache_dir=args.cache, progress=args.progress,
+                       duration_s=duration)
+
+    written = []
+    if out is not None:
+        written.append(result.save(out))
+    if figure is not None:
+        written.append(_sweep_figure(result, figure))
+    print(repr(result))
+    if result.n_from_cache:
+        print(f"{result.n_from_cache} of {int(np.prod(result.shape)) * result.n_seeds} runs "
+              f"read from the cache")
+    for path in written:
+        print(f"wrote {path}")
+    print(TEACHING_REMINDER)
+    return 0
+
+
+def _check_sweep_path(text: str, option: str, suffixes) -> Path:
+    path = Path(text)
+    if path.suffix.lower() not in suffixes:
+        shown = f"{path.suffix!r}" if path.suffix else "no suffix"
+        raise ValueError(f"{option} {text!r} has {shown}; use {' or '.join(suffixes)}")
+    _check_parent(path)
+    return path
+
+
+def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
+    """Values of one ``--vary`` axis: ``START:STOP:N`` or ``V1,V2,...``."""
+    from .sweep import axis_spec
+    try:
+        where = f"{name} in {axis_spec(name).describe_range()}"
+    except ValueError:  # unknown or protocol axis: the sweep itself reports those
+        where = name
+    parts = text.split(":")
+    try:
+        if len(parts) == 3:
+            start, stop, count = float(parts[0]), float(parts[1]), parts[2]
+            if not count.strip().isdigit() or int(count) < 1:
+                raise ValueError
+            return np.linspace(start, stop, int(count)).tolist()
+        if len(parts) == 1:
+            return [float(v) for v in text.split(",")]
+    except ValueError:
+        pass
+    raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number ≥ 1) "
+                     f"or V1,V2,... with numbers for {where}")
+
+
+def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
+    grid: dict = {}
+    for item in vary:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise ValueError(f"--vary expects NAME=START:STOP:N (e.g. pic.strength=0:1.5:7), "
+                             f"got {item!r}")
+        if name in grid:
+            raise ValueError(f"--vary {name} is given twice")
+        grid[name] = _sweep_axis_values(name, text, "--vary")
+    if grid_file is not None:
+        points = _read_grid_file(Path(grid_file))
+        if isinstance(points, list):
+            if grid:
+                raise ValueError(f"--grid {grid_file!r} lists [[points]]; it cannot be "
+                                 f"combined with --vary")
+            return points
+        for name, values in points.items():
+            if name in grid:
+                raise ValueError(f"{name} is set by both --vary and --grid {grid_file!r}")
+            grid[name] = values
+    if not grid:
+        raise ValueError("no grid: give --vary NAME=START:STOP:N or --grid FILE.toml")
+    return grid
+
+
+def _flatten_toml(table: dict, prefix: str = "") -> dict:
+    """``{"pic": {"strength": [..]}}`` (TOML dotted keys) → ``{"pic.strength": [..]}``."""
+    out = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and not {"start", "stop", "n"} <= set(value):
+            out.update(_flatten_toml(value, name + "."))
+        else:
+            out[name] = value
+    return out
+
+
+def _read_grid_file(path: Path):
+    import tomllib
+    try:
+        data = tomllib.loads(path.read_text())
+    except FileNotFoundError:
+        raise ValueError(f"grid file {str(path)!r} does not exist") from None
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ValueError(f"{str(path)!r} is not a readable TOML grid file: {exc}") from None
+    unknown = set(data) - {"grid", "points"}
+    if unknown or len(data) != 1:
+        raise ValueError(f"grid file {str(path)!r} must hold exactly one of a [grid] table or "
+                         f"[[points]] tables" + (f" (found {', '.join(sorted(unknown))})"
+                                                 if unknown else ""))
+    if "points" in data:
+        if not isinstance(data["points"], list):
+            raise ValueError(f"grid file {str(path)!r}: points must be [[points]] tables")
+        return [_flatten_toml(p) for p in data["points"]]
+    grid = {}
+    for name, spec in _flatten_toml(data["grid"]).items():
+        if isinstance(spec, dict):
+            extra = set(spec) - {"start", "stop", "n"}
+            if extra or not isinstance(spec["n"], int) or isinstance(spec["n"], bool) \
+                    or spec["n"] < 1:
+                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} must be "
+                                 f"{{start = .., stop = .., n = whole number ≥ 1}}")
+            try:
+                grid[name] = np.linspace(float(spec["start"]), float(spec["stop"]),
+                                         spec["n"]).tolist()
+            except (TypeError, ValueError):
+                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} needs numeric "
+                                 f"start and stop") from None
+        else:
+            grid[name] = spec  # a list (or a bad value the sweep reports with unit and range)
+    return grid
+
+
+def _sweep_figure(result, path: Path) -> Path:
+    plt, plotting = _pyplot()
+    metric = result.metric_names[0]
+    if len(result.axis_names) == 2:
+        ax = plotting.phase_diagram(result, metric)
+    else:
+        ax = plotting.sweep_line(result, metric)
+    return _save_and_close(plt, plotting, ax, path)
 
 
 # ---------------------------------------------------------------------------

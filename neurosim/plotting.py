@@ -1294,8 +1294,7 @@ def phase_diagram(sweep_result, metric: str, *, ax=None, threshold: float | None
     ax = _new_axes(figsize=(6.0, 4.5)) if ax is None else ax
     x_name, y_name = sweep_result.axis_names
     x, y = sweep_result.axis_values
-    colours = matplotlib.colormaps[cmap].copy()
-    colours.set_bad(PALETTE["grey"])
+    colours = matplotlib.colormaps[cmap].with_extremes(bad=PALETTE["grey"])
     mesh = ax.pcolormesh(_cell_edges(x), _cell_edges(y), np.ma.masked_invalid(z.T),
                          cmap=colours, shading="flat", gid="map")
     label = sweep_result.label_of(metric)

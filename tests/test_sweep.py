@@ -1,0 +1,356 @@
+"""Tests of neurosim.sweep: grids, executors (local processes, Dask), resume, validation,
+the result file, plots and the ``neurosim sweep`` command."""
+
+import json
+import re
+
+import numpy as np
+import pytest
+from distributed import Client, LocalCluster
+from plot_helpers import label_count
+
+from neurosim import Parameters, SweepResult, plotting, scenarios, simulate
+from neurosim.cli import main
+from neurosim.sweep import (BUILTIN_MAPS, METRICS, Metric, axis_spec, builtin_map,
+                            peak_force_percent, sweep)
+
+SHORT_S = 2.0  # simulated time of the small sweeps (s): the volley comes at 1 s
+SMALL_GRID = {"combined.inhibition_loss": [0.0, 1.0], "pic.strength": [0.25, 1.0]}
+
+
+def _assert_same(a: SweepResult, b: SweepResult) -> None:
+    assert a.metric_names == b.metric_names
+    for name in a.metric_names:
+        np.testing.assert_array_equal(a[name], b[name])
+
+
+# --------------------------------------------------------------------- executors
+@pytest.fixture(scope="module")
+def local_reference():
+    """The small sweep run in this process (executor=1)."""
+    return sweep("healthy", SMALL_GRID, ["peak_force_percent", "spasm_count"], seeds=(0, 3),
+                 duration_s=SHORT_S, executor=1, progress=False)
+
+
+def test_local_processes_equal_in_process(local_reference):
+    pooled = sweep("healthy", SMALL_GRID, ["peak_force_percent", "spasm_count"], seeds=(0, 3),
+                   duration_s=SHORT_S, executor=2, progress=False)
+    _assert_same(pooled, local_reference)
+    force = local_reference["peak_force_percent"]
+    assert force.shape == (2, 2, 2)
+    assert np.unique(force).size > 1  # the grid really changes the runs
+
+
+def test_dask_local_cluster_gives_identical_arrays(local_reference):
+    with LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
+                      dashboard_address=None) as cluster:
+        with Client(cluster) as client:
+            on_client = sweep("healthy", SMALL_GRID, ["peak_force_percent", "spasm_count"],
+                              seeds=(0, 3), duration_s=SHORT_S, executor=client,
+                              progress=False)
+        by_address = sweep("healthy", SMALL_GRID, ["peak_force_percent", "spasm_count"],
+                           seeds=(0, 3), duration_s=SHORT_S,
+                           executor=cluster.scheduler_address, progress=False)
+    _assert_same(on_client, local_reference)
+    _assert_same(by_address, local_reference)
+
+
+def test_point_reproduces_a_direct_simulation():
+    """Every point runs with the replicate's seed itself (common random numbers)."""
+    result = sweep("spinal_cord_injury", {"pic.strength": [0.6, 1.0]}, "peak_force_percent",
+                   seeds=(5,), duration_s=SHORT_S, executor=1, progress=False)
+    scenario = scenarios.get("spinal_cord_injury")
+    direct = simulate(scenario.parameters.with_changes(**{"pic.strength": 0.6}),
+                      scenario.protocol, SHORT_S, seed=5)
+    assert result["peak_force_percent"][0, 0] == peak_force_percent(direct)
+
+
+# --------------------------------------------------------------------- resume
+CALLS = {"n": 0, "fail_after": None}
+
+
+def _counted_force(result):
+    """Peak force, counting calls; raises once ``fail_after`` calls were made."""
+    if CALLS["fail_after"] is not None and CALLS["n"] >= CALLS["fail_after"]:
+        raise RuntimeError("simulated interruption")
+    CALLS["n"] += 1
+    return peak_force_percent(result)
+
+
+COUNTED = Metric("counted_force", "% MVC", "Peak force", "Peak force, counted.", _counted_force)
+
+
+def test_resume_after_interruption_recomputes_nothing_done(tmp_path):
+    grid = {"pic.strength": [0.25, 0.5, 1.0], "inhibition.presynaptic": [0.2, 1.0]}
+    n_runs = 6 * 2
+    CALLS.update(n=0, fail_after=5)
+    with pytest.raises(RuntimeError, match="simulated interruption"):
+        sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
+              cache_dir=tmp_path, progress=False)
+    assert len(list(tmp_path.glob("*.json"))) == 5
+
+    CALLS.update(n=0, fail_after=None)
+    resumed = sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
+                    cache_dir=tmp_path, progress=False)
+    assert CALLS["n"] == n_runs - 5
+    assert resumed.n_from_cache == 5
+
+    CALLS.update(n=0)
+    again = sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
+                  cache_dir=tmp_path, progress=False)
+    assert CALLS["n"] == 0 and again.n_from_cache == n_runs
+    fresh = sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
+                  progress=False)
+    _assert_same(resumed, fresh)
+    _assert_same(again, fresh)
+
+
+def test_cache_is_keyed_by_what_was_run(tmp_path):
+    """A different seed or duration is a different run; a process pool reads the cache too."""
+    grid = {"pic.strength": [0.25, 1.0]}
+    first = sweep("healthy", grid, "peak_force_percent", seeds=(0,), duration_s=SHORT_S,
+                  executor=2, cache_dir=tmp_path, progress=False)
+    assert first.n_from_cache == 0
+    same = sweep("healthy", grid, "peak_force_percent", seeds=(0,), duration_s=SHORT_S,
+                 executor=2, cache_dir=tmp_path, progress=False)
+    assert same.n_from_cache == 2
+    _assert_same(same, first)
+    other_seed = sweep("healthy", grid, "peak_force_percent", seeds=(0, 1), duration_s=SHORT_S,
+                       executor=1, cache_dir=tmp_path, progress=False)
+    assert other_seed.n_from_cache == 2
+    longer = sweep("healthy", grid, "peak_force_percent", seeds=(0,), duration_s=SHORT_S + 0.5,
+                   executor=1, cache_dir=tmp_path, progress=False)
+    assert longer.n_from_cache == 0
+
+
+# --------------------------------------------------------------------- validation
+@pytest.mark.parametrize("grid, metrics, pattern", [
+    ({"pic.strength": [0.5, 5.0]}, "spasm_duration_s",
+     r"pic\.strength = 5 dimensionless is out of range: allowed \[0, 2\]"),
+    ({"junction.ache_activity": [-0.1]}, "spasm_duration_s",
+     r"junction\.ache_activity = -0\.1 .*allowed \[0, 1\]"),
+    ({"nerve.central_delay_ms": [1e6]}, "spasm_duration_s",
+     r"nerve\.central_delay_ms = 1e\+06 ms is out of range: allowed \[.*\] \(ms\)"),
+    ({"pic.strenght": [1.0]}, "spasm_duration_s",
+     r"unknown parameter 'pic\.strenght'; did you mean pic\.strength"),
+    ({"pic.strength": []}, "spasm_duration_s",
+     r"grid axis 'pic\.strength' is empty: .*\[0, 2\] \(dimensionless\)"),
+    ({"pic.strength": ["strong"]}, "spasm_duration_s",
+     r"pic\.strength = 'strong' must be a number in \[0, 2\]"),
+    ({"combined.inhibition_loss": [1.5]}, "spasm_duration_s",
+     r"combined\.inhibition_loss = 1\.5 dimensionless is out of range: allowed \[0, 1\]"),
+    ({"protocol.velocity_deg_s": [10.0, 5000.0]}, "reflex_torque_Nm",
+     r"velocity_deg_s = 5000 deg/s is out of range: allowed \[1, 1000\] \(deg/s\)"),
+    ({"protocol.velocity_deg_s": [10.0]}, "spasm_duration_s",
+     r"protocol\.velocity_deg_s.*no metric of this sweep has a measurement set-up"),
+    ({"pool.n_units": [100.5]}, "spasm_duration_s",
+     r"pool\.n_units = 100\.5 must be a whole number in \[1, 20000\]"),
+    ({"pic.strength": [1.0]}, "spasm_lenght", r"unknown metric 'spasm_lenght'; known: "),
+    ({"pic.strength": [1.0]}, ["reflex_torque_Nm", "epp_decay_ms"], r"different protocols"),
+    ({"combined.inhibition_loss": [0.5], "inhibition.presynaptic": [1.0]}, "spasm_count",
+     r"both set inhibition\.presynaptic"),
+    ([{"pic.strength": 1.0}, {"pic.strength": 9.0}], "spasm_count",
+     r"pic\.strength = 9 dimensionless is out of range"),
+    ({}, "spasm_count", r"grid is empty"),
+])
+def test_bad_grids_fail_before_any_work(tmp_path, grid, metrics, pattern):
+    cache = tmp_path / "cache"
+    with pytest.raises(ValueError, match=pattern):
+        sweep("healthy", grid, metrics if isinstance(metrics, list) else [metrics],
+              executor=1, cache_dir=cache, progress=False)
+    assert not cache.exists()  # nothing was started, not even the cache
+
+
+def test_bad_seeds_and_base():
+    with pytest.raises(ValueError, match=r"seeds = 3 must be a sequence"):
+        sweep("healthy", {"pic.strength": [1.0]}, "spasm_count", seeds=3)
+    with pytest.raises(ValueError, match=r"seed -1 must be a whole number ≥ 0"):
+        sweep("healthy", {"pic.strength": [1.0]}, "spasm_count", seeds=(0, -1))
+    with pytest.raises(ValueError, match=r"unknown scenario 'nope'"):
+        sweep("nope", {"pic.strength": [1.0]}, "spasm_count")
+
+
+def test_axis_spec_reads_units_from_metadata():
+    assert axis_spec("protocol.velocity_deg_s", "stretch").unit == "deg/s"
+    assert axis_spec("junction.quantal_content").unit == "quanta"
+    assert axis_spec("combined.inhibition_loss").max == 1.0
+
+
+# --------------------------------------------------------------------- progress
+def test_progress_bar_reaches_100_percent(tmp_path, capsys):
+    sweep("healthy", {"pic.strength": [0.25, 1.0]}, "spasm_count", seeds=(0, 1),
+          duration_s=SHORT_S, executor=1, cache_dir=tmp_path, progress=True)
+    err = capsys.readouterr().err
+    final = err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in final and "4/4" in final
+    sweep("healthy", {"pic.strength": [0.25, 1.0]}, "spasm_count", seeds=(0, 1),
+          duration_s=SHORT_S, executor=1, cache_dir=tmp_path, progress=True)
+    final = capsys.readouterr().err.replace("\r", "\n").strip().splitlines()[-1]
+    assert "100%" in final and "4/4" in final  # all from the cache: complete at once
+    sweep("healthy", {"pic.strength": [0.25]}, "spasm_count", duration_s=SHORT_S,
+          executor=1, progress=False)
+    assert "%" not in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------- result file
+def test_save_load_round_trip_is_identical(tmp_path, local_reference):
+    path = local_reference.save(tmp_path / "sweep.npz")
+    loaded = SweepResult.load(path)
+    _assert_same(loaded, local_reference)
+    for name in ("label", "axis_names", "axis_units", "axis_labels", "metric_names",
+                 "metric_units", "metric_labels", "metric_thresholds", "setup", "duration_s",
+                 "dt_ms", "points", "neurosim_version", "n_from_cache"):
+        assert getattr(loaded, name) == getattr(local_reference, name), name
+    for a, b in zip(loaded.axis_values, local_reference.axis_values):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(loaded.seeds, local_reference.seeds)
+    assert loaded.parameters == local_reference.parameters
+    assert loaded.protocol.to_dict() == local_reference.protocol.to_dict()
+    assert repr(loaded) == repr(local_reference)
+    with np.load(path, allow_pickle=False) as data:  # nothing pickled
+        assert json.loads(str(data["metadata_json"]))["format"] == "neurosim-sweep"
+
+
+def test_list_grid_and_nan_metric_round_trip(tmp_path):
+    points = [{"spindle.gain": 3.0}, {"spindle.gain": 0.5, "inhibition.descending": 1.0}]
+    result = sweep("stroke_like", points, "clonus_frequency_hz", executor=1, progress=False)
+    assert result.axis_names == ("point",) and result.points == tuple(points)
+    freq = result["clonus_frequency_hz"][:, 0]
+    assert 3.0 <= freq[0] <= 12.0  # the stroke-like limb beats
+    assert np.isnan(freq[1])  # low gain, inhibition back: no clonus, NaN
+    loaded = SweepResult.load(result.save(tmp_path / "points.npz"))
+    _assert_same(loaded, result)
+    assert loaded.points == result.points and result.point(1) == points[1]
+
+
+def test_load_rejects_other_files(tmp_path):
+    run = simulate(duration_s=0.1, seed=0).save(tmp_path / "run.npz")
+    with pytest.raises(ValueError, match="not a neurosim sweep file"):
+        SweepResult.load(run)
+    with pytest.raises(ValueError, match="does not exist"):
+        SweepResult.load(tmp_path / "missing.npz")
+
+
+def test_mean_and_spread_over_seeds(local_reference):
+    force = local_reference["peak_force_percent"]
+    np.testing.assert_allclose(local_reference.mean("peak_force_percent"), force.mean(axis=-1))
+    np.testing.assert_allclose(local_reference.std("peak_force_percent"), force.std(axis=-1))
+    assert "peak_force_percent" in repr(local_reference) and "2 seeds" in repr(local_reference)
+
+
+# --------------------------------------------------------------------- science
+def test_spasm_duration_grows_as_inhibition_falls():
+    result = sweep("healthy", {"combined.inhibition_loss": [0.0, 0.5, 1.0],
+                               "pic.strength": [1.0]}, "spasm_duration_s", seeds=(0, 1),
+                   duration_s=5.0, progress=False)
+    duration = result.mean("spasm_duration_s")[:, 0]
+    assert duration[0] == 0.0  # healthy inhibition holds the PIC in check
+    assert np.all(np.diff(duration) >= 0)
+    assert duration[2] > duration[0] + 1.0  # seconds of involuntary force once it is lost
+
+
+def test_repetitive_fibre_firing_needs_low_ache():
+    result = sweep(Parameters(), {"junction.ache_activity": [1.0, 0.05]},
+                   ["fibre_aps_per_impulse", "epp_decay_ms"], progress=False)
+    assert result.setup == "nerve_shock"
+    aps = result["fibre_aps_per_impulse"][:, 0]
+    assert aps[0] == pytest.approx(1.0, abs=0.05)  # one impulse, one AP
+    assert aps[1] > 1.5  # lingering ACh fires the fibres again
+    decay = result["epp_decay_ms"][:, 0]
+    assert decay[1] > decay[0]
+
+
+def test_reflex_grows_with_spindle_gain_over_velocity_axis():
+    result = sweep("stretch_reflex", {"spindle.gain": [1.0, 4.0],
+                                      "protocol.velocity_deg_s": [40.0, 100.0]},
+                   "reflex_torque_Nm", progress=False)
+    torque = result["reflex_torque_Nm"][..., 0]
+    assert np.all(torque[1] > torque[0])
+    assert np.isnan(result.duration_s)  # each velocity has its own duration
+    assert result.unit("protocol.velocity_deg_s") == "deg/s"
+
+
+def test_builtin_maps_are_well_formed():
+    for spec in BUILTIN_MAPS.values():
+        assert spec.metric in METRICS
+        axis_spec(spec.x_axis[0], METRICS[spec.metric].setup)
+        axis_spec(spec.y_axis[0], METRICS[spec.metric].setup)
+    result = builtin_map("junction_ache_quanta", resolution=2, executor=1, progress=False)
+    assert result.shape == (2, 2) and result.label == "junction_ache_quanta"
+    with pytest.raises(ValueError, match=r"resolution = 1 .* allowed \[2, 201\]"):
+        builtin_map("junction_ache_quanta", resolution=1)
+
+
+# --------------------------------------------------------------------- plots
+def test_phase_diagram_has_units_contour_and_label():
+    result = sweep("healthy", {"combined.inhibition_loss": [0.0, 0.5, 1.0],
+                               "pic.strength": [0.25, 1.0, 1.5]}, "spasm_duration_s",
+                   duration_s=5.0, progress=False)
+    ax = plotting.phase_diagram(result, "spasm_duration_s")
+    assert ax.get_xlabel() == "Inhibition loss" and ax.get_ylabel() == "PIC strength"
+    mesh = [c for c in ax.collections if c.get_gid() == "map"]
+    assert len(mesh) == 1 and mesh[0].get_array().shape == (3, 3)
+    assert any(c.get_gid() == "threshold" for c in ax.figure.findobj()
+               if hasattr(c, "get_gid"))
+    colourbar = ax.figure.axes[-1]
+    assert colourbar.get_ylabel() == "Spasm duration (total) (s)"
+    assert label_count(ax.figure) == 1
+    with pytest.raises(ValueError, match="needs a sweep with 2 axes"):
+        plotting.phase_diagram(sweep("healthy", {"pic.strength": [1.0]}, "spasm_count",
+                                     duration_s=SHORT_S, executor=1, progress=False),
+                               "spasm_count")
+
+
+def test_sweep_line_shows_mean_and_spread(local_reference):
+    ax = plotting.sweep_line(local_reference, "peak_force_percent", axis="pic.strength",
+                             fixed={"combined.inhibition_loss": 1.0})
+    mean = [ln for ln in ax.get_lines() if ln.get_gid() == "mean"][0]
+    np.testing.assert_allclose(mean.get_ydata(),
+                               local_reference.mean("peak_force_percent")[1])
+    assert any(c.get_gid() == "spread" for c in ax.collections)
+    assert ax.get_ylabel() == "Peak force (% MVC)"
+    assert label_count(ax.figure) == 1
+    with pytest.raises(ValueError, match="needs fixed="):
+        plotting.sweep_line(local_reference, "peak_force_percent", axis="pic.strength")
+
+
+# --------------------------------------------------------------------- CLI
+def test_cli_sweep_writes_result_and_figure(tmp_path, capsys):
+    out, figure = tmp_path / "map.npz", tmp_path / "map.png"
+    status = main(["sweep", "healthy", "--vary", "combined.inhibition_loss=0:1:2",
+                   "--vary", "pic.strength=0.25,1.0", "--metric", "spasm_count",
+                   "--duration", str(SHORT_S), "--workers", "1", "--no-progress",
+                   "--out", str(out), "--figure", str(figure)])
+    assert status == 0
+    loaded = SweepResult.load(out)
+    assert loaded.axis_names == ("combined.inhibition_loss", "pic.strength")
+    np.testing.assert_array_equal(loaded.axis_values[0], [0.0, 1.0])
+    assert figure.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_cli_sweep_grid_file(tmp_path):
+    grid = tmp_path / "grid.toml"
+    grid.write_text('[grid]\npic.strength = {start = 0.5, stop = 1.0, n = 3}\n')
+    out = tmp_path / "line.npz"
+    assert main(["sweep", "healthy", "--grid", str(grid), "--metric", "peak_force_percent",
+                 "--duration", str(SHORT_S), "--workers", "1", "--no-progress",
+                 "--out", str(out)]) == 0
+    np.testing.assert_allclose(SweepResult.load(out).axis_values[0], [0.5, 0.75, 1.0])
+
+
+@pytest.mark.parametrize("args, pattern", [
+    (["--vary", "pic.strength=0:1"], "expected START:STOP:N"),
+    (["--vary", "pic.strength=0:1:x"], r"expected START:STOP:N .*\[0, 2\]"),
+    (["--vary", "pic.strength"], "--vary expects NAME=START:STOP:N"),
+    (["--vary", "pic.strength=0:3:2"], r"pic\.strength = 3 dimensionless is out of range"),
+    (["--vary", "pic.strenght=0:1:2"], "unknown parameter 'pic.strenght'"),
+])
+def test_cli_bad_vary_exits_2_with_one_line(tmp_path, capsys, args, pattern):
+    status = main(["sweep", "healthy", *args, "--metric", "spasm_count", "--workers", "1",
+                   "--no-progress", "--out", str(tmp_path / "x.npz")])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("neurosim: error: ")
+    assert re.search(pattern, err)
+    assert not (tmp_path / "x.npz").exists()
