@@ -35,7 +35,7 @@ from .emg import rms_envelope
 from .result import SimulationResult
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
-           "membrane", "endplate", "joint", "overview", "comparison", "reflex_velocity_panel",
+           "membrane", "endplate", "display_trace", "joint", "overview", "comparison", "reflex_velocity_panel",
            "clonus_panel", "conduction_panel", "junction_panel", "save_figure"]
 
 PALETTE = {
@@ -88,6 +88,45 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
     padded = np.concatenate([[False], np.asarray(mask, dtype=bool), [False]]).astype(np.int8)
     edges = np.flatnonzero(np.diff(padded))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+
+DISPLAY_POINTS = 8000
+"""Per-step traces longer than this are reduced for display (see :func:`display_trace`)."""
+
+
+def display_trace(time_s: np.ndarray, values: np.ndarray, max_points: int = DISPLAY_POINTS):
+    """Reduce a long trace for drawing, keeping every peak and trough.
+
+    The trace is cut into ``max_points // 2`` equal bins and each bin is replaced by
+    its minimum and its maximum, in time order, so spikes and endplate potentials keep
+    their full height however long the run (a screen cannot show more points anyway).
+
+    Parameters
+    ----------
+    time_s, values : numpy.ndarray, shape (n,)
+    max_points : int
+        Largest number of points returned (≥ 4).
+
+    Returns
+    -------
+    time_s, values : numpy.ndarray, shape (m,), m ≤ max(n, max_points)
+        Unchanged when ``n <= max_points``.
+    """
+    n = values.shape[0]
+    if n <= max_points:
+        return time_s, values
+    n_bins = max(2, max_points // 2)
+    per_bin = n // n_bins
+    used = per_bin * n_bins
+    v = values[:used].reshape(n_bins, per_bin)
+    t = time_s[:used].reshape(n_bins, per_bin)
+    i_min, i_max = v.argmin(axis=1), v.argmax(axis=1)
+    first = np.minimum(i_min, i_max)
+    second = np.maximum(i_min, i_max)
+    rows = np.arange(n_bins)
+    out_t = np.column_stack([t[rows, first], t[rows, second]]).ravel()
+    out_v = np.column_stack([v[rows, first], v[rows, second]]).ravel()
+    return np.concatenate([out_t, time_s[used:]]), np.concatenate([out_v, values[used:]])
 
 
 def _xlim(ax, result: SimulationResult):
@@ -238,7 +277,7 @@ def force(result: SimulationResult, *, ax=None, percent: bool = True,
 
 
 def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
-        color: str | None = None):
+        color: str | None = None, label: str | None = None):
     """Surface EMG: the raw signal (thin, light) and its moving-RMS envelope.
 
     Parameters
@@ -251,6 +290,8 @@ def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
     color : str, optional
         Colour of the envelope; the raw trace uses it faded (default Okabe–Ito
         vermillion).
+    label : str, optional
+        Legend entry of the envelope (default ``"RMS envelope (<window> ms)"``).
 
     Returns
     -------
@@ -263,7 +304,8 @@ def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
     ax.plot(result.time_s, result.emg_mV, color=c, linewidth=0.4, alpha=0.35,
             label="raw", gid="emg_raw")
     ax.plot(result.time_s, envelope, color=c, linewidth=1.5,
-            label=f"RMS envelope ({envelope_ms:g} ms)", gid="emg_envelope")
+            label=f"RMS envelope ({envelope_ms:g} ms)" if label is None else label,
+            gid="emg_envelope")
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("surface EMG (mV)")
@@ -330,7 +372,8 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     -------
     matplotlib.axes.Axes
         x = time (s, ``result.trace_time_s``), y = membrane voltage above rest (mV);
-        one line per unit, labelled ``"unit <index>"``.
+        one line per unit, labelled ``"unit <index>"`` (long runs reduced for display
+        by :func:`display_trace`, peaks kept).
 
     Raises
     ------
@@ -341,7 +384,7 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     ax = _new_axes() if ax is None else ax
     t = result.trace_time_s
     for i, (u, col) in enumerate(zip(units, columns)):
-        ax.plot(t, result.membrane_mV[:, col], linewidth=0.6,
+        ax.plot(*display_trace(t, result.membrane_mV[:, col]), linewidth=0.6,
                 color=PALETTE[_MEMBRANE_COLOURS[i % len(_MEMBRANE_COLOURS)]],
                 label=f"unit {u}", gid=f"membrane_{u}")
     _xlim(ax, result)
@@ -427,7 +470,8 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
     -------
     matplotlib.axes.Axes
         x = time (s, ``result.trace_time_s``), y = endplate depolarisation above rest (mV);
-        one line per unit (``gid="endplate_<unit>"``) and the resting fibre threshold as
+        one line per unit (``gid="endplate_<unit>"``; long runs reduced for display by
+        :func:`display_trace`, peaks kept) and the resting fibre threshold as
         a dashed line (``gid="fibre_threshold"``).
 
     Raises
@@ -439,7 +483,7 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
     ax = _new_axes() if ax is None else ax
     t = result.trace_time_s
     for i, (u, col) in enumerate(zip(units, columns)):
-        ax.plot(t, result.endplate_mV[:, col], linewidth=0.8,
+        ax.plot(*display_trace(t, result.endplate_mV[:, col]), linewidth=0.8,
                 color=color or PALETTE[_MEMBRANE_COLOURS[i % len(_MEMBRANE_COLOURS)]],
                 label=f"{label_prefix}unit {u}", gid=f"endplate_{u}")
     ax.axhline(result.parameters.junction.fibre_threshold_mV, color=PALETTE["grey"],

@@ -187,8 +187,25 @@ def test_membrane_traces_per_recorded_unit(small):
         f"unit {u}" for u in small.recorded_units]
     u = int(small.recorded_units[-1])
     ln = line(ax, f"membrane_{u}")
-    np.testing.assert_allclose(ln.get_ydata(), small.membrane_mV[:, -1])
-    np.testing.assert_allclose(ln.get_xdata(), small.trace_time_s)
+    t, v = plotting.display_trace(small.trace_time_s, small.membrane_mV[:, -1])
+    np.testing.assert_allclose(ln.get_ydata(), v)
+    np.testing.assert_allclose(ln.get_xdata(), t)
+    assert ln.get_ydata().max() == small.membrane_mV[:, -1].max()  # peaks survive
+
+
+def test_display_trace_keeps_peaks_and_order():
+    rng = np.random.default_rng(3)
+    t = np.arange(100_003) * 1e-4
+    v = rng.normal(size=t.size)
+    v[77_777] = 50.0  # one spike between samples of any naive subsampling
+    v[12_345] = -40.0
+    td, vd = plotting.display_trace(t, v, max_points=1000)
+    assert td.size <= 1000 + 3  # the remainder after the last whole bin is kept
+    assert vd.max() == 50.0 and vd.min() == -40.0
+    assert np.all(np.diff(td) > 0)
+    assert set(vd) <= set(v)
+    short_t, short_v = plotting.display_trace(t[:500], v[:500], max_points=1000)
+    assert np.array_equal(short_t, t[:500]) and np.array_equal(short_v, v[:500])
 
 
 def test_membrane_selected_units_and_unrecorded_unit(small):
