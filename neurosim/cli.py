@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import math
+import os
 import sys
 from pathlib import Path
 
@@ -134,6 +135,18 @@ def build_parser() -> argparse.ArgumentParser:
     p_tour.add_argument("--seed", type=int, default=0, metavar="N",
                         help="noise seed (default 0)")
     p_tour.set_defaults(func=_cmd_tour)
+
+    p_dash = sub.add_parser(
+        "dashboard", help="serve the instructor dashboard in the browser (Voila)",
+        description="Serve the instructor dashboard on http://127.0.0.1:PORT/ with Voila "
+                    "(no code visible) and print the address. Stop with Ctrl-C.")
+    p_dash.add_argument("--port", type=int, default=8866, metavar="N",
+                        help="TCP port on 127.0.0.1 (default 8866; 0 = any free port)")
+    p_dash.add_argument("--scenario", default="healthy", metavar="NAME",
+                        help="scenario shown first (default: healthy)")
+    p_dash.add_argument("--projector", action="store_true",
+                        help="start in projector mode (large fonts, thick lines)")
+    p_dash.set_defaults(func=_cmd_dashboard)
     _add_sweep_parser(sub)
     return parser
 
@@ -163,6 +176,36 @@ def main(argv=None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_describe_os_error(exc))
+
+
+def _cmd_dashboard(args) -> int:
+    import socket
+    import subprocess
+
+    if not 0 <= args.port <= 65535:
+        raise ValueError(f"--port = {args.port} is out of range: allowed [0, 65535] (0 = any free port)")
+    scenarios.get(args.scenario)  # unknown names fail here, with suggestions
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", args.port))
+        except OSError:
+            raise ValueError(f"--port = {args.port}: that port is in use on 127.0.0.1; "
+                             f"choose another (e.g. --port 0 for any free port)") from None
+        port = probe.getsockname()[1]
+    app = Path(__file__).with_name("app") / "dashboard.ipynb"
+    env = dict(os.environ, NEUROSIM_DASHBOARD_SCENARIO=args.scenario,
+               NEUROSIM_DASHBOARD_PROJECTOR="1" if args.projector else "0")
+    command = [sys.executable, "-m", "voila", str(app), "--no-browser", f"--port={port}",
+               "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--strip_sources=True",
+               "--show_tracebacks=False", "--theme=light"]
+    print(f"{PROG} dashboard: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
+    server = subprocess.Popen(command, env=env)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        server.terminate()
+        server.wait(timeout=10)
+        return 0
 
 
 def _fail(message: str) -> int:

@@ -192,7 +192,7 @@ class Dashboard(w.VBox):
         files_row = [w.HBox([self.file_name, self.save_figure_button, self.save_scenario_button,
                              self.load_scenario_button])] if files else []
         self.children = [*top,
-                         w.HBox([w.VBox(controls, layout=w.Layout(min_width="24em")),
+                         w.HBox([w.VBox(controls, layout=w.Layout(min_width="34em")),
                                  w.VBox([w.HBox([self.metric_cards, self.busy]), self.image],
                                         layout=w.Layout(flex="1"))]),
                          *files_row]
@@ -466,7 +466,7 @@ def _slider(spec: FieldSpec) -> w.FloatSlider:
         value=spec.default, min=spec.min, max=spec.max, step=step,
         description=f"{spec.label}{unit}", tooltip=f"{spec.help}\nSource: {spec.source}",
         continuous_update=False, readout_format=".3g",
-        style={"description_width": "13em"}, layout=w.Layout(width="30em"))
+        style={"description_width": "15em"}, layout=w.Layout(width="34em"))
 
 
 def _group(specs: list[FieldSpec]) -> dict[str, list[FieldSpec]]:

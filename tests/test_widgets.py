@@ -1,0 +1,254 @@
+"""The dashboard's callback path, without a browser.
+
+Every test drives the app as a user would (sliders, pickers, buttons) and checks
+the model parameters, the figure data and the metrics.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+
+import numpy as np
+import pytest
+
+pytest.importorskip("ipywidgets")
+
+from PIL import Image  # noqa: E402
+
+from neurosim import TEACHING_LABEL, cli, scenarios, widgets  # noqa: E402
+from neurosim.livefigure import LiveFigure, nice_ceiling  # noqa: E402
+from neurosim.parameters import field_specs, slider_groups  # noqa: E402
+
+
+def _force_line(app, reference=False):
+    ax = app.live_figure.axes("force", reference=reference)
+    lines = [ln for ln in ax.get_lines() if ln.get_gid() == "force"]
+    return lines[-1].get_ydata().copy()
+
+
+@pytest.fixture(scope="module")
+def sci():
+    return widgets.dashboard("spinal_cord_injury", compare="off")
+
+
+def test_sliders_come_from_the_metadata():
+    app = widgets.explorer("healthy", ["pic.strength", "junction.ache_activity"])
+    assert list(app.sliders) == ["pic.strength", "junction.ache_activity"]
+    specs = widgets.Dashboard._chosen_specs(None)
+    grouped = [s.name for group in slider_groups().values() for s in group]
+    assert [s.name for s in specs] == grouped
+    assert {s.group for s in specs} >= {"Inhibition", "Motor neurons", "Neuromuscular junction"}
+    spec = field_specs()["junction.ache_activity"]
+    slider = app.sliders["junction.ache_activity"]
+    assert (slider.min, slider.max, slider.value) == (spec.min, spec.max, spec.default)
+    assert spec.source in slider.tooltip and spec.help in slider.tooltip
+    assert spec.label in slider.description
+    assert not slider.continuous_update  # no update storm while dragging
+    with pytest.raises(ValueError, match="no slider for 'pic.amplitude_smallest'"):
+        app.set_value("pic.amplitude_smallest", 1.0)
+    with pytest.raises(ValueError, match="pic.strenght"):
+        widgets.explorer("healthy", ["pic.strenght"])
+
+
+def test_inhibition_and_pic_groups_change_spasms(sci):
+    before_force = _force_line(sci)
+    before = dict(sci.metrics)
+    assert before["longest_spasm_s"] > 0.5
+    sci.set_value("inhibition.presynaptic", 1.6)
+    assert sci.parameters.inhibition.presynaptic == 1.6
+    assert sci.metrics["longest_spasm_s"] < before["longest_spasm_s"]
+    assert not np.array_equal(_force_line(sci), before_force)
+    assert "ns-changed" in sci.sliders["inhibition.presynaptic"]._dom_classes
+    sci.reset()
+    assert sci.parameters == scenarios.get("spinal_cord_injury").parameters
+    assert sci.metrics == before  # same seed: the same run again
+    assert "ns-changed" not in sci.sliders["inhibition.presynaptic"]._dom_classes
+    sci.set_value("pic.strength", 0.25)
+    assert sci.parameters.pic.strength == 0.25
+    assert sci.metrics["longest_spasm_s"] < before["longest_spasm_s"]
+    sci.reset()
+
+
+def test_spindle_group_changes_the_stretch_reflex():
+    app = widgets.explorer("healthy", ["spindle.gain"], protocol="stretch")
+    assert "joint" in [k for k in app.live_figure._axes]
+    low = app.metrics["reflex_torque_Nm"]
+    app.set_value("spindle.gain", 3.0)
+    assert app.parameters.spindle.gain == 3.0
+    assert app.metrics["reflex_torque_Nm"] > low + 0.5
+
+
+def test_velocity_slider_only_for_the_stretch_and_it_matters():
+    app = widgets.explorer("stroke_like", ["spindle.gain"], protocol="spasm_test")
+    assert app.velocity.layout.display == "none"
+    app.protocol_picker.value = "stretch"
+    assert app.velocity.layout.display is None
+    fast = app.metrics["reflex_torque_Nm"]
+    app.velocity.value = 10.0
+    assert app.metrics["reflex_torque_Nm"] < fast  # velocity-dependent resistance
+
+
+def test_nerve_and_junction_groups():
+    app = widgets.explorer("healthy", ["nerve.motor_axon_survival", "junction.ache_activity"],
+                           protocol="nerve_stimulation")
+    base = dict(app.metrics)
+    assert base["fibre_aps_per_impulse"] == pytest.approx(1.0)
+    app.set_value("nerve.motor_axon_survival", 0.4)
+    assert app.parameters.nerve.motor_axon_survival == 0.4
+    assert app.metrics["peak_force_percent"] < 0.7 * base["peak_force_percent"]
+    app.set_value("nerve.motor_axon_survival", 1.0)
+    app.set_value("junction.ache_activity", 0.05)
+    assert app.metrics["fibre_aps_per_impulse"] > 1.5
+    assert app.metrics["epp_decay_ms"] > 2 * base["epp_decay_ms"]
+    epp = app.live_figure.axes("endplate").get_lines()[0].get_ydata()
+    assert epp.max() > 0
+
+
+def test_scenario_picker_loads_parameters_text_and_updates_once():
+    app = widgets.dashboard("healthy", compare="off")
+    labels = [label for label, _ in app.scenario_picker.options]
+    order = [label.split(" › ")[0] for label in labels]
+    assert order == sorted(order, key=["Experiments", "Conditions", "Treatments"].index)
+    n = app.updates
+    app.select_scenario("baclofen_like")
+    assert app.updates == n + 1
+    target = scenarios.get("baclofen_like")
+    assert app.parameters == target.parameters
+    assert app.sliders["inhibition.presynaptic"].value == target.parameters.inhibition.presynaptic
+    assert target.title in app.description.value
+    assert app.changed() == {}
+
+
+def test_comparison_overlay_and_side_by_side():
+    app = widgets.explorer("spinal_cord_injury", ["pic.strength"], compare="overlay")
+    ax = app.live_figure.axes("force")
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert "healthy" in labels
+    healthy = scenarios.get("healthy").run(duration_s=app.result.duration_s)
+    app.compare.value = "side by side"
+    ref = _force_line(app, reference=True)
+    np.testing.assert_allclose(ref, healthy.force_percent)
+    a = app.live_figure.axes("force").get_ylim()
+    b = app.live_figure.axes("force", reference=True).get_ylim()
+    assert a == b  # same scale in both columns
+    app.compare.value = "off"
+    with pytest.raises(ValueError, match="no panel 'reference:force'"):
+        app.live_figure.axes("force", reference=True)
+
+
+def test_projector_mode_enlarges_text_and_lines():
+    app = widgets.explorer("healthy", ["pic.strength"])
+    normal = app.live_figure.axes("force")
+    normal_label = normal.yaxis.label.get_fontsize()
+    normal_width = [ln for ln in normal.get_lines() if ln.get_gid() == "force"][0].get_linewidth()
+    app.projector.value = True
+    assert "ns-projector" in app._dom_classes
+    big = app.live_figure.axes("force")
+    assert big.yaxis.label.get_fontsize() >= 1.4 * normal_label
+    width = [ln for ln in big.get_lines() if ln.get_gid() == "force"][0].get_linewidth()
+    assert width >= 1.5 * normal_width
+    assert TEACHING_LABEL in [t.get_text() for t in app.live_figure.figure.texts]
+
+
+def test_save_figure_and_scenario_round_trip(tmp_path, capsys):
+    app = widgets.dashboard("healthy", compare="off")
+    app.set_value("pic.strength", 1.0)
+    app.set_value("inhibition.descending", 0.3)
+    app.protocol_picker.value = "stretch"
+    app.velocity.value = 60.0
+    png = app.save_figure(tmp_path / "fig.png")
+    with Image.open(png) as im:
+        assert im.size[0] > 500
+    path = app.save_scenario(tmp_path / "lecture.json")
+    data = json.loads(path.read_text())
+    assert data["changes"]["pic.strength"] == 1.0 and data["name"] == "lecture"
+    other = widgets.dashboard("stroke_like", compare="off")
+    other.load_scenario(path)
+    assert other.parameters == app.parameters
+    assert other.protocol() == app.protocol()
+    assert other.metrics == app.metrics
+    assert cli.main(["run", str(path), "--duration", "0.5"]) == 0
+    capsys.readouterr()
+
+
+def test_buttons_report_in_the_message_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = widgets.dashboard("healthy", compare="off")
+    app.file_name.value = "my_settings"
+    app.save_scenario_button.click()
+    assert (tmp_path / "my_settings.json").exists()
+    assert "Scenario saved" in app.message_text
+    app.save_figure_button.click()
+    assert (tmp_path / "my_settings.png").exists()
+    app.file_name.value = "missing"
+    app.load_scenario_button.click()  # no such file: a message, no exception
+    assert "does not exist" in app.message_text
+
+
+def test_invalid_settings_show_a_message_and_the_app_keeps_working(tmp_path):
+    app = widgets.dashboard("healthy", compare="off")
+    bad = scenarios.get("healthy").to_dict()
+    bad["changes"] = {"junction.ache_activity": 3.0}
+    path = tmp_path / "bad.json"
+    path.write_text(json.dumps(bad))
+    image = app.image.value
+    app.file_name.value = str(path.with_suffix(""))
+    app.load_scenario_button.click()
+    text = app.message_text
+    assert "junction.ache_activity = 3" in text and "[0, 1]" in text
+    assert "Traceback" not in text
+    assert app.image.value == image
+    n = app.updates
+    app.set_value("pic.strength", 0.5)
+    assert app.updates == n + 1 and app.message_text == ""
+
+
+def test_a_failing_simulation_is_reported_not_raised(monkeypatch):
+    app = widgets.explorer("healthy", ["pic.strength"])
+    image, metrics = app.image.value, dict(app.metrics)
+
+    def broken(*args, **kwargs):
+        assert "ns-busy-on" in app.busy._dom_classes  # the badge is requested first
+        raise RuntimeError("numerical trouble")
+
+    monkeypatch.setattr(widgets, "simulate", broken)
+    app.set_value("pic.strength", 0.6)
+    assert "RuntimeError: numerical trouble" in app.message_text
+    assert app.image.value == image and app.metrics == metrics
+    assert "ns-busy-on" not in app.busy._dom_classes
+    monkeypatch.undo()
+    assert app.update() and app.message_text == ""
+    assert app.metrics != metrics or app.parameters.pic.strength == 0.6
+
+
+def test_busy_badge_shows_only_after_300_ms():
+    assert widgets.BUSY_DELAY_MS == 300
+    app = widgets.explorer("healthy", ["pic.strength"])
+    assert f"{widgets.BUSY_DELAY_MS}ms forwards" in app.banner.value
+    assert "ns-busy" in app.busy._dom_classes and "ns-busy-on" not in app.busy._dom_classes
+
+
+def test_blitted_frame_matches_a_full_redraw():
+    a = scenarios.get("spinal_cord_injury").run()
+    b = scenarios.get("spinal_cord_injury").with_changes(**{"pic.strength": 0.8}).run()
+    live = LiveFigure()
+    live.render(a, title="t")
+    blitted = live.render(b, title="t")
+    assert live.blits == 1 and live.full_redraws == 1
+    fresh = LiveFigure().render(b, title="t")
+    x = np.asarray(Image.open(io.BytesIO(blitted)).convert("L"), dtype=float)
+    y = np.asarray(Image.open(io.BytesIO(fresh)).convert("L"), dtype=float)
+    assert x.shape == y.shape
+    assert np.mean(np.abs(x - y) > 40) < 0.003  # the same picture up to antialiasing
+
+
+@pytest.mark.parametrize("x, expected", [(0.3, 0.5), (64.0, 100.0), (100.0, 100.0),
+                                         (0.011, 0.02), (7.0, 10.0)])
+def test_nice_ceiling(x, expected):
+    assert nice_ceiling(x) == pytest.approx(expected)
+
+
+def test_nice_ceiling_rejects_non_positive():
+    with pytest.raises(ValueError, match="x = 0"):
+        nice_ceiling(0.0)
