@@ -65,9 +65,11 @@ _CSS = f"""
 <style>
 .ns-app {{ font-size: 14px; }}
 .ns-app.ns-projector {{ font-size: 20px; }}
+.ns-app .widget-slider .widget-label {{ white-space: normal; line-height: 1.15; }}
 .ns-app.ns-projector .widget-label, .ns-app.ns-projector .widget-readout,
-.ns-app.ns-projector select, .ns-app.ns-projector button, .ns-app.ns-projector input
-  {{ font-size: 18px !important; }}
+.ns-app.ns-projector select, .ns-app.ns-projector button, .ns-app.ns-projector input,
+.ns-app.ns-projector .widget-html-content {{ font-size: 18px !important; }}
+.ns-app.ns-projector .ns-banner {{ font-size: 22px; }}
 .ns-banner {{ background: #000; color: #fff; padding: 4px 10px; font-weight: bold;
   border-radius: 3px; }}
 .ns-changed .widget-label, .ns-changed .widget-readout {{ background: #F0E442;
@@ -162,10 +164,12 @@ class Dashboard(w.VBox):
         self.compare = w.ToggleButtons(options=list(COMPARE_MODES), value=compare,
                                        description=f"Compare with {REFERENCE_SCENARIO}",
                                        style={"description_width": "initial"})
+        wide = w.Layout(width="auto")
         self.projector = w.ToggleButton(value=bool(projector), description="Projector mode",
-                                        icon="desktop", tooltip="Large fonts and thick lines")
+                                        icon="desktop", tooltip="Large fonts and thick lines",
+                                        layout=wide)
         self.reset_button = w.Button(description="Reset sliders", icon="undo",
-                                     tooltip="Back to the scenario's values")
+                                     tooltip="Back to the scenario's values", layout=wide)
         self.sliders = {spec.name: _slider(spec) for spec in self._specs}
         self.message = w.HTML()
         self.busy = w.HTML('<span class="ns-badge">computing…</span>')
@@ -174,10 +178,12 @@ class Dashboard(w.VBox):
         self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1400px"))
         self.file_name = w.Text(value="neurosim_dashboard", description="File name",
                                 style={"description_width": "initial"})
-        self.save_figure_button = w.Button(description="Save figure (PNG)", icon="image")
+        self.save_figure_button = w.Button(description="Save figure (PNG)", icon="image",
+                                           layout=wide)
         self.save_scenario_button = w.Button(description="Save settings as scenario",
-                                             icon="save")
-        self.load_scenario_button = w.Button(description="Load scenario file", icon="folder-open")
+                                             icon="save", layout=wide)
+        self.load_scenario_button = w.Button(description="Load scenario file",
+                                             icon="folder-open", layout=wide)
 
         # --- layout
         groups = []
@@ -192,7 +198,7 @@ class Dashboard(w.VBox):
         files_row = [w.HBox([self.file_name, self.save_figure_button, self.save_scenario_button,
                              self.load_scenario_button])] if files else []
         self.children = [*top,
-                         w.HBox([w.VBox(controls, layout=w.Layout(min_width="34em")),
+                         w.HBox([w.VBox(controls, layout=w.Layout(min_width="36em")),
                                  w.VBox([w.HBox([self.metric_cards, self.busy]), self.image],
                                         layout=w.Layout(flex="1"))]),
                          *files_row]
@@ -466,7 +472,7 @@ def _slider(spec: FieldSpec) -> w.FloatSlider:
         value=spec.default, min=spec.min, max=spec.max, step=step,
         description=f"{spec.label}{unit}", tooltip=f"{spec.help}\nSource: {spec.source}",
         continuous_update=False, readout_format=".3g",
-        style={"description_width": "15em"}, layout=w.Layout(width="34em"))
+        style={"description_width": "16em"}, layout=w.Layout(width="36em"))
 
 
 def _group(specs: list[FieldSpec]) -> dict[str, list[FieldSpec]]:

@@ -1,0 +1,150 @@
+"""The served dashboard in a real browser: Voila + Debian's headless Chromium.
+
+Starts ``python -m neurosim dashboard`` on a free port of 127.0.0.1, waits for the
+port to accept connections, drives Chromium with Playwright (``/usr/bin/chromium``;
+never ``playwright install``), moves a slider, waits until the plot image has
+changed and stayed stable, checks that a metric readout changed, saves a
+screenshot, and stops the server by its process group.
+
+Run as a script to refresh the README screenshot (projector mode)::
+
+    python tests/test_dashboard_browser.py figures/dashboard_projector.png
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking"]
+READY_TIMEOUT_S = 90.0
+STABLE_FOR_S = 1.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextlib.contextmanager
+def served_dashboard(*extra_args):
+    """Start the dashboard server; yield its URL; stop it (whole process group)."""
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "neurosim", "dashboard", "--port",
+                               str(port), *extra_args], stdout=subprocess.PIPE,
+                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        deadline = time.monotonic() + READY_TIMEOUT_S
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"dashboard server exited early:\n{server.stdout.read()}")
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"dashboard not listening on port {port} after "
+                                       f"{READY_TIMEOUT_S:g} s")
+                time.sleep(0.2)
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+        server.stdout.close()
+
+
+@contextlib.contextmanager
+def browser_page(width=1600, height=1300):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser.new_page(viewport={"width": width, "height": height})
+        finally:
+            browser.close()
+
+
+def _image_src(page) -> str:
+    return page.get_attribute(".ns-app img", "src") or ""
+
+
+def wait_until_image_changes(page, old_src: str, timeout_s: float = 60.0) -> str:
+    """Wait until the plot image differs from ``old_src`` and then stays the same."""
+    deadline = time.monotonic() + timeout_s
+    current, since = old_src, time.monotonic()
+    while time.monotonic() < deadline:
+        src = _image_src(page)
+        if src != current:
+            current, since = src, time.monotonic()
+        elif current != old_src and time.monotonic() - since >= STABLE_FOR_S:
+            return current
+        time.sleep(0.1)
+    raise AssertionError("the plot image did not change (or never settled)")
+
+
+def set_slider(page, label: str, value: float) -> None:
+    """Type a value into the readout of the slider labelled ``label`` (like a user)."""
+    slider = page.locator(".widget-slider", has=page.locator(f"label:text-is('{label}')"))
+    readout = slider.locator(".widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+
+
+def open_dashboard(page, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector(".ns-app img[src]", timeout=READY_TIMEOUT_S * 1000)
+    page.wait_for_selector(".ns-card", timeout=30_000)
+
+
+def test_slider_redraws_plot_and_metrics_in_chromium(tmp_path):
+    pytest.importorskip("playwright")
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with served_dashboard("--scenario", "spinal_cord_injury") as url, browser_page() as page:
+        open_dashboard(page, url)
+        assert "teaching toy, not a clinical model" in page.inner_text(".ns-banner")
+        assert "import" not in page.inner_text("body")  # no code cells visible
+        card = page.locator(".ns-card[data-metric='longest_spasm_s'] .ns-value")
+        before_metric = card.inner_text()
+        before_src = _image_src(page)
+        set_slider(page, "Presynaptic inhibition", 1.6)
+        wait_until_image_changes(page, before_src)
+        after_metric = card.inner_text()
+        assert after_metric != before_metric
+        changed = page.locator(".widget-slider.ns-changed")
+        assert changed.count() == 1
+        shot = tmp_path / "dashboard.png"
+        page.screenshot(path=str(shot), full_page=True)
+        assert shot.stat().st_size > 10_000
+
+
+def main(path: str) -> None:
+    """Save a projector-mode screenshot of the served dashboard to ``path``."""
+    with served_dashboard("--scenario", "spinal_cord_injury", "--projector") as url, \
+            browser_page(1700, 1250) as page:
+        open_dashboard(page, url)
+        page.locator(".widget-toggle-buttons button", has_text="side by side").click()
+        wait_until_image_changes(page, _image_src(page))
+        page.screenshot(path=path, full_page=False)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
