@@ -1,0 +1,146 @@
+"""Answer checks for ``notebooks/03_loss_of_inhibition.ipynb``.
+
+* ``03.1`` — the smallest PIC strength at which the spinal-cord-injury set-up gives a spasm;
+* ``03.2`` — the smallest presynaptic inhibition that abolishes that spasm;
+* ``03.3`` — voluntary force with and without a baclofen-like treatment.
+
+Every check simulates with the package (seed 0, the scenario's own protocol), so the
+right answer follows the model if it is retuned.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .. import analysis, experiments, scenarios, simulate
+from . import CheckResult, exercise, right, wrong
+
+__all__ = ["PIC_STEP", "PRESYNAPTIC_STEP", "VOLUNTARY_LEVEL", "HOLD_WINDOW_S",
+           "FORCE_TOLERANCE_POINTS", "has_spasm", "held_voluntary_force_percent"]
+
+PIC_STEP = 0.05
+"""Resolution asked for in exercise 03.1 (``pic.strength`` is a multiple of it)."""
+
+PRESYNAPTIC_STEP = 0.1
+"""Resolution asked for in exercise 03.2 (``inhibition.presynaptic`` is a multiple of it)."""
+
+VOLUNTARY_LEVEL = 0.1
+"""Voluntary command of exercise 03.3 (fraction of the maximal descending drive)."""
+
+HOLD_WINDOW_S = (2.0, 3.5)
+"""Part of the hold phase of :func:`neurosim.experiments.voluntary_protocol` averaged in 03.3 (s)."""
+
+FORCE_TOLERANCE_POINTS = 2.0
+"""Accepted error of each force in the answer to 03.3 (percentage points of maximal force)."""
+
+_SCENARIO = "spinal_cord_injury"
+
+
+def _number(answer) -> float:
+    if isinstance(answer, bool):
+        raise TypeError("give a number, not True/False")
+    value = float(answer)
+    if not math.isfinite(value):
+        raise ValueError("give a finite number")
+    return value
+
+
+def _on_grid(value: float, step: float) -> float:
+    return round(value / step) * step
+
+
+def has_spasm(**changes) -> bool:
+    """Whether the ``spinal_cord_injury`` scenario with ``changes`` gives a spasm ≥ 0.5 s.
+
+    Parameters
+    ----------
+    **changes : float
+        Dotted parameter changes on top of the scenario's, e.g. ``{"pic.strength": 0.5}``.
+
+    Returns
+    -------
+    bool
+        ``analysis.spasm_episodes(result).count > 0`` for a seed-0 run.
+    """
+    scenario = scenarios.get(_SCENARIO)
+    result = scenario.run(seed=0, parameters=scenario.parameters.with_changes(**changes))
+    return analysis.spasm_episodes(result).count > 0
+
+
+def held_voluntary_force_percent(scenario_name: str) -> float:
+    """Mean force (% of maximal) in :data:`HOLD_WINDOW_S` of a voluntary contraction.
+
+    Runs ``experiments.voluntary_protocol(VOLUNTARY_LEVEL)`` for 5.5 s (seed 0) with the
+    named scenario's parameters.
+    """
+    parameters = scenarios.get(scenario_name).parameters
+    result = simulate(parameters, experiments.voluntary_protocol(VOLUNTARY_LEVEL), 5.5, seed=0)
+    a, b = HOLD_WINDOW_S
+    window = (result.time_s >= a) & (result.time_s < b)
+    return float(np.mean(result.force_percent[window]))
+
+
+@exercise("03.1", "Smallest pic.strength (a multiple of 0.05) at which spinal_cord_injury "
+                  "gives a spasm lasting at least 0.5 s?")
+def _smallest_pic(answer) -> CheckResult:
+    value = _number(answer)
+    if not 0.0 <= value <= 2.0:
+        return wrong(f"pic.strength = {value:g} is outside its allowed range 0–2.")
+    value = _on_grid(value, PIC_STEP)
+    if not has_spasm(**{"pic.strength": value}):
+        return wrong(f"At pic.strength = {value:g} the volley gives no spasm of 0.5 s or more "
+                     "(analysis.spasm_episodes(result).count is 0): try larger PICs.")
+    below = round(value - PIC_STEP, 10)
+    if below >= 0.0 and has_spasm(**{"pic.strength": below}):
+        return wrong(f"pic.strength = {value:g} gives a spasm, but so does {below:g}: "
+                     "look for a smaller value.")
+    return right(f"With inhibition reduced, PICs of strength {value:g} are enough to keep "
+                 "the units firing for ≥ 0.5 s after the volley, a step weaker are not: "
+                 "the spasm appears at a threshold, because a PIC must outlast "
+                 "rheobase plus the remaining inhibition to be self-sustaining.")
+
+
+@exercise("03.2", "Starting from spinal_cord_injury, the smallest inhibition.presynaptic "
+                  "(a multiple of 0.1) at which no spasm ≥ 0.5 s is left?")
+def _presynaptic(answer) -> CheckResult:
+    value = _number(answer)
+    if not 0.0 <= value <= 1.6:
+        return wrong(f"inhibition.presynaptic = {value:g} is outside its allowed range 0–1.6.")
+    value = _on_grid(value, PRESYNAPTIC_STEP)
+    if has_spasm(**{"inhibition.presynaptic": value}):
+        return wrong(f"At inhibition.presynaptic = {value:g} there is still a spasm: "
+                     "more presynaptic inhibition is needed. (Healthy is 1.)")
+    below = round(value - PRESYNAPTIC_STEP, 10)
+    if below >= 0.0 and not has_spasm(**{"inhibition.presynaptic": below}):
+        return wrong(f"inhibition.presynaptic = {value:g} abolishes the spasm, but so does "
+                     f"{below:g}: look for a smaller value.")
+    return right(f"The spasm disappears at presynaptic inhibition {value:g}, above the healthy "
+                 "level 1: with large PICs, restoring one pathway to normal is not enough, "
+                 "it has to be enhanced — which is what the baclofen_like scenario does.")
+
+
+@exercise("03.3", "Mean held voluntary force (% of maximal) at a 10 % command: "
+                  "(untreated spinal_cord_injury, baclofen_like)?")
+def _baclofen_voluntary(answer) -> CheckResult:
+    if isinstance(answer, (str, bytes)) or len(answer) != 2:
+        return wrong("Give two numbers, (untreated, treated): the mean force_percent between "
+                     "2.0 and 3.5 s of each voluntary run.")
+    given = [_number(x) for x in answer]
+    expected = [held_voluntary_force_percent(_SCENARIO),
+                held_voluntary_force_percent("baclofen_like")]
+    close = [abs(g - e) <= FORCE_TOLERANCE_POINTS for g, e in zip(given, expected)]
+    if all(close):
+        untreated, treated = expected
+        change = 100.0 * (treated - untreated) / untreated
+        return right(f"{untreated:.1f} % untreated vs {treated:.1f} % treated: a change of "
+                     f"only {change:+.1f} %. Presynaptic inhibition gates afferent input, not "
+                     "the descending command, so the spasm shrinks while voluntary strength "
+                     "stays.")
+    if 0.0 < max(given) <= 1.0:
+        return wrong("Give forces in % of maximal force (result.force_percent), not as fractions.")
+    which = " and ".join(name for name, ok in zip(("untreated", "treated"), close) if not ok)
+    return wrong(f"The {which} value is off. Run experiments.voluntary_protocol(0.1) for 5.5 s "
+                 "(seed 0) with each scenario's .parameters and average result.force_percent "
+                 "where 2.0 ≤ result.time_s < 3.5.")
