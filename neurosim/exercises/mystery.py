@@ -359,11 +359,14 @@ def diagnose(patient: MysteryPatient, mechanism) -> CheckResult:
         raise ValueError("diagnose needs a patient from mystery_patient(variant, seed)")
     name = normalise_mechanism(mechanism)
     if name is None:
-        return wrong(f"{mechanism!r} is not in the answer vocabulary: "
-                     f"{', '.join(repr(m) for m in MECHANISMS)}.")
-    if name == patient._mechanism:
-        return right(_EXPLANATIONS[name])
-    return wrong(_HINTS[name])
+        verdict = wrong(f"{mechanism!r} is not in the answer vocabulary: "
+                        f"{', '.join(repr(m) for m in MECHANISMS)}.")
+    elif name == patient._mechanism:
+        verdict = right(_EXPLANATIONS[name])
+    else:
+        verdict = wrong(_HINTS[name])
+    return CheckResult(verdict.correct, verdict.message,
+                       f"mystery_patient({patient.variant}, seed={patient.seed})")
 
 
 _EXPLANATIONS = {
