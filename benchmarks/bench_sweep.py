@@ -8,7 +8,9 @@ per run, over a 40 × 25 grid of ``combined.inhibition_loss`` (0–1) × ``pic.s
   ``--repeats`` sweeps; ``serial_per_run_s`` is the mean per-run time of
   ``--serial-points`` points spread over the grid, run in this process (``executor=1``);
   the local parallel
-  efficiency is ``serial time / (cores × local time)``.
+  efficiency is ``serial time / (cores × local time)``. ``local_cpu_*`` is the CPU time
+  of this process and its worker processes: divided by the cores it is the wall time
+  the sweep would take on an otherwise idle machine.
 * ``dask``: ``dask.distributed.LocalCluster`` with 1 and 2 worker processes (one thread
   each) on ``--dask-points`` points spread over the grid; the cluster is started and warmed up
   (a 4-point sweep) before timing; efficiency = ``t(1 worker) / (2 × t(2 workers))``.
@@ -26,6 +28,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import time
 
@@ -46,12 +49,20 @@ def points(n: int) -> list[dict]:
     return combos[::max(1, len(combos) // n)][:n]
 
 
-def timed_sweep(grid, executor) -> tuple[float, object]:
+def _cpu_s() -> float:
+    """CPU time of this process and of its finished child processes (s)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed_sweep(grid, executor) -> tuple[float, object, float]:
+    """Wall time, result and CPU time (this process + local worker processes) of a sweep."""
     from neurosim.sweep import sweep
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), _cpu_s()
     result = sweep(BASE, grid, [METRIC], executor=executor, duration_s=DURATION_S,
                    progress=False)
-    return time.perf_counter() - t, result
+    return time.perf_counter() - t, result, _cpu_s() - cpu
 
 
 def main(argv=None) -> int:
@@ -72,17 +83,21 @@ def main(argv=None) -> int:
               "workload": f"{BASE}, {n_points} points x {DURATION_S:g} s, {METRIC}",
               "repeats": args.repeats}
 
-    serial_s, _ = timed_sweep(points(4), 1)  # load the compiled loop in this process
-    serial_s, _ = timed_sweep(points(args.serial_points), 1)
+    timed_sweep(points(4), 1)  # load the compiled loop in this process
+    serial_s, _, serial_cpu = timed_sweep(points(args.serial_points), 1)
     per_run = serial_s / args.serial_points
     report["serial_per_run_s"] = round(per_run, 4)
+    report["serial_cpu_per_run_s"] = round(serial_cpu / args.serial_points, 4)
 
-    local = []
+    local, local_cpu = [], []
     for _ in range(args.repeats):
-        elapsed, result = timed_sweep(GRID, None)
+        elapsed, result, cpu = timed_sweep(GRID, None)
         local.append(elapsed)
+        local_cpu.append(cpu)
     report["local_1000_points_median_s"] = round(statistics.median(local), 2)
     report["local_1000_points_all_s"] = [round(t, 2) for t in local]
+    report["local_cpu_median_s"] = round(statistics.median(local_cpu), 1)
+    report["local_cpu_over_cores_s"] = round(statistics.median(local_cpu) / cores, 2)
     report["local_per_run_s"] = round(statistics.median(local) / n_points, 4)
     report["local_efficiency"] = round(per_run * n_points / (cores * statistics.median(local)), 2)
     report["spasm_points"] = int(np.sum(result.mean(METRIC) > 0))

@@ -631,7 +631,8 @@ def _cmd_sweep(args) -> int:
     if out is not None:
         written.append(result.save(out))
     if figure is not None:
-        written.append(_sweep_figure(result, figure))
+        title = BUILTIN_MAPS[args.map_name].title if args.map_name is not None else None
+        written.append(_sweep_figure(result, figure, title=title))
     print(repr(result))
     if result.n_from_cache:
         print(f"{result.n_from_cache} of {int(np.prod(result.shape)) * result.n_seeds} runs "
@@ -748,11 +749,11 @@ def _read_grid_file(path: Path):
     return grid
 
 
-def _sweep_figure(result, path: Path) -> Path:
+def _sweep_figure(result, path: Path, *, title: str | None = None) -> Path:
     plt, plotting = _pyplot()
     metric = result.metric_names[0]
     if len(result.axis_names) == 2:
-        ax = plotting.phase_diagram(result, metric)
+        ax = plotting.phase_diagram(result, metric, title=title)
     else:
         ax = plotting.sweep_line(result, metric)
     return _save_and_close(plt, plotting, ax, path)

@@ -354,3 +354,15 @@ def test_cli_bad_vary_exits_2_with_one_line(tmp_path, capsys, args, pattern):
     assert len(err.strip().splitlines()) == 1 and err.startswith("neurosim: error: ")
     assert re.search(pattern, err)
     assert not (tmp_path / "x.npz").exists()
+
+
+def test_cli_builtin_map_and_its_misuse(tmp_path, capsys):
+    figure = tmp_path / "junction.png"
+    assert main(["sweep", "--map", "junction_ache_quanta", "--resolution", "2", "--workers",
+                 "1", "--no-progress", "--figure", str(figure)]) == 0
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+    capsys.readouterr()
+    assert main(["sweep", "healthy", "--map", "junction_ache_quanta", "--figure",
+                 str(figure)]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "--map computes a built-in map" in err
