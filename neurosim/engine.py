@@ -32,7 +32,9 @@ import numpy as np
 from numba import njit
 
 from . import emg as emg_stage
-from .junction import electrolyte_ectopic_rate_hz, junction_constants, junction_step
+from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, electrolyte_ectopic_rate_hz,
+                       junction_catch_up, junction_constants, junction_step,
+                       quiet_epp_limit_mV)
 from .limb import force_velocity_factor, limb_step, muscle_stretch_mm
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
 from .muscle import summation_gain, twitch_arrays, twitch_step
@@ -65,8 +67,21 @@ SOURCE_ECTOPIC = 4
 SOURCE_TERMINAL = 8
 """Activation flag: the nerve terminal fired by itself (lingering ACh on its autoreceptors)."""
 
+QUIET_MODE_DIVISOR = 4
+"""Endplates are let go quiet only while at most 1/4 of them are busy; otherwise all are
+stepped with a plain loop, which is faster than skipping when many are active."""
+
 # indices into the scalar-state vector
 _NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC, _FORCE = range(7)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _needs_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, fibre_threshold,
+                  terminal_threshold):
+    """Whether an endplate needs the event pass this step (refractory, at threshold, or
+    its terminal may fire or re-arm)."""
+    return ((fibre_refractory > 0) | (epp * na_h * na_slow >= fibre_threshold)
+            | (terminal >= terminal_threshold) | (not armed))
 
 
 @njit(cache=True, error_model="numpy")
@@ -101,7 +116,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
                jn_slow, use_dependent, slow_recovery,
                fibre_refr, last_fibre_ap, terminal_armed, last_impulse, terminal_refractory_steps,
-               release_flag, needs_events,
+               release_flag, needs_events, jn_quiet, jn_quiet_step, jn_active, jn_n_active,
+               always_active, quiet_epp, ring_count,
                # state (mutated in place)
                v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
                collide_until, antidromic_at, scalars,
@@ -134,6 +150,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     p_spont = 0
     n_imp = 0
     examiner = 0.0
+    n_active = jn_n_active[0]
     for k in range(n_steps):
         s = step0 + k
         if s % steps_per_noise == 0:  # Ornstein-Uhlenbeck update every NOISE_INTERVAL_MS
@@ -184,6 +201,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             p_anti += 1
         while p_mus < ev_muscle_step.shape[0] and ev_muscle_step[p_mus] == s:
             row = (s + ev_muscle_delay[p_mus]) % L_m
+            ring_count[row] += muscle_ring[row, ev_muscle_unit[p_mus]] == 0
             muscle_ring[row, ev_muscle_unit[p_mus]] |= ev_muscle_flag[p_mus]
             p_mus += 1
 
@@ -219,36 +237,81 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 n_spk += 1
                 spikes_now += 1
                 if reaches_muscle[i] and s >= collide_until[i]:
-                    muscle_ring[(s + efferent_delay[i]) % L_m, i] |= SOURCE_REFLEX
+                    arrive = (s + efferent_delay[i]) % L_m
+                    ring_count[arrive] += muscle_ring[arrive, i] == 0
+                    muscle_ring[arrive, i] |= SOURCE_REFLEX
         # 5. spontaneous quanta (miniature EPPs)
         while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
-            jn_ach[ev_spont_unit[p_spont]] += 1.0  # one spontaneous quantum (a miniature EPP)
+            u = ev_spont_unit[p_spont]
+            if jn_quiet[u]:  # wake it: bring it to the end of the previous step
+                (jn_pool[u], jn_desens[u], jn_epp[u], jn_h[u], jn_terminal[u], jn_activity[u],
+                 jn_slow[u]) = junction_catch_up(
+                    s - 1 - jn_quiet_step[u], jn_pool[u], jn_desens[u], jn_epp[u], jn_h[u],
+                    jn_terminal[u], jn_activity[u], jn_slow[u], pool_recovery, mobilisation,
+                    activity_decay, resensitization, membrane, inact_half, inact_rate,
+                    terminal_rate, slow_recovery)
+                jn_quiet[u] = False
+                jn_active[n_active] = u
+                n_active += 1
+            jn_ach[u] += 1.0  # one spontaneous quantum (a miniature EPP)
             p_spont += 1
-        # 6a. every endplate's continuous dynamics (branch-free, so it vectorises), and a
-        #     flag for the few endplates that need event handling in 6b
+        # 6a. the continuous dynamics of every endplate that is not quiet (see 6c), and a
+        #     flag for those that need event handling in 6b
         row = s % L_m
-        busy = 0
-        for i in range(n):
-            (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-             jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
-                jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
-                activity_decay, ach_decay, binding, closing, desensitization, resensitization,
-                conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
-                slow_recovery)
-            flagged = ((muscle_ring[row, i] != 0) | (fibre_refr[i] > 0)
-                       | (jn_epp[i] * jn_h[i] * jn_slow[i] >= fibre_threshold)
-                       | (jn_terminal[i] >= terminal_threshold) | (not terminal_armed[i]))
-            needs_events[i] = flagged
-            busy += flagged
+        busy = ring_count[row]  # nerve impulses arriving now (quiet endplates included)
+        # The two loops below differ only in how they pick the endplates: a plain loop
+        # over all of them is more than twice as fast per endplate as an indexed one
+        # (numba cannot prove an index read from memory is in range and unaliased).
+        if n_active == n:
+            for i in range(n):
+                (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                 jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
+                    jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
+                    activity_decay, ach_decay, binding, closing, desensitization, resensitization,
+                    conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
+                    slow_recovery)
+                flagged = _needs_events(fibre_refr[i], jn_epp[i], jn_h[i], jn_slow[i],
+                                        jn_terminal[i], terminal_armed[i], fibre_threshold,
+                                        terminal_threshold)
+                needs_events[i] = flagged
+                busy += flagged
+        else:
+            for j in range(n_active):
+                i = jn_active[j]
+                (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                 jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
+                    jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
+                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
+                    activity_decay, ach_decay, binding, closing, desensitization, resensitization,
+                    conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
+                    slow_recovery)
+                flagged = _needs_events(fibre_refr[i], jn_epp[i], jn_h[i], jn_slow[i],
+                                        jn_terminal[i], terminal_armed[i], fibre_threshold,
+                                        terminal_threshold)
+                needs_events[i] = flagged
+                busy += flagged
         force_sum = 0.0
         for i in range(n):
             force_sum += tw_b[i]
         # 6b. fibre action potentials (one twitch each), self-firing terminals, and the
         #     nerve impulses reaching the terminals now (their ACh acts from the next step)
         for i in range(n if busy > 0 else 0):
-            if not needs_events[i]:
+            if not needs_events[i] and muscle_ring[row, i] == 0:
                 continue
+            if jn_quiet[i]:  # woken by a nerve impulse: bring it to the end of this step
+                (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i],
+                 jn_activity[i], jn_slow[i]) = junction_catch_up(
+                    s - jn_quiet_step[i], jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i],
+                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
+                    activity_decay, resensitization, membrane, inact_half, inact_rate,
+                    terminal_rate, slow_recovery)
+                if not terminal_armed[i]:  # it re-armed while quiet if both conditions hold
+                    terminal_armed[i] = (jn_terminal[i] < 0.5 * terminal_threshold
+                                         and s - last_impulse[i] > terminal_refractory_steps)
+                jn_quiet[i] = False
+                jn_active[n_active] = i
+                n_active += 1
             flag = muscle_ring[row, i]
             if flag != 0:
                 muscle_ring[row, i] = 0
@@ -295,6 +358,50 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 imp_unit[n_imp] = i
                 imp_flag[n_imp] = SOURCE_TERMINAL
                 n_imp += 1
+        ring_count[row] = 0  # 6b has consumed this row
+        # 6c. once per ms: endplates with no ACh, no open channels, a low EPP and nothing
+        #     pending go quiet; they are left alone until something happens to them and
+        #     then advanced in closed form (junction_catch_up)
+        if s % steps_per_noise == 0:
+            n_eligible = 0
+            for j in range(n_active):
+                i = jn_active[j]
+                eligible = (jn_ach[i] < QUIET_ACH_QUANTA and jn_open[i] < QUIET_OPEN_FRACTION
+                            and jn_epp[i] < quiet_epp and fibre_refr[i] == 0
+                            and jn_terminal[i] < 0.5 * terminal_threshold
+                            and not always_active[i])
+                needs_events[i] = needs_events[i] and not eligible
+                n_eligible += eligible
+            if n_active - n_eligible <= n // QUIET_MODE_DIVISOR:
+                # few endplates busy: the eligible ones go quiet
+                j = 0
+                while j < n_active:
+                    i = jn_active[j]
+                    if (jn_ach[i] < QUIET_ACH_QUANTA and jn_open[i] < QUIET_OPEN_FRACTION
+                            and jn_epp[i] < quiet_epp and fibre_refr[i] == 0
+                            and jn_terminal[i] < 0.5 * terminal_threshold
+                            and not always_active[i]):
+                        jn_ach[i] = 0.0
+                        jn_open[i] = 0.0
+                        jn_quiet[i] = True
+                        jn_quiet_step[i] = s
+                        n_active -= 1
+                        jn_active[j] = jn_active[n_active]
+                    else:
+                        j += 1
+            elif n_active < n:
+                # many endplates busy: step them all (a plain loop beats skipping here)
+                for i in range(n):
+                    if jn_quiet[i]:
+                        (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i],
+                         jn_activity[i], jn_slow[i]) = junction_catch_up(
+                            s - jn_quiet_step[i], jn_pool[i], jn_desens[i], jn_epp[i],
+                            jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i],
+                            pool_recovery, mobilisation, activity_decay, resensitization,
+                            membrane, inact_half, inact_rate, terminal_rate, slow_recovery)
+                        jn_quiet[i] = False
+                    jn_active[i] = i
+                n_active = n
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
 
         for q in range(rec_units.shape[0]):
@@ -324,6 +431,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     scalars[_VELOCITY] = velocity
     scalars[_EPSC] = epsc
     scalars[_FORCE] = force_sum
+    jn_n_active[0] = n_active
     return n_spk, n_act, n_imp, out_j
 
 
@@ -457,11 +565,23 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     terminal_armed = np.ones(n, dtype=np.bool_)
     last_impulse = np.full(n, -1_000_000, dtype=np.int64)
     release_flag = np.zeros(n, dtype=np.int8)
+    # every endplate starts at rest, quiet "since before step 0", except the recorded ones,
+    # which are stepped every step so that their traces are exact
+    always_active = np.zeros(n, dtype=np.bool_)
+    always_active[record_units] = True
+    jn_quiet = ~always_active
+    jn_quiet_step = np.full(n, -1, dtype=np.int64)
+    jn_active = np.zeros(n, dtype=np.int64)
+    stepped = np.flatnonzero(always_active)
+    jn_active[:stepped.size] = stepped
+    jn_n_active = np.array([stepped.size], dtype=np.int64)
+    needs_events = np.zeros(n, dtype=np.bool_)
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
         if p.limb.passive_stiffness_Nm_per_rad > 0:
             scalars[3] = load0 / p.limb.passive_stiffness_Nm_per_rad
     muscle_ring = np.zeros((int(nerve["efferent_delay_steps"].max()) + 2, n), dtype=np.int8)
+    ring_count = np.zeros(muscle_ring.shape[0], dtype=np.int64)  # nonzero cells per row
     # the afferent pipeline starts full of resting discharge, so there is no start-up transient
     rest_rate = ia_rate_hz(0.0, 0.0, ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp)
     n_ia = nerve["n_afferents_alive"]
@@ -557,7 +677,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
             jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
             int(round(TERMINAL_REFRACTORY_MS / dt_ms)), release_flag,
-            np.zeros(n, dtype=np.bool_),
+            needs_events, jn_quiet, jn_quiet_step, jn_active, jn_n_active, always_active,
+            quiet_epp_limit_mV(p.junction), ring_count,
             v, vd, refractory, ahp, m, h, tw_a, tw_b, noise_ind,
             collide_until, antidromic_at, scalars,
             out_steps, out_j, outs["force"], outs["pic"], outs["inhib"], outs["renshaw"],

@@ -167,3 +167,46 @@ def test_junction_is_deterministic_and_validated():
         train_protocol(0.0)
     with pytest.raises(ValueError, match="decrement needs at least 4 responses"):
         decrement_percent(np.array([1.0, 0.9]))
+
+
+def test_closed_form_catch_up_equals_stepping_a_quiet_endplate():
+    from neurosim.junction import junction_catch_up, junction_constants, junction_step
+    c = junction_constants(Parameters().junction, 1, 0.1)
+    args = (c["pool_recovery"], c["mobilisation"], c["activity_decay"])
+    state = dict(pool=0.6, desens=0.05, epp=4.0, na_h=0.7, terminal=0.08, activity=3.0,
+                 na_slow=0.8)
+    k = 4000  # 0.4 s of quiet
+    stepped = [state["pool"], 0.0, 0.0, state["desens"], state["epp"], state["na_h"],
+               state["terminal"], state["activity"], state["na_slow"]]
+    for _ in range(k):
+        stepped = list(junction_step.py_func(
+            *stepped, *args, c["ach_decay"], c["binding"], c["closing"], c["desensitization"],
+            c["resensitization"], c["conductance"], c["reversal"], c["membrane"],
+            c["inact_half"], c["inact_rate"], c["terminal_rate"], c["slow_recovery"]))
+    closed = junction_catch_up(
+        k, state["pool"], state["desens"], state["epp"], state["na_h"], state["terminal"],
+        state["activity"], state["na_slow"], *args, c["resensitization"], c["membrane"],
+        c["inact_half"], c["inact_rate"], c["terminal_rate"], c["slow_recovery"])
+    pool, _, _, desens, epp, na_h, terminal, activity, na_slow = stepped
+    np.testing.assert_allclose(closed, (pool, desens, epp, na_h, terminal, activity, na_slow),
+                               rtol=1e-8, atol=1e-12)  # pool: 2nd-order product
+    assert junction_catch_up(0, *closed, *args, c["resensitization"], c["membrane"],
+                             c["inact_half"], c["inact_rate"], c["terminal_rate"],
+                             c["slow_recovery"]) == closed
+
+
+@pytest.mark.parametrize("name", ["spinal_cord_injury", "ache_inhibition_severe",
+                                  "low_magnesium_calcium"])
+def test_letting_quiet_endplates_rest_changes_nothing_measurable(name):
+    """Recorded endplates are stepped every step; recording all of them disables the
+    quiet-endplate shortcut, so the two runs compare the shortcut with plain stepping."""
+    s = scenarios.get(name)
+    p = s.parameters.with_changes(**SMALL)
+    shortcut = simulate(p, s.protocol, 3.0, seed=2, record_units=[0])
+    stepped = simulate(p, s.protocol, 3.0, seed=2, record_units=list(range(30)))
+    assert shortcut.activation_times_s.size == stepped.activation_times_s.size
+    np.testing.assert_allclose(shortcut.activation_times_s, stepped.activation_times_s,
+                               atol=1e-3)
+    np.testing.assert_allclose(shortcut.force_N, stepped.force_N,
+                               atol=1e-3 * max(stepped.force_N.max(), 1e-9))
+    np.testing.assert_array_equal(shortcut.endplate_mV[:, 0], stepped.endplate_mV[:, 0])
