@@ -12,7 +12,12 @@ with a fixed layout and, on each :meth:`LiveFigure.render`:
    labels usually stay the same from one run to the next,
 4. blits: restores the cached picture of the empty axes and draws only the data
    artists on top; only when a limit or the title changed is the whole figure drawn,
-5. encodes the canvas as PNG with light compression.
+5. encodes the canvas as JPEG (quality 92, no chroma subsampling): a few ms, where PNG
+   takes 10–12 ms for the same picture. Saved figures (:meth:`LiveFigure.save`) are
+   drawn afresh at full quality in any format.
+
+Legends sit to the right of their panels, outside the data, so they belong to the
+cached background and are not redrawn on every frame.
 
 Panels are chosen from the run: raster, force, joint angle (when the protocol moves
 the limb), surface EMG, endplate potential (when units were recorded).
@@ -34,7 +39,7 @@ from . import plotting
 from .plotting import PALETTE
 from .result import SimulationResult
 
-__all__ = ["LiveFigure", "PANELS", "COMPARE_MODES", "panels_for", "nice_ceiling"]
+__all__ = ["LiveFigure", "PANELS", "COMPARE_MODES", "IMAGE_FORMAT", "panels_for", "nice_ceiling"]
 
 PANELS = ("raster", "force", "joint", "emg", "endplate")
 """Every panel the live figure can show, in display order."""
@@ -55,7 +60,9 @@ _PROJECTOR_LINE_SCALE = 1.8
 _PANEL_HEIGHT_IN = {False: 2.3, True: 3.0}
 _FIGURE_WIDTH_IN = {False: 11.0, True: 13.0}
 _DPI = {False: 80.0, True: 80.0}
-_PNG_COMPRESS_LEVEL = 1  # fast: a 1000 × 700 figure encodes in a few ms
+IMAGE_FORMAT = "jpeg"
+"""Format of the bytes :meth:`LiveFigure.render` returns (an ipywidgets Image format)."""
+_JPEG_QUALITY = 92
 
 
 def nice_ceiling(x: float) -> float:
@@ -128,7 +135,7 @@ class LiveFigure:
     def render(self, result: SimulationResult, reference: SimulationResult | None = None, *,
                compare: str = "overlay", title: str = "", panels=None,
                labels: tuple = ("current settings", "reference")) -> bytes:
-        """Draw ``result`` (and ``reference``) and return the figure as PNG bytes.
+        """Draw ``result`` (and ``reference``) and return the figure as image bytes.
 
         Parameters
         ----------
@@ -147,7 +154,7 @@ class LiveFigure:
         Returns
         -------
         bytes
-            The PNG image.
+            The picture, encoded as :data:`IMAGE_FORMAT`.
         """
         if compare not in COMPARE_MODES:
             raise ValueError(f"compare = {compare!r} must be one of {COMPARE_MODES}")
@@ -169,13 +176,14 @@ class LiveFigure:
             if layout.side_by_side:
                 self._axes[layout.panels[0]].set_title(labels[0], loc="left")
                 self._axes[f"reference:{layout.panels[0]}"].set_title(labels[1], loc="left")
-            signature = (title, tuple(labels) if layout.side_by_side else None, self._limits())
+            signature = (title, tuple(labels) if layout.side_by_side else None, self._limits(),
+                         self._legend_texts())
             if signature != self._signature or self._background is None:
                 self._full_draw(title)
                 self._signature = signature
             else:
                 self._blit()
-        return self._png()
+        return self._encode()
 
     def save(self, path, *, dpi: float = 120.0):
         """Save the current figure (with its teaching label) to ``path``; returns the path."""
@@ -222,7 +230,6 @@ class LiveFigure:
         self._signature = None
         self._extra_axes = []
         self._data_artists = []
-        self._layout_done = False
 
     def _clear_data(self) -> None:
         for artist in self._data_artists:
@@ -251,12 +258,8 @@ class LiveFigure:
                                            "spikes"):
                             a.remove()
                     new = [a for a in ax.get_children() if a not in before]
-                self._data_artists.extend(a for a in new if a is not ax.get_legend())
+                self._data_artists.extend(new)
         self._extra_axes = [a for a in fig.axes if a not in axes_before]
-        for ax in self._axes.values():  # legends are rebuilt per run (they name the runs)
-            legend = ax.get_legend()
-            if legend is not None and legend not in self._data_artists:
-                self._data_artists.append(legend)
         if self.projector:
             for artist in self._data_artists:
                 if isinstance(artist, matplotlib.lines.Line2D):
@@ -271,14 +274,15 @@ class LiveFigure:
         if panel == "raster":
             plotting.raster(run, ax=ax, color=colour)
         elif panel == "force":
-            plotting.force(run, ax=ax, color=colour, label=label)
+            plotting.force(run, ax=ax, color=colour, label=label, legend=False)
         elif panel == "joint":
-            plotting.joint(run, ax=ax, color=colour)
+            plotting.joint(run, ax=ax, color=colour, legend=False)
         elif panel == "emg":
-            plotting.emg(run, ax=ax, color=colour, label=label)
+            plotting.emg(run, ax=ax, color=colour, label=label, legend=False)
         elif panel == "endplate":  # the smallest recorded unit: recruited first, most active
             plotting.endplate(run, ax=ax, color=colour, units=run.recorded_units[:1],
-                              label_prefix="" if colour is None else f"{label} ")
+                              label_prefix="" if colour is None else f"{label} ",
+                              legend=False)
         if not last_row:
             ax.set_xlabel("")
 
@@ -316,13 +320,40 @@ class LiveFigure:
     def _limits(self) -> tuple:
         return tuple((key, ax.get_xlim(), ax.get_ylim()) for key, ax in sorted(self._axes.items()))
 
+    def _legend_entries(self, key: str, ax) -> tuple[list, list]:
+        """Labelled data artists of a panel (and of its twin axes), for its legend."""
+        axes = [ax] + [a for a in self._extra_axes if a.get_position().bounds
+                       == ax.get_position().bounds]
+        handles, labels = [], []
+        for a in axes:
+            for artist in a.get_children():
+                label = artist.get_label() if artist in self._data_artists else "_"
+                if label and not label.startswith("_") and label not in labels:
+                    handles.append(artist)
+                    labels.append(label)
+        return handles, labels
+
+    def _legend_texts(self) -> tuple:
+        shown = [(k, ax) for k, ax in sorted(self._axes.items())
+                 if not (self._layout.side_by_side and not k.startswith("reference:"))]
+        return tuple((k, tuple(self._legend_entries(k, ax)[1])) for k, ax in shown)
+
+    def _place_legends(self) -> None:
+        """Legends right of the panels (right-hand column only, side by side)."""
+        for key, ax in self._axes.items():
+            if ax.get_legend() is not None:
+                ax.get_legend().remove()
+            if self._layout.side_by_side and not key.startswith("reference:"):
+                continue
+            handles, labels = self._legend_entries(key, ax)
+            if handles:
+                ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
+                          fontsize="small", frameon=False)
+
     def _full_draw(self, title: str) -> None:
         fig = self.figure
         fig.suptitle(title or " ", x=0.01, ha="left", fontweight="bold")
-        if not self._layout_done:  # lay out once per layout; then positions stay fixed
-            fig.canvas.draw()
-            fig.set_layout_engine("none")
-            self._layout_done = True
+        self._place_legends()
         hidden = self._data_artists + self._extra_axes
         for artist in hidden:
             artist.set_visible(False)
@@ -348,10 +379,10 @@ class LiveFigure:
                 continue
             artist.axes.draw_artist(artist) if artist.axes is not None else artist.draw(renderer)
 
-    def _png(self) -> bytes:
+    def _encode(self) -> bytes:
         canvas = self.figure.canvas
         width, height = canvas.get_width_height(physical=True)
         image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
         out = io.BytesIO()
-        image.convert("RGB").save(out, format="PNG", compress_level=_PNG_COMPRESS_LEVEL)
+        image.convert("RGB").save(out, format="JPEG", quality=_JPEG_QUALITY, subsampling=0)
         return out.getvalue()

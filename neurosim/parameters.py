@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import functools
 import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Mapping
@@ -887,8 +888,14 @@ def field_specs() -> dict[str, FieldSpec]:
     Returns
     -------
     dict of str to FieldSpec
-        Ordered by stage, then by field declaration order.
+        Ordered by stage, then by field declaration order (a new dict each call; the
+        metadata is collected once).
     """
+    return dict(_collect_field_specs())
+
+
+@functools.lru_cache(maxsize=None)
+def _collect_field_specs() -> dict[str, FieldSpec]:
     out = {}
     for stage, cls in _STAGES.items():
         for f in fields(cls):

@@ -231,7 +231,7 @@ def raster(result: SimulationResult, *, ax=None, max_units: int | None = None,
 
 
 def force(result: SimulationResult, *, ax=None, percent: bool = True,
-          color: str | None = None, label: str | None = None):
+          color: str | None = None, label: str | None = None, legend: bool = True):
     """Muscle force over time, with the inputs that produced it.
 
     Parameters
@@ -247,6 +247,9 @@ def force(result: SimulationResult, *, ax=None, percent: bool = True,
         Force line colour (default Okabe–Ito blue).
     label : str, optional
         Legend entry of the force line (default ``"force"``).
+    legend : bool
+        Draw the legend (default). ``False`` leaves it to the caller, e.g. when several
+        runs share the axes.
 
     Returns
     -------
@@ -272,12 +275,13 @@ def force(result: SimulationResult, *, ax=None, percent: bool = True,
         ax.set_ylabel("force (N)")
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
-    ax.legend(loc="upper right", fontsize="small", frameon=False)
+    if legend:
+        ax.legend(loc="upper right", fontsize="small", frameon=False)
     return _finish(ax)
 
 
 def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
-        color: str | None = None, label: str | None = None):
+        color: str | None = None, label: str | None = None, legend: bool = True):
     """Surface EMG: the raw signal (thin, light) and its moving-RMS envelope.
 
     Parameters
@@ -292,6 +296,9 @@ def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
         vermillion).
     label : str, optional
         Legend entry of the envelope (default ``"RMS envelope (<window> ms)"``).
+    legend : bool
+        Draw the legend (default). ``False`` leaves it to the caller, e.g. when several
+        runs share the axes.
 
     Returns
     -------
@@ -309,7 +316,8 @@ def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("surface EMG (mV)")
-    ax.legend(loc="upper right", fontsize="small", frameon=False)
+    if legend:
+        ax.legend(loc="upper right", fontsize="small", frameon=False)
     return _finish(ax)
 
 
@@ -396,7 +404,8 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     return _finish(ax)
 
 
-def joint(result: SimulationResult, *, ax=None, color: str | None = None):
+def joint(result: SimulationResult, *, ax=None, color: str | None = None,
+          legend: bool = True):
     """Ankle angle over time, with the torque acting on the foot on a second y axis.
 
     Parameters
@@ -406,6 +415,9 @@ def joint(result: SimulationResult, *, ax=None, color: str | None = None):
         Axes to draw into (default: a new 8 × 3 in figure).
     color : str, optional
         Colour of the angle line (default Okabe–Ito blue).
+    legend : bool
+        Draw the legend (default). ``False`` leaves it to the caller, e.g. when several
+        runs share the axes.
 
     Returns
     -------
@@ -445,13 +457,14 @@ def joint(result: SimulationResult, *, ax=None, color: str | None = None):
     ax.patch.set_visible(False)
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
-    ax.legend(handles=[angle_line, torque_line], loc="upper right", fontsize="small",
-              frameon=False)
+    if legend:
+        ax.legend(handles=[angle_line, torque_line], loc="upper right", fontsize="small",
+                  frameon=False)
     return _finish(ax)
 
 
 def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None = None,
-             label_prefix: str = ""):
+             label_prefix: str = "", legend: bool = True):
     """Endplate potential of the recorded units, with the fibre's firing threshold.
 
     Parameters
@@ -465,6 +478,9 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
         One colour for every unit (default: one Okabe–Ito colour per unit).
     label_prefix : str
         Put in front of each legend entry (e.g. ``"healthy "``).
+    legend : bool
+        Draw the legend (default). ``False`` leaves it to the caller, e.g. when several
+        runs share the axes.
 
     Returns
     -------
@@ -491,7 +507,8 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("endplate potential (mV)")
-    ax.legend(loc="upper right", fontsize="small", frameon=False)
+    if legend:
+        ax.legend(loc="upper right", fontsize="small", frameon=False)
     return _finish(ax)
 
 

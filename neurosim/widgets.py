@@ -36,7 +36,7 @@ import ipywidgets as w
 from . import TEACHING_LABEL, scenarios
 from .engine import simulate
 from .experiments import PROTOCOL_CHOICES
-from .livefigure import COMPARE_MODES, LiveFigure
+from .livefigure import COMPARE_MODES, IMAGE_FORMAT, LiveFigure
 from .parameters import FieldSpec, Parameters, field_specs, slider_groups
 from .protocols import ImposedStretch
 from .scenarios import Scenario
@@ -175,7 +175,7 @@ class Dashboard(w.VBox):
         self.busy = w.HTML('<span class="ns-badge">computing…</span>')
         self.busy.add_class("ns-busy")
         self.metric_cards = w.HTML()
-        self.image = w.Image(format="png", layout=w.Layout(width="100%", max_width="1400px"))
+        self.image = w.Image(format=IMAGE_FORMAT, layout=w.Layout(width="100%", max_width="1400px"))
         self.file_name = w.Text(value="neurosim_dashboard", description="File name",
                                 style={"description_width": "initial"})
         self.save_figure_button = w.Button(description="Save figure (PNG)", icon="image",
@@ -376,8 +376,7 @@ class Dashboard(w.VBox):
                                                   protocol=SCENARIO_PROTOCOL))
 
     def _on_slider(self, change) -> None:
-        self._mark_changed()
-        self.update()
+        self.update()  # highlights the moved sliders too
 
     def _on_control(self, change) -> None:
         self._sync_velocity()
