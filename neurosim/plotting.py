@@ -364,6 +364,18 @@ def _recorded_columns(result: SimulationResult, units) -> tuple[list[int], list[
     return units, [recorded.index(u) for u in units]
 
 
+def _unit_traces(result: SimulationResult, traces: np.ndarray, ax, units, *, kind: str,
+                 linewidth: float, color: str | None = None, label_prefix: str = "") -> list:
+    """Draw per-step traces (shape (n_steps, n_recorded)) of recorded units; return the units."""
+    units, columns = _recorded_columns(result, units)
+    t = result.trace_time_s
+    for i, (u, col) in enumerate(zip(units, columns)):
+        ax.plot(*display_trace(t, traces[:, col]), linewidth=linewidth,
+                color=color or PALETTE[_MEMBRANE_COLOURS[i % len(_MEMBRANE_COLOURS)]],
+                label=f"{label_prefix}unit {u}", gid=f"{kind}_{u}")
+    return units
+
+
 def membrane(result: SimulationResult, *, ax=None, units=None):
     """Membrane voltage of the recorded units at every integration step.
 
@@ -388,13 +400,8 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     ValueError
         If a requested unit was not recorded.
     """
-    units, columns = _recorded_columns(result, units)
     ax = _new_axes() if ax is None else ax
-    t = result.trace_time_s
-    for i, (u, col) in enumerate(zip(units, columns)):
-        ax.plot(*display_trace(t, result.membrane_mV[:, col]), linewidth=0.6,
-                color=PALETTE[_MEMBRANE_COLOURS[i % len(_MEMBRANE_COLOURS)]],
-                label=f"unit {u}", gid=f"membrane_{u}")
+    units = _unit_traces(result, result.membrane_mV, ax, units, kind="membrane", linewidth=0.6)
     _xlim(ax, result)
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("membrane above rest (mV)")
@@ -495,13 +502,9 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
     ValueError
         If a requested unit was not recorded.
     """
-    units, columns = _recorded_columns(result, units)
     ax = _new_axes() if ax is None else ax
-    t = result.trace_time_s
-    for i, (u, col) in enumerate(zip(units, columns)):
-        ax.plot(*display_trace(t, result.endplate_mV[:, col]), linewidth=0.8,
-                color=color or PALETTE[_MEMBRANE_COLOURS[i % len(_MEMBRANE_COLOURS)]],
-                label=f"{label_prefix}unit {u}", gid=f"endplate_{u}")
+    _unit_traces(result, result.endplate_mV, ax, units, kind="endplate", linewidth=0.8,
+                 color=color, label_prefix=label_prefix)
     ax.axhline(result.parameters.junction.fibre_threshold_mV, color=PALETTE["grey"],
                linestyle="--", linewidth=1.0, label="fibre AP threshold", gid="fibre_threshold")
     _xlim(ax, result)
