@@ -60,11 +60,10 @@ def ia_rate_hz(stretch_mm, velocity_mm_s, offset_hz, gain, k_length, k_velocity,
 @njit(cache=True, inline="always", error_model="numpy")
 def ia_population_step(phases, rate_hz, dt_s):
     """Advance every Ia fibre's phase; return the number of fibres that fired this step."""
-    fired = 0
+    fired = 0.0
     increment = rate_hz * dt_s
-    for j in range(phases.shape[0]):
-        phases[j] += increment
-        if phases[j] >= 1.0:
-            phases[j] -= math.floor(phases[j])
-            fired += 1
+    for j in range(phases.shape[0]):  # branch-free, so it vectorises
+        whole = math.floor(phases[j] + increment)  # 1 when the fibre fires this step, else 0
+        phases[j] += increment - whole
+        fired += whole
     return fired
