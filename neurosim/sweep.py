@@ -155,6 +155,7 @@ class Metric:
     needs_recorded_units: bool = False
 
     def __call__(self, result: SimulationResult) -> float:
+        """Measure one run; returns a float in :attr:`unit` (NaN when undefined)."""
         return float(self.function(result))
 
 
@@ -368,6 +369,7 @@ class CombinedAxis:
 
     @property
     def spec(self) -> AxisSpec:
+        """The axis's description: dimensionless, allowed range [0, 1]."""
         return AxisSpec(self.name, "combined", "1", 0.0, 1.0, self.label)
 
     def changes(self, value: float) -> dict[str, float]:
@@ -943,6 +945,7 @@ class SweepResult:
 
     @property
     def n_seeds(self) -> int:
+        """Number of replicate seeds (the last dimension of every metric array)."""
         return int(self.seeds.size)
 
     def _metric(self, metric: str) -> int:
@@ -1143,7 +1146,17 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
     ValueError
         Before any simulation, for an unknown axis or metric, a non-numeric,
         out-of-range or empty axis (naming the value, its unit and allowed range),
-        bad seeds, or metrics that need different protocols.
+        bad seeds, metrics that need different protocols, or a ``cache_dir`` that is
+        not a directory. Errors raised while simulating or measuring a point (e.g. a
+        clonus metric on a run too short for it) propagate; finished runs stay cached.
+
+    Examples
+    --------
+    >>> from neurosim import sweep
+    >>> result = sweep("spinal_cord_injury", {"pic.strength": [0.25, 0.5, 1.0]},
+    ...                ["spasm_duration_s"], seeds=range(3))         # doctest: +SKIP
+    >>> result.mean("spasm_duration_s")                              # doctest: +SKIP
+    array([...])
     """
     from tqdm.auto import tqdm
 
