@@ -119,6 +119,30 @@ def normalise_mechanism(name) -> str | None:
     return key if key in MECHANISMS else None
 
 
+def _standard_test(build, duration_s: float, summary: str, reader: str):
+    """A :class:`MysteryPatient` test method without arguments (one fixed protocol).
+
+    Parameters
+    ----------
+    build : callable
+        ``build() -> Protocol``, e.g. :func:`neurosim.experiments.clonus_protocol`.
+    duration_s : float
+        Run duration (s).
+    summary, reader : str
+        The method's one-line summary, and what to read its result with.
+
+    Returns
+    -------
+    callable
+        The method ``test(self) -> SimulationResult``, with its docstring.
+    """
+    def test(self) -> SimulationResult:
+        return self._run(build(), duration_s)
+    test.__doc__ = (f"{summary}\n\n        Read it with {reader}.\n\n        Returns\n"
+                    "        -------\n        SimulationResult\n        ")
+    return test
+
+
 class MysteryPatient:
     """A patient with a hidden damage profile and the standard clinical tests.
 
@@ -177,23 +201,13 @@ class MysteryPatient:
         duration = 0.5 + 2 * _STRETCH_AMPLITUDE_DEG / float(velocity_deg_s) + 1.5
         return self._run(protocol, duration)
 
-    def spasm_test(self) -> SimulationResult:
-        """A brief (150 ms) sensory volley at 1 s to the relaxed muscle, 8 s in all.
-
-        Read it with :func:`neurosim.analysis.spasm_episodes` or
-        :func:`neurosim.analysis.summary_row`.
-
-        Returns
-        -------
-        SimulationResult
-        """
-        return self._run(spasm_test_protocol(), 8.0)
+    spasm_test = _standard_test(
+        spasm_test_protocol, 8.0,
+        "A brief (150 ms) sensory volley at 1 s to the relaxed muscle, 8 s in all.",
+        ":func:`neurosim.analysis.spasm_episodes` or :func:`neurosim.analysis.summary_row`")
 
     def emg_at_rest(self, duration_s: float = 4.0) -> SimulationResult:
         """The relaxed muscle with nothing but synaptic noise: spontaneous activity.
-
-        Read it with :func:`neurosim.analysis.fasciculation_rate_hz`, the EMG and the
-        spikes (motor-neuron firing) versus activations (muscle-fibre action potentials).
 
         Parameters
         ----------
@@ -203,34 +217,29 @@ class MysteryPatient:
         Returns
         -------
         SimulationResult
+            Read it with :func:`neurosim.analysis.fasciculation_rate_hz`, the EMG and the
+            spikes (motor-neuron firing) versus activations (muscle-fibre action
+            potentials).
 
         Raises
         ------
         ValueError
             If ``duration_s`` is outside (0, 60] s.
         """
+        # the same rule as neurosim.engine's duration check (a private helper there,
+        # with the engine's own limit): no public validator to reuse
         if not (0 < duration_s <= 60):
             raise ValueError(f"duration_s = {duration_s!r} s is out of range: allowed (0, 60] s")
         return self._run(Protocol(Noise()), float(duration_s))
 
-    def nerve_conduction_study(self) -> SimulationResult:
-        """Supramaximal distal and proximal shocks, then an H/M ladder (13.2 s).
-
-        Read it with :func:`neurosim.experiments.conduction_report`.
-
-        Returns
-        -------
-        SimulationResult
-        """
-        return self._run(conduction_protocol(), 13.2)
+    nerve_conduction_study = _standard_test(
+        conduction_protocol, 13.2,
+        "Supramaximal distal and proximal shocks, then an H/M ladder (13.2 s).",
+        ":func:`neurosim.experiments.conduction_report`")
 
     def repetitive_stimulation(self, rate_hz: float = 3.0, n_shocks: int = 10
                                ) -> SimulationResult:
         """A train of ``n_shocks`` supramaximal nerve shocks at ``rate_hz``.
-
-        Read it with :func:`neurosim.analysis.cmap_amplitudes`,
-        :func:`~neurosim.analysis.decrement_percent` and
-        :func:`~neurosim.analysis.fibre_aps_per_impulse`.
 
         Parameters
         ----------
@@ -242,6 +251,9 @@ class MysteryPatient:
         Returns
         -------
         SimulationResult
+            Read it with :func:`neurosim.analysis.cmap_amplitudes`,
+            :func:`~neurosim.analysis.decrement_percent` and
+            :func:`~neurosim.analysis.fibre_aps_per_impulse`.
 
         Raises
         ------
@@ -253,16 +265,10 @@ class MysteryPatient:
         protocol = train_protocol(float(rate_hz), int(n_shocks))
         return self._run(protocol, 0.1 + int(n_shocks) / float(rate_hz) + 0.4)
 
-    def clonus_test(self) -> SimulationResult:
-        """A steady dorsiflexing load on the free foot and one brisk push at 1 s (7 s).
-
-        Read it with :func:`neurosim.analysis.clonus`.
-
-        Returns
-        -------
-        SimulationResult
-        """
-        return self._run(clonus_protocol(), 7.0)
+    clonus_test = _standard_test(
+        clonus_protocol, 7.0,
+        "A steady dorsiflexing load on the free foot and one brisk push at 1 s (7 s).",
+        ":func:`neurosim.analysis.clonus`")
 
 
 def _mechanism_of(variant: int, seed: int) -> tuple[str, np.random.Generator]:
@@ -308,6 +314,8 @@ def mystery_patient(variant: int, seed: int = 0) -> MysteryPatient:
     MysteryPatient(variant=2, seed=0; hidden damage profile — run its tests to find out)
     """
     variant = _check_variant(variant)
+    # the engine's seed rule (neurosim.engine._resolve_seed, private, which also accepts
+    # None); no public validator to reuse
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise ValueError(f"seed = {seed!r} must be a whole number ≥ 0")
     mechanism, rng = _mechanism_of(variant, int(seed))

@@ -16,8 +16,6 @@ A teaching toy, not a clinical model.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import scenarios
@@ -25,7 +23,8 @@ from ..engine import simulate
 from ..parameters import Parameters
 from ..protocols import NerveStimulation
 from ..result import SimulationResult
-from . import CheckResult, exercise, right, wrong
+from . import CheckResult, exercise
+from ._common import graded, number
 
 __all__ = ["RECRUITED_UNIT", "HALVED_UNITS", "recruitment_command_of_unit",
            "peak_force_ratio", "single_twitch_run", "twitch_time_to_peak_ms"]
@@ -105,75 +104,69 @@ def twitch_time_to_peak_ms(result: SimulationResult) -> float:
                            - result.activation_times_s[0]))
 
 
-def _number(answer) -> float:
-    if isinstance(answer, bool):
-        raise TypeError("a number, not True/False")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError("the answer is not a finite number")
-    return value
-
-
 @exercise("01.1", "At what voluntary command (fraction of maximal drive, 0–1) does unit 60 "
                   "fire its first spike in the recruitment_ramp scenario?")
 def _recruitment(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     run = scenarios.get("recruitment_ramp").run(seed=0)
     truth = recruitment_command_of_unit(run, RECRUITED_UNIT)
     smallest = recruitment_command_of_unit(run, 0)
-    if value > 1.0 and abs(value / 100.0 - truth) <= RECRUITMENT_TOLERANCE:
-        return wrong("That looks like a percentage: give the command as a fraction of "
-                     "maximal drive (0–1).")
-    if abs(value - truth) <= RECRUITMENT_TOLERANCE:
-        return right(f"Unit {RECRUITED_UNIT} starts firing at a command of about {truth:.3f} "
-                     f"(the smallest unit at {smallest:.3f}): its rheobase is "
-                     f"{run.rheobase_nA[RECRUITED_UNIT] / run.rheobase_nA[0]:.1f} times "
-                     "larger, so it needs a larger command — the size principle.")
-    return wrong("Find the unit's first spike with "
-                 "result.unit_spike_times(60)[0], then read the command at that moment with "
-                 "np.interp(t, result.time_s, result.command). Remember the unit index "
-                 "counts from 0 (smallest).")
+    return graded(
+        value, truth, RECRUITMENT_TOLERANCE,
+        explanation=f"Unit {RECRUITED_UNIT} starts firing at a command of about {truth:.3f} "
+                    f"(the smallest unit at {smallest:.3f}): its rheobase is "
+                    f"{run.rheobase_nA[RECRUITED_UNIT] / run.rheobase_nA[0]:.1f} times "
+                    "larger, so it needs a larger command — the size principle.",
+        mistakes=[(value > 1.0 and abs(value / 100.0 - truth) <= RECRUITMENT_TOLERANCE,
+                   "That looks like a percentage: give the command as a fraction of "
+                   "maximal drive (0–1).")],
+        hint="Find the unit's first spike with "
+             "result.unit_spike_times(60)[0], then read the command at that moment with "
+             "np.interp(t, result.time_s, result.command). Remember the unit index "
+             "counts from 0 (smallest).")
 
 
 @exercise("01.3", "Halve the pool to 60 units: peak force (N) of voluntary_contraction with "
                   "60 units divided by peak force with 120 units?")
 def _pool_size(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     truth = peak_force_ratio({"pool.n_units": HALVED_UNITS})
-    if abs(value - truth) <= 0.05:
-        return right(f"The ratio is {truth:.2f}: about the same force. muscle.max_force_N is "
-                     "shared out among however many units there are, so half as many units "
-                     "are each twice as strong; the same command still recruits the same "
-                     "fraction of the pool. Only doubling muscle.max_force_N doubles the "
-                     "force in newtons.")
-    if abs(value - 0.5) <= 0.05:
-        return wrong("0.5 is the natural guess — but run it. Look at result.max_force_N and "
-                     "result.peak_twitch_force_N with 60 and with 120 units.")
-    return wrong("Run the scenario twice, once with "
-                 "parameters=sc.parameters.with_changes(**{'pool.n_units': 60}), and divide "
-                 "the two result.force_N.max() values (new / old).")
+    return graded(
+        value, truth, 0.05,
+        explanation=f"The ratio is {truth:.2f}: about the same force. muscle.max_force_N is "
+                    "shared out among however many units there are, so half as many units "
+                    "are each twice as strong; the same command still recruits the same "
+                    "fraction of the pool. Only doubling muscle.max_force_N doubles the "
+                    "force in newtons.",
+        mistakes=[(abs(value - 0.5) <= 0.05,
+                   "0.5 is the natural guess — but run it. Look at result.max_force_N and "
+                   "result.peak_twitch_force_N with 60 and with 120 units.")],
+        hint="Run the scenario twice, once with "
+             "parameters=sc.parameters.with_changes(**{'pool.n_units': 60}), and divide "
+             "the two result.force_N.max() values (new / old).")
 
 
 @exercise("01.2", "After a threshold shock that excites only the largest unit, how many ms "
                   "pass from its fibre action potential to the peak of its twitch?")
 def _twitch_peak(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     run = single_twitch_run()
     measured = twitch_time_to_peak_ms(run)
     unit = int(run.activation_units[0])
     contraction = float(run.contraction_time_ms[unit])
     step_ms = 1000.0 / run.output_rate_hz
-    if abs(value - contraction) <= max(1.5, 2 * step_ms):
-        return right(f"The twitch of unit {unit} peaks {measured:.1f} ms after its fibre action "
-                     f"potential, and its contraction time is {contraction:.1f} ms: "
-                     "f(t) = P (t/T) exp(1 − t/T) peaks at exactly t = T. Smaller units "
-                     f"are slower (up to {run.contraction_time_ms.max():.0f} ms).")
     delay_ms = 1000.0 * (run.activation_times_s[0]
                          - run.protocol.stimuli()[0][0]) if run.activation_times_s.size else 0.0
-    if abs(value - (contraction + delay_ms)) <= 1.5:
-        return wrong("You measured from the shock. Measure from the fibre action potential "
-                     "(result.activation_times_s[0]): the nerve impulse needs a few ms to "
-                     "reach the muscle.")
-    return wrong("Take the time of the force maximum, "
-                 "result.time_s[np.argmax(result.force_N)], subtract the fibre AP time "
-                 "result.activation_times_s[0], and convert seconds to ms.")
+    return graded(
+        value, contraction, max(1.5, 2 * step_ms),
+        explanation=f"The twitch of unit {unit} peaks {measured:.1f} ms after its fibre action "
+                    f"potential, and its contraction time is {contraction:.1f} ms: "
+                    "f(t) = P (t/T) exp(1 − t/T) peaks at exactly t = T. Smaller units "
+                    f"are slower (up to {run.contraction_time_ms.max():.0f} ms).",
+        mistakes=[(abs(value - (contraction + delay_ms)) <= 1.5,
+                   "You measured from the shock. Measure from the fibre action potential "
+                   "(result.activation_times_s[0]): the nerve impulse needs a few ms to "
+                   "reach the muscle.")],
+        hint="Take the time of the force maximum, "
+             "result.time_s[np.argmax(result.force_N)], subtract the fibre AP time "
+             "result.activation_times_s[0], and convert seconds to ms.")

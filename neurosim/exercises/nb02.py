@@ -16,13 +16,12 @@ A teaching toy, not a clinical model.
 
 from __future__ import annotations
 
-import math
-
 from .. import analysis, scenarios
 from ..engine import simulate
 from ..experiments import ConductionReport, conduction_report, voluntary_protocol
 from ..parameters import Parameters
 from . import CheckResult, exercise, right, wrong
+from ._common import graded, graded_ratio, number
 
 __all__ = ["HOLD_WINDOW_S", "emg_hold_ratio", "mystery_nerves", "MYSTERY_LABELS",
            "revealed_mechanisms", "MECHANISM_WORDS"]
@@ -114,53 +113,45 @@ def _normalise(word) -> str | None:
     return None
 
 
-def _number(answer) -> float:
-    if isinstance(answer, bool):
-        raise TypeError("a number, not True/False")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError("the answer is not a finite number")
-    return value
-
-
 @exercise("02.1", "RMS surface EMG in the hold (1.5–3.5 s) of a 30 % voluntary contraction "
                   "divided by that of a 10 % contraction?")
 def _emg_ratio(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     truth = emg_hold_ratio()
-    if abs(value - truth) <= 0.05 * truth:
-        return right(f"The EMG grows {truth:.2f}-fold while the command (and the force) grows "
-                     "3-fold: more units fire, each faster, and the late recruits have larger "
-                     "MUAPs — but MUAPs of different units partly cancel, so the RMS grows "
-                     "less than in proportion.")
-    if abs(value - 1.0 / truth) <= 0.05 / truth:
-        return wrong("Upside down: divide the 30 % value by the 10 % value.")
-    return wrong("Simulate voluntary_protocol(0.3) and voluntary_protocol(0.1) "
-                 "(5.5 s, seed 0), take analysis.emg_rms_mV(result, 1.5, 3.5) of each, and "
-                 "divide.")
+    return graded_ratio(
+        value, truth, 0.05,
+        explanation=f"The EMG grows {truth:.2f}-fold while the command (and the force) grows "
+                    "3-fold: more units fire, each faster, and the late recruits have larger "
+                    "MUAPs — but MUAPs of different units partly cancel, so the RMS grows "
+                    "less than in proportion.",
+        inverted="Upside down: divide the 30 % value by the 10 % value.",
+        hint="Simulate voluntary_protocol(0.3) and voluntary_protocol(0.1) "
+             "(5.5 s, seed 0), take analysis.emg_rms_mV(result, 1.5, 3.5) of each, and "
+             "divide.")
 
 
 @exercise("02.2", "From the M-wave latencies at the two sites and the site distances, what "
                   "is the motor conduction velocity (m/s) in diabetic_neuropathy?")
 def _velocity(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     diabetic = scenarios.get("diabetic_neuropathy")
     report = conduction_report(diabetic.run(seed=0))
     truth = report.conduction_velocity_m_s
     healthy = conduction_report(scenarios.get("nerve_conduction_study").run(seed=0))
-    if abs(value - truth) <= 0.5:
-        return right(f"{truth:.1f} m/s, against {healthy.conduction_velocity_m_s:.1f} m/s in "
-                     "the healthy nerve: demyelination slows conduction. Subtracting the two "
-                     "latencies cancels the neuromuscular delay and the muscle's own time.")
-    if abs(value - healthy.conduction_velocity_m_s) <= 0.5:
-        return wrong("That is the healthy nerve's velocity: use the diabetic_neuropathy run.")
-    if abs(value / 1000.0 - truth) <= 0.5 or abs(value * 1000.0 - truth) <= 0.5:
-        return wrong("Check your units: distances in m, latencies in ms → multiply by 1000 "
-                     "to get m/s.")
-    return wrong("velocity = (proximal distance − distal distance) / (proximal "
-                 "latency − distal latency). Distances: parameters.nerve."
-                 "proximal_site_to_muscle_m and distal_site_to_muscle_m; latencies: "
-                 "report.proximal.m_latency_ms and report.distal.m_latency_ms (ms → s).")
+    return graded(
+        value, truth, 0.5,
+        explanation=f"{truth:.1f} m/s, against {healthy.conduction_velocity_m_s:.1f} m/s in "
+                    "the healthy nerve: demyelination slows conduction. Subtracting the two "
+                    "latencies cancels the neuromuscular delay and the muscle's own time.",
+        mistakes=[(abs(value - healthy.conduction_velocity_m_s) <= 0.5,
+                   "That is the healthy nerve's velocity: use the diabetic_neuropathy run."),
+                  (abs(value / 1000.0 - truth) <= 0.5 or abs(value * 1000.0 - truth) <= 0.5,
+                   "Check your units: distances in m, latencies in ms → multiply by 1000 "
+                   "to get m/s.")],
+        hint="velocity = (proximal distance − distal distance) / (proximal "
+             "latency − distal latency). Distances: parameters.nerve."
+             "proximal_site_to_muscle_m and distal_site_to_muscle_m; latencies: "
+             "report.proximal.m_latency_ms and report.distal.m_latency_ms (ms → s).")
 
 
 @exercise("02.3", "Mystery nerves A and B: which one has lost axons and which one is "

@@ -10,12 +10,11 @@ right answer follows the model if it is retuned.
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import analysis, experiments, scenarios, simulate
 from . import CheckResult, exercise, right, wrong
+from ._common import grid_threshold, number
 
 __all__ = ["PIC_STEP", "PRESYNAPTIC_STEP", "VOLUNTARY_LEVEL", "HOLD_WINDOW_S",
            "FORCE_TOLERANCE_POINTS", "has_spasm", "held_voluntary_force_percent"]
@@ -36,19 +35,6 @@ FORCE_TOLERANCE_POINTS = 2.0
 """Accepted error of each force in the answer to 03.3 (percentage points of maximal force)."""
 
 _SCENARIO = "spinal_cord_injury"
-
-
-def _number(answer) -> float:
-    if isinstance(answer, bool):
-        raise TypeError("give a number, not True/False")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError("give a finite number")
-    return value
-
-
-def _on_grid(value: float, step: float) -> float:
-    return round(value / step) * step
 
 
 def has_spasm(**changes) -> bool:
@@ -85,40 +71,31 @@ def held_voluntary_force_percent(scenario_name: str) -> float:
 @exercise("03.1", "Smallest pic.strength (a multiple of 0.05) at which spinal_cord_injury "
                   "gives a spasm lasting at least 0.5 s?")
 def _smallest_pic(answer) -> CheckResult:
-    value = _number(answer)
-    if not 0.0 <= value <= 2.0:
-        return wrong(f"pic.strength = {value:g} is outside its allowed range 0–2.")
-    value = _on_grid(value, PIC_STEP)
-    if not has_spasm(**{"pic.strength": value}):
-        return wrong(f"At pic.strength = {value:g} the volley gives no spasm of 0.5 s or more "
-                     "(analysis.spasm_episodes(result).count is 0): try larger PICs.")
-    below = round(value - PIC_STEP, 10)
-    if below >= 0.0 and has_spasm(**{"pic.strength": below}):
-        return wrong(f"pic.strength = {value:g} gives a spasm, but so does {below:g}: "
-                     "look for a smaller value.")
-    return right(f"With inhibition reduced, PICs of strength {value:g} are enough to keep "
-                 "the units firing for ≥ 0.5 s after the volley, a step weaker are not: "
-                 "the spasm appears at a threshold, because a PIC must outlast "
-                 "rheobase plus the remaining inhibition to be self-sustaining.")
+    return grid_threshold(
+        number(answer), field="pic.strength", low=0.0, high=2.0, step=PIC_STEP, toward=-1,
+        measure=lambda v: has_spasm(**{"pic.strength": v}), holds_text="gives a spasm",
+        not_here="At pic.strength = {value:g} the volley gives no spasm of 0.5 s or more "
+                 "(analysis.spasm_episodes(result).count is 0): try larger PICs.",
+        explanation="With inhibition reduced, PICs of strength {value:g} are enough to keep "
+                    "the units firing for ≥ 0.5 s after the volley, a step weaker are not: "
+                    "the spasm appears at a threshold, because a PIC must outlast "
+                    "rheobase plus the remaining inhibition to be self-sustaining.")
 
 
 @exercise("03.2", "Starting from spinal_cord_injury, the smallest inhibition.presynaptic "
                   "(a multiple of 0.1) at which no spasm ≥ 0.5 s is left?")
 def _presynaptic(answer) -> CheckResult:
-    value = _number(answer)
-    if not 0.0 <= value <= 1.6:
-        return wrong(f"inhibition.presynaptic = {value:g} is outside its allowed range 0–1.6.")
-    value = _on_grid(value, PRESYNAPTIC_STEP)
-    if has_spasm(**{"inhibition.presynaptic": value}):
-        return wrong(f"At inhibition.presynaptic = {value:g} there is still a spasm: "
-                     "more presynaptic inhibition is needed. (Healthy is 1.)")
-    below = round(value - PRESYNAPTIC_STEP, 10)
-    if below >= 0.0 and not has_spasm(**{"inhibition.presynaptic": below}):
-        return wrong(f"inhibition.presynaptic = {value:g} abolishes the spasm, but so does "
-                     f"{below:g}: look for a smaller value.")
-    return right(f"The spasm disappears at presynaptic inhibition {value:g}, above the healthy "
-                 "level 1: with large PICs, restoring one pathway to normal is not enough, "
-                 "it has to be enhanced — which is what the baclofen_like scenario does.")
+    return grid_threshold(
+        number(answer), field="inhibition.presynaptic", low=0.0, high=1.6,
+        step=PRESYNAPTIC_STEP, toward=-1,
+        measure=lambda v: not has_spasm(**{"inhibition.presynaptic": v}),
+        holds_text="abolishes the spasm",
+        not_here="At inhibition.presynaptic = {value:g} there is still a spasm: "
+                 "more presynaptic inhibition is needed. (Healthy is 1.)",
+        explanation="The spasm disappears at presynaptic inhibition {value:g}, above the "
+                    "healthy level 1: with large PICs, restoring one pathway to normal is not "
+                    "enough, it has to be enhanced — which is what the baclofen_like "
+                    "scenario does.")
 
 
 @exercise("03.3", "Mean held voluntary force (% of maximal) at a 10 % command: "
@@ -127,7 +104,7 @@ def _baclofen_voluntary(answer) -> CheckResult:
     if isinstance(answer, (str, bytes)) or len(answer) != 2:
         return wrong("Give two numbers, (untreated, treated): the mean force_percent between "
                      "2.0 and 3.5 s of each voluntary run.")
-    given = [_number(x) for x in answer]
+    given = [number(x) for x in answer]
     expected = [held_voluntary_force_percent(_SCENARIO),
                 held_voluntary_force_percent("baclofen_like")]
     close = [abs(g - e) <= FORCE_TOLERANCE_POINTS for g, e in zip(given, expected)]

@@ -13,7 +13,8 @@ from __future__ import annotations
 import math
 
 from .. import analysis, experiments, scenarios
-from . import CheckResult, exercise, right, wrong
+from . import CheckResult, exercise
+from ._common import graded, graded_ratio, grid_threshold, number
 
 __all__ = ["RATIO_TOLERANCE", "GAIN_STEP", "PATH_LENGTHS_M", "PERIOD_TOLERANCE_MS",
            "reflex_torque_ratio", "clonus_summary", "clonus_period_change_ms",
@@ -32,15 +33,6 @@ PERIOD_TOLERANCE_MS = 5.0
 """Accepted error of the period change of 04.3 (ms)."""
 
 _SCENARIO = "stroke_like"
-
-
-def _number(answer) -> float:
-    if isinstance(answer, bool):
-        raise TypeError("give a number, not True/False")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError("give a finite number")
-    return value
 
 
 def reflex_torque_ratio(scenario_name: str = _SCENARIO) -> float:
@@ -85,53 +77,48 @@ def extra_conduction_delay_ms() -> float:
 
 @exercise("04.1", "Peak reflex torque of stroke_like at 100 °/s divided by that at 10 °/s?")
 def _velocity_ratio(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     ratio = reflex_torque_ratio()
-    if abs(value - ratio) <= RATIO_TOLERANCE * ratio:
-        return right(f"The reflex torque is {ratio:.1f} times larger at 100 °/s than at "
-                     "10 °/s: faster stretch → more Ia firing (power law in velocity) → a "
-                     "bigger reflex. That velocity dependence is what defines spasticity "
-                     "(Lance 1980).")
-    if value > 0 and abs(1.0 / value - ratio) <= RATIO_TOLERANCE * ratio:
-        return wrong("That is the inverse: divide the 100 °/s torque by the 10 °/s torque.")
-    return wrong("Not what the model gives. Use experiments.reflex_vs_velocity("
-                 "scenarios.get('stroke_like').parameters, (10.0, 100.0)) and divide the "
-                 "two values of .peak_muscle_torque_Nm (fast / slow).")
+    return graded_ratio(
+        value, ratio, RATIO_TOLERANCE,
+        explanation=f"The reflex torque is {ratio:.1f} times larger at 100 °/s than at "
+                    "10 °/s: faster stretch → more Ia firing (power law in velocity) → a "
+                    "bigger reflex. That velocity dependence is what defines spasticity "
+                    "(Lance 1980).",
+        inverted="That is the inverse: divide the 100 °/s torque by the 10 °/s torque.",
+        hint="Not what the model gives. Use experiments.reflex_vs_velocity("
+             "scenarios.get('stroke_like').parameters, (10.0, 100.0)) and divide the "
+             "two values of .peak_muscle_torque_Nm (fast / slow).")
 
 
 @exercise("04.2", "Smallest spindle.gain (a multiple of 0.25) at which the stroke_like "
                   "clonus test shows sustained clonus?")
 def _clonus_gain(answer) -> CheckResult:
-    value = _number(answer)
-    if not 0.0 <= value <= 5.0:
-        return wrong(f"spindle.gain = {value:g} is outside its allowed range 0–5.")
-    value = round(value / GAIN_STEP) * GAIN_STEP
-    if not clonus_summary(**{"spindle.gain": value}).sustained:
-        return wrong(f"At spindle.gain = {value:g} the oscillation dies out (or never "
-                     "starts): analysis.clonus(result).sustained is False. Try a larger gain.")
-    below = round(value - GAIN_STEP, 10)
-    if below >= 0.0 and clonus_summary(**{"spindle.gain": below}).sustained:
-        return wrong(f"spindle.gain = {value:g} gives sustained clonus, but so does {below:g}: "
-                     "look for a smaller gain.")
-    return right(f"At spindle.gain {value:g} the loop gain is high enough for the delayed "
-                 "stretch reflex to re-excite itself every cycle; a step lower, the beats "
-                 "stay too small to build a lasting rhythm. Clonus is a threshold "
-                 "phenomenon of loop gain.")
+    return grid_threshold(
+        number(answer), field="spindle.gain", low=0.0, high=5.0, step=GAIN_STEP, toward=-1,
+        measure=lambda v: clonus_summary(**{"spindle.gain": v}).sustained,
+        holds_text="gives sustained clonus",
+        not_here="At spindle.gain = {value:g} the oscillation dies out (or never starts): "
+                 "analysis.clonus(result).sustained is False. Try a larger gain.",
+        explanation="At spindle.gain {value:g} the loop gain is high enough for the delayed "
+                    "stretch reflex to re-excite itself every cycle; a step lower, the beats "
+                    "stay too small to build a lasting rhythm. Clonus is a threshold "
+                    "phenomenon of loop gain.")
 
 
 @exercise("04.3", "By how many ms does the stroke_like clonus period grow when "
                   "nerve.path_length_m goes from 0.8 to 1.2 m?")
 def _period_change(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     change = clonus_period_change_ms()
-    if abs(value - change) <= PERIOD_TOLERANCE_MS:
-        extra = extra_conduction_delay_ms()
-        return right(f"The period grows by about {change:.0f} ms, {change / extra:.1f} times "
-                     f"the {extra:.0f} ms of extra conduction delay (Ia up, motor axon down): "
-                     "a delayed feedback loop oscillates with a period of a few loop delays, "
-                     "so every extra millisecond in the loop lengthens each beat by more.")
-    if 0 < abs(value) < 1:
-        return wrong("Give the change in milliseconds, not seconds.")
-    return wrong("Not what the model gives. Run the stroke_like scenario with "
-                 "nerve.path_length_m = 0.8 and 1.2, take analysis.clonus(result)."
-                 "frequency_hz of each, and compute 1000/f(1.2 m) − 1000/f(0.8 m).")
+    extra = extra_conduction_delay_ms()
+    return graded(
+        value, change, PERIOD_TOLERANCE_MS,
+        explanation=f"The period grows by about {change:.0f} ms, {change / extra:.1f} times "
+                    f"the {extra:.0f} ms of extra conduction delay (Ia up, motor axon down): "
+                    "a delayed feedback loop oscillates with a period of a few loop delays, "
+                    "so every extra millisecond in the loop lengthens each beat by more.",
+        mistakes=[(0 < abs(value) < 1, "Give the change in milliseconds, not seconds.")],
+        hint="Not what the model gives. Run the stroke_like scenario with "
+             "nerve.path_length_m = 0.8 and 1.2, take analysis.clonus(result)."
+             "frequency_hz of each, and compute 1000/f(1.2 m) − 1000/f(0.8 m).")

@@ -10,10 +10,9 @@ it is retuned.
 
 from __future__ import annotations
 
-import math
-
 from .. import Parameters, analysis, experiments, scenarios, simulate
-from . import CheckResult, exercise, right, wrong
+from . import CheckResult, exercise
+from ._common import graded_ratio, grid_threshold, number
 
 __all__ = ["ACHE_STEP", "DENSITY_STEP", "DECREMENT_CRITERION_PERCENT", "RATIO_TOLERANCE",
            "UNIT", "single_shock", "decrement"]
@@ -32,15 +31,6 @@ RATIO_TOLERANCE = 0.05
 
 UNIT = 0
 """The motor unit whose endplate the exercises read (0 = the smallest unit)."""
-
-
-def _number(answer) -> float:
-    if isinstance(answer, bool):
-        raise TypeError("give a number, not True/False")
-    value = float(answer)
-    if not math.isfinite(value):
-        raise ValueError("give a finite number")
-    return value
 
 
 def single_shock(ache_activity: float) -> analysis.EndplateResponse:
@@ -71,58 +61,46 @@ def decrement(receptor_density: float) -> float:
 @exercise("05.1", "Highest junction.ache_activity (a multiple of 0.05) at which one nerve "
                   "shock gives at least 2 fibre action potentials in unit 0?")
 def _repetitive_firing(answer) -> CheckResult:
-    value = _number(answer)
-    if not 0.0 <= value <= 1.0:
-        return wrong(f"junction.ache_activity = {value:g} is outside its allowed range 0–1.")
-    value = round(value / ACHE_STEP) * ACHE_STEP
-    here = single_shock(value).fibre_aps
-    if here < 2:
-        return wrong(f"At AChE activity {value:g} one shock gives {here} fibre AP(s) in unit "
-                     f"{UNIT}: inhibit AChE more (a smaller activity).")
-    above = round(value + ACHE_STEP, 10)
-    if above <= 1.0 and single_shock(above).fibre_aps >= 2:
-        return wrong(f"At {value:g} there are ≥ 2 fibre APs, but also at {above:g}: look for "
-                     "a higher activity.")
-    return right(f"At {100 * value:.0f} % AChE activity (but not at {100 * above:.0f} %) the "
-                 "endplate potential is still above threshold when the fibre's refractory "
-                 "period ends, so one nerve impulse fires the fibre twice or more — "
-                 "repetitive firing.")
+    return grid_threshold(
+        number(answer), field="junction.ache_activity", low=0.0, high=1.0, step=ACHE_STEP,
+        toward=+1, measure=lambda v: single_shock(v).fibre_aps, holds=lambda aps: aps >= 2,
+        holds_text="gives ≥ 2 fibre APs",
+        not_here="At AChE activity {value:g} one shock gives {measured} fibre AP(s) in unit "
+                 f"{UNIT}: inhibit AChE more (a smaller activity).",
+        explanation="At {value:.0%} AChE activity (but not at {neighbour:.0%}) the endplate "
+                    "potential is still above threshold when the fibre's refractory period "
+                    "ends, so one nerve impulse fires the fibre twice or more — repetitive "
+                    "firing.")
 
 
 @exercise("05.2", "EPP decay time (unit 0, one shock) at 30 % AChE divided by that at 100 %?")
 def _decay_ratio(answer) -> CheckResult:
-    value = _number(answer)
+    value = number(answer)
     inhibited, normal = single_shock(0.3), single_shock(1.0)
     ratio = inhibited.epp_decay_ms / normal.epp_decay_ms
-    if abs(value - ratio) <= RATIO_TOLERANCE * ratio:
-        return right(f"{inhibited.epp_decay_ms:.1f} ms vs {normal.epp_decay_ms:.1f} ms: the EPP "
-                     f"lasts {ratio:.1f} times longer, because with less AChE the ACh stays in "
-                     "the cleft and keeps opening receptors (the membrane time constant sets "
-                     "a floor, so the ratio is smaller than the change in ACh clearance).")
-    if value > 0 and abs(1.0 / value - ratio) <= RATIO_TOLERANCE * ratio:
-        return wrong("That is the inverse: divide the 30 % decay time by the 100 % one.")
-    return wrong("Not what the model gives. For each activity run experiments."
-                 "train_protocol(1.0, 1) for 0.25 s with record_units=[0] (seed 0) and take "
-                 "analysis.endplate_response(result).epp_decay_ms.")
+    return graded_ratio(
+        value, ratio, RATIO_TOLERANCE,
+        explanation=f"{inhibited.epp_decay_ms:.1f} ms vs {normal.epp_decay_ms:.1f} ms: the EPP "
+                    f"lasts {ratio:.1f} times longer, because with less AChE the ACh stays in "
+                    "the cleft and keeps opening receptors (the membrane time constant sets "
+                    "a floor, so the ratio is smaller than the change in ACh clearance).",
+        inverted="That is the inverse: divide the 30 % decay time by the 100 % one.",
+        hint="Not what the model gives. For each activity run experiments."
+             "train_protocol(1.0, 1) for 0.25 s with record_units=[0] (seed 0) and take "
+             "analysis.endplate_response(result).epp_decay_ms.")
 
 
 @exercise("05.3", "Highest junction.receptor_density (a multiple of 0.05) at which the 3 Hz "
                   "train shows a decrement of 10 % or more?")
 def _decrement(answer) -> CheckResult:
-    value = _number(answer)
-    if not 0.0 < value <= 2.0:
-        return wrong(f"junction.receptor_density = {value:g} is outside the range to search, "
-                     "(0, 2].")
-    value = round(value / DENSITY_STEP) * DENSITY_STEP
-    here = decrement(value)
-    if here > DECREMENT_CRITERION_PERCENT:
-        return wrong(f"At receptor density {value:g} the 4th response changes by {here:+.1f} % "
-                     "— not an abnormal decrement. Try fewer receptors.")
-    above = round(value + DENSITY_STEP, 10)
-    if above <= 2.0 and decrement(above) <= DECREMENT_CRITERION_PERCENT:
-        return wrong(f"{value:g} gives an abnormal decrement, but so does {above:g}: look for "
-                     "a higher density.")
-    return right(f"At receptor density {value:g} the decrement is {here:+.1f} %, a step higher "
-                 "it is normal: the safety factor falls with the receptors, and only when it is "
-                 "low does the normal depression of release during a 3 Hz train make fibres "
-                 "fail.")
+    return grid_threshold(
+        number(answer), field="junction.receptor_density", low=0.0, high=2.0, low_open=True,
+        range_text="the range to search, (0, 2]", step=DENSITY_STEP, toward=+1,
+        measure=decrement, holds=lambda change: change <= DECREMENT_CRITERION_PERCENT,
+        holds_text="gives an abnormal decrement",
+        not_here="At receptor density {value:g} the 4th response changes by {measured:+.1f} % "
+                 "— not an abnormal decrement. Try fewer receptors.",
+        explanation="At receptor density {value:g} the decrement is {measured:+.1f} %, a step "
+                    "higher it is normal: the safety factor falls with the receptors, and "
+                    "only when it is low does the normal depression of release during a 3 Hz "
+                    "train make fibres fail.")

@@ -19,6 +19,7 @@ from ..experiments import conduction_protocol, conduction_report, spasm_test_pro
 from ..parameters import Parameters
 from ..protocols import Noise, Protocol
 from . import CheckResult, exercise, right, wrong
+from ._common import graded
 
 __all__ = ["TEST_CASES", "TEST_NAMES", "TETANUS_LIKE", "distinguishing_tests", "normalise_test",
            "STRETCH_FACTOR", "REST_AP_RATE_HZ", "CV_CHANGE", "AMPLITUDE_CHANGE"]
@@ -135,15 +136,16 @@ def _(answer) -> CheckResult:
     cvs = [conduction_report(scenarios.get(name).run(seed=_SEED)).conduction_velocity_m_s
            for name in ("nerve_conduction_study", "diabetic_neuropathy")]
     drop = 100.0 * (1.0 - cvs[1] / cvs[0])
-    if abs(value - drop) <= 1.0:
-        return right(f"{cvs[0]:.1f} → {cvs[1]:.1f} m/s: {drop:.1f} % slower, close to the "
-                     f"demyelination_slowing lever of the scenario and to the 15–20 % "
-                     f"reported after long-standing diabetes.")
-    if abs(value + drop) <= 1.0:
-        return wrong("Right size, wrong sign: give the drop as a positive percentage.")
-    return wrong("Run both scenarios, read conduction_velocity_m_s from "
-                 "experiments.conduction_report(result), and compute 100 × (1 − diabetic / "
-                 "healthy).")
+    return graded(
+        value, drop, 1.0,
+        explanation=f"{cvs[0]:.1f} → {cvs[1]:.1f} m/s: {drop:.1f} % slower, close to the "
+                    "demyelination_slowing lever of the scenario and to the 15–20 % "
+                    "reported after long-standing diabetes.",
+        mistakes=[(abs(value + drop) <= 1.0,
+                   "Right size, wrong sign: give the drop as a positive percentage.")],
+        hint="Run both scenarios, read conduction_velocity_m_s from "
+             "experiments.conduction_report(result), and compute 100 × (1 − diabetic / "
+             "healthy).")
 
 
 @exercise("06.3", "Which changes, without touching any inhibition.* lever, turn the "
