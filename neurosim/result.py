@@ -19,7 +19,7 @@ import numpy as np
 from .parameters import Parameters
 from .protocols import Protocol
 
-__all__ = ["SimulationResult", "FORMAT_NAME", "FORMAT_VERSION"]
+__all__ = ["SimulationResult", "FORMAT_NAME", "FORMAT_VERSION", "write_npz", "read_npz"]
 
 FORMAT_NAME = "neurosim-result"
 FORMAT_VERSION = 1
@@ -42,6 +42,67 @@ TRACE_COLUMNS = {
     "joint_torque_Nm": ("torque the examiner or dynamometer exerts on the foot", "N·m"),
     "ia_rate_hz": ("Ia afferent discharge rate of the muscle's spindles", "Hz"),
 }
+
+
+def write_npz(path, arrays: dict, metadata: dict) -> Path:
+    """Write arrays plus JSON metadata to an ``.npz`` file (nothing pickled).
+
+    Shared by :class:`SimulationResult` and :class:`neurosim.sweep.SweepResult`.
+
+    Returns
+    -------
+    Path
+        The file written.
+    """
+    path = Path(path)
+    arrays = dict(arrays, metadata_json=np.array(json.dumps(metadata)))
+    with open(path, "wb") as fh:
+        np.savez_compressed(fh, **arrays)
+    return path
+
+
+def read_npz(path, *, what: str, format_name: str, format_version: int) -> tuple[dict, dict]:
+    """Read a file written by :func:`write_npz` and check its format marker and version.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    what : str
+        What the file should be, for messages (e.g. ``"result"``, ``"sweep"``).
+    format_name : str
+    format_version : int
+
+    Returns
+    -------
+    arrays : dict of str to numpy.ndarray
+    metadata : dict
+
+    Raises
+    ------
+    ValueError
+        If the file is missing, corrupt, not of this format, or of another version.
+    """
+    path = Path(path)
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {k: data[k] for k in data.files}
+    except FileNotFoundError:
+        raise ValueError(f"{what} file {str(path)!r} does not exist") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise ValueError(f"{str(path)!r} is not a readable neurosim {what} file "
+                         f"(corrupt or wrong format: {exc})") from None
+    if "metadata_json" not in arrays:
+        raise ValueError(f"{str(path)!r} is not a neurosim {what} file (no metadata)")
+    try:
+        meta = json.loads(str(arrays.pop("metadata_json")))
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"{str(path)!r} has corrupt metadata: {exc}") from None
+    if not isinstance(meta, dict) or meta.get("format") != format_name:
+        raise ValueError(f"{str(path)!r} is not a neurosim {what} file")
+    if meta.get("version") != format_version:
+        raise ValueError(f"{str(path)!r} was written by {what} format version "
+                         f"{meta.get('version')}; this neurosim reads version {format_version}")
+    return arrays, meta
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -220,13 +281,9 @@ class SimulationResult:
         Path
             The file written.
         """
-        path = Path(path)
         arrays = {f.name: getattr(self, f.name) for f in fields(self)
                   if isinstance(getattr(self, f.name), np.ndarray)}
-        arrays["metadata_json"] = np.array(json.dumps(self._metadata()))
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        return path
+        return write_npz(path, arrays, self._metadata())
 
     @classmethod
     def load(cls, path) -> "SimulationResult":
@@ -239,25 +296,8 @@ class SimulationResult:
             format version.
         """
         path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-        except FileNotFoundError:
-            raise ValueError(f"result file {str(path)!r} does not exist") from None
-        except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
-            raise ValueError(f"{str(path)!r} is not a readable neurosim result file "
-                             f"(corrupt or wrong format: {exc})") from None
-        if "metadata_json" not in arrays:
-            raise ValueError(f"{str(path)!r} is not a neurosim result file (no metadata)")
-        try:
-            meta = json.loads(str(arrays.pop("metadata_json")))
-        except json.JSONDecodeError as exc:
-            raise ValueError(f"{str(path)!r} has corrupt metadata: {exc}") from None
-        if meta.get("format") != FORMAT_NAME:
-            raise ValueError(f"{str(path)!r} is not a neurosim result file")
-        if meta.get("version") != FORMAT_VERSION:
-            raise ValueError(f"{str(path)!r} was written by result format version "
-                             f"{meta.get('version')}; this neurosim reads version {FORMAT_VERSION}")
+        arrays, meta = read_npz(path, what="result", format_name=FORMAT_NAME,
+                                format_version=FORMAT_VERSION)
         expected = {f.name for f in fields(cls)} - {
             "parameters", "protocol", "seed", "dt_ms", "duration_s", "label", "max_force_N"}
         missing = expected - set(arrays)

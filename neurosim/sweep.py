@@ -81,7 +81,6 @@ import json
 import math
 import os
 import warnings
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -94,7 +93,7 @@ from . import scenarios as _scenarios
 from .engine import MAX_DURATION_S, simulate
 from .parameters import Parameters, field_specs
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Protocol, TorquePulses
-from .result import SimulationResult
+from .result import SimulationResult, read_npz, write_npz
 
 __all__ = ["sweep", "SweepResult", "Metric", "METRICS", "Setup", "SETUPS", "AxisSpec",
            "CombinedAxis", "COMBINED_AXES", "axis_spec", "BuiltinMap", "BUILTIN_MAPS",
@@ -1038,15 +1037,11 @@ class SweepResult:
         Path
             The file written.
         """
-        path = Path(path)
         arrays = {f"axis_{i}": v for i, v in enumerate(self.axis_values)}
         arrays.update({f"metric_{i}": self.values[name]
                        for i, name in enumerate(self.metric_names)})
         arrays["seeds"] = self.seeds
-        arrays["metadata_json"] = np.array(json.dumps(self._metadata()))
-        with open(path, "wb") as fh:
-            np.savez_compressed(fh, **arrays)
-        return path
+        return write_npz(path, arrays, self._metadata())
 
     @classmethod
     def load(cls, path) -> "SweepResult":
@@ -1059,21 +1054,8 @@ class SweepResult:
             format version.
         """
         path = Path(path)
-        try:
-            with np.load(path, allow_pickle=False) as data:
-                arrays = {k: data[k] for k in data.files}
-            meta = json.loads(str(arrays.pop("metadata_json")))
-        except FileNotFoundError:
-            raise ValueError(f"sweep file {str(path)!r} does not exist") from None
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError) as exc:
-            raise ValueError(f"{str(path)!r} is not a readable neurosim sweep file "
-                             f"(corrupt or wrong format: {exc})") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT_NAME:
-            raise ValueError(f"{str(path)!r} is not a neurosim sweep file")
-        if meta.get("version") != FORMAT_VERSION:
-            raise ValueError(f"{str(path)!r} was written by sweep format version "
-                             f"{meta.get('version')}; this neurosim reads version "
-                             f"{FORMAT_VERSION}")
+        arrays, meta = read_npz(path, what="sweep", format_name=FORMAT_NAME,
+                                format_version=FORMAT_VERSION)
         try:
             n_axes, names = len(meta["axis_names"]), meta["metric_names"]
             return cls(
