@@ -307,15 +307,21 @@ def _load_scenario(spec: str) -> scenarios.Scenario:
     return scenarios.get(spec)
 
 
+def _split_assignment(item: str, option: str, form: str, example: str) -> tuple[str, str]:
+    """Split ``NAME=TEXT`` from the command line, or raise the option's usage error."""
+    name, sep, text = item.partition("=")
+    name, text = name.strip(), text.strip()
+    if not sep or not name or not text:
+        raise ValueError(f"{option} expects {form} (e.g. {example}), got {item!r}")
+    return name, text
+
+
 def _parse_changes(items: list[str]) -> dict[str, float]:
     specs = field_specs()
     changes: dict[str, float] = {}
     for item in items:
-        name, sep, text = item.partition("=")
-        name, text = name.strip(), text.strip()
-        if not sep or not name or not text:
-            raise ValueError(f"--set expects STAGE.FIELD=VALUE (e.g. "
-                             f"inhibition.presynaptic=0.3), got {item!r}")
+        name, text = _split_assignment(item, "--set", "STAGE.FIELD=VALUE",
+                                       "inhibition.presynaptic=0.3")
         if name not in specs:
             Parameters().get(name)  # raises the library's message with suggestions
         try:
@@ -677,11 +683,8 @@ def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
 def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
     grid: dict = {}
     for item in vary:
-        name, sep, text = item.partition("=")
-        name, text = name.strip(), text.strip()
-        if not sep or not name or not text:
-            raise ValueError(f"--vary expects NAME=START:STOP:N (e.g. pic.strength=0:1.5:7), "
-                             f"got {item!r}")
+        name, text = _split_assignment(item, "--vary", "NAME=START:STOP:N",
+                                       "pic.strength=0:1.5:7")
         if name in grid:
             raise ValueError(f"--vary {name} is given twice")
         grid[name] = _sweep_axis_values(name, text, "--vary")
