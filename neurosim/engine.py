@@ -84,6 +84,31 @@ def _needs_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, fibre_t
             | (terminal >= terminal_threshold) | (not armed))
 
 
+@njit(cache=True, inline="always", error_model="numpy")
+def _can_rest(ach, open_, epp, fibre_refractory, terminal, always_active, quiet_epp,
+              terminal_threshold):
+    """Whether an endplate may go quiet: no ACh, no open channels, a low EPP, not refractory,
+    its terminal far from firing, and not one of the recorded (always stepped) endplates."""
+    return (ach < QUIET_ACH_QUANTA and open_ < QUIET_OPEN_FRACTION and epp < quiet_epp
+            and fibre_refractory == 0 and terminal < 0.5 * terminal_threshold
+            and not always_active)
+
+
+@njit(cache=True, error_model="numpy")
+def _wake_endplate(i, steps, jn_pool, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
+                   jn_slow, jn_quiet, catch_up_constants):
+    """Advance quiet endplate ``i`` by ``steps`` in closed form and mark it active.
+
+    Called only on the rare wake-ups (a nerve impulse, a spontaneous quantum, or the
+    switch back to stepping every endplate), so it is not inlined into the loop.
+    """
+    (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i], jn_activity[i],
+     jn_slow[i]) = junction_catch_up(steps, jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i],
+                                     jn_terminal[i], jn_activity[i], jn_slow[i],
+                                     *catch_up_constants)
+    jn_quiet[i] = False
+
+
 @njit(cache=True, error_model="numpy")
 def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, noise_draws,
                noise_decay, noise_common_sd, noise_independent_sd,
@@ -151,6 +176,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     n_imp = 0
     examiner = 0.0
     n_active = jn_n_active[0]
+    catch_up = (pool_recovery, mobilisation, activity_decay, resensitization, membrane,
+                inact_half, inact_rate, terminal_rate, slow_recovery)
     for k in range(n_steps):
         s = step0 + k
         if s % steps_per_noise == 0:  # Ornstein-Uhlenbeck update every NOISE_INTERVAL_MS
@@ -244,13 +271,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
         while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
             u = ev_spont_unit[p_spont]
             if jn_quiet[u]:  # wake it: bring it to the end of the previous step
-                (jn_pool[u], jn_desens[u], jn_epp[u], jn_h[u], jn_terminal[u], jn_activity[u],
-                 jn_slow[u]) = junction_catch_up(
-                    s - 1 - jn_quiet_step[u], jn_pool[u], jn_desens[u], jn_epp[u], jn_h[u],
-                    jn_terminal[u], jn_activity[u], jn_slow[u], pool_recovery, mobilisation,
-                    activity_decay, resensitization, membrane, inact_half, inact_rate,
-                    terminal_rate, slow_recovery)
-                jn_quiet[u] = False
+                _wake_endplate(u, s - 1 - jn_quiet_step[u], jn_pool, jn_desens, jn_epp, jn_h,
+                               jn_terminal, jn_activity, jn_slow, jn_quiet, catch_up)
                 jn_active[n_active] = u
                 n_active += 1
             jn_ach[u] += 1.0  # one spontaneous quantum (a miniature EPP)
@@ -300,16 +322,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             if not needs_events[i] and muscle_ring[row, i] == 0:
                 continue
             if jn_quiet[i]:  # woken by a nerve impulse: bring it to the end of this step
-                (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i],
-                 jn_activity[i], jn_slow[i]) = junction_catch_up(
-                    s - jn_quiet_step[i], jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i],
-                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
-                    activity_decay, resensitization, membrane, inact_half, inact_rate,
-                    terminal_rate, slow_recovery)
-                if not terminal_armed[i]:  # it re-armed while quiet if both conditions hold
-                    terminal_armed[i] = (jn_terminal[i] < 0.5 * terminal_threshold
-                                         and s - last_impulse[i] > terminal_refractory_steps)
-                jn_quiet[i] = False
+                _wake_endplate(i, s - jn_quiet_step[i], jn_pool, jn_desens, jn_epp, jn_h,
+                               jn_terminal, jn_activity, jn_slow, jn_quiet, catch_up)
                 jn_active[n_active] = i
                 n_active += 1
             flag = muscle_ring[row, i]
@@ -363,28 +377,25 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
         #     pending go quiet; they are left alone until something happens to them and
         #     then advanced in closed form (junction_catch_up)
         if s % steps_per_noise == 0:
-            n_eligible = 0
+            n_resting = 0
             for j in range(n_active):
                 i = jn_active[j]
-                eligible = (jn_ach[i] < QUIET_ACH_QUANTA and jn_open[i] < QUIET_OPEN_FRACTION
-                            and jn_epp[i] < quiet_epp and fibre_refr[i] == 0
-                            and jn_terminal[i] < 0.5 * terminal_threshold
-                            and not always_active[i])
-                needs_events[i] = needs_events[i] and not eligible
-                n_eligible += eligible
-            if n_active - n_eligible <= n // QUIET_MODE_DIVISOR:
-                # few endplates busy: the eligible ones go quiet
+                n_resting += _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
+                                       jn_terminal[i], always_active[i], quiet_epp,
+                                       terminal_threshold)
+            if n_active - n_resting <= n // QUIET_MODE_DIVISOR:
+                # few endplates busy: those that can rest go quiet
                 j = 0
                 while j < n_active:
                     i = jn_active[j]
-                    if (jn_ach[i] < QUIET_ACH_QUANTA and jn_open[i] < QUIET_OPEN_FRACTION
-                            and jn_epp[i] < quiet_epp and fibre_refr[i] == 0
-                            and jn_terminal[i] < 0.5 * terminal_threshold
-                            and not always_active[i]):
+                    if _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
+                                 jn_terminal[i], always_active[i], quiet_epp,
+                                 terminal_threshold):
                         jn_ach[i] = 0.0
                         jn_open[i] = 0.0
                         jn_quiet[i] = True
                         jn_quiet_step[i] = s
+                        needs_events[i] = False  # only a nerve impulse wakes it (6b)
                         n_active -= 1
                         jn_active[j] = jn_active[n_active]
                     else:
@@ -393,13 +404,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 # many endplates busy: step them all (a plain loop beats skipping here)
                 for i in range(n):
                     if jn_quiet[i]:
-                        (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i],
-                         jn_activity[i], jn_slow[i]) = junction_catch_up(
-                            s - jn_quiet_step[i], jn_pool[i], jn_desens[i], jn_epp[i],
-                            jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i],
-                            pool_recovery, mobilisation, activity_decay, resensitization,
-                            membrane, inact_half, inact_rate, terminal_rate, slow_recovery)
-                        jn_quiet[i] = False
+                        _wake_endplate(i, s - jn_quiet_step[i], jn_pool, jn_desens, jn_epp,
+                                       jn_h, jn_terminal, jn_activity, jn_slow, jn_quiet,
+                                       catch_up)
                     jn_active[i] = i
                 n_active = n
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
