@@ -29,7 +29,7 @@ from numba import njit
 from .motor_pool import exponential_spread, interpolate_across_pool
 from .parameters import EMGParameters
 
-__all__ = ["muap_arrays", "synthesize_emg", "muap_waveform", "rms_envelope",
+__all__ = ["muap_arrays", "synthesize_emg", "add_muaps", "muap_waveform", "rms_envelope",
            "rectified_envelope"]
 
 
@@ -69,6 +69,19 @@ def synthesize_emg(spike_times_s, spike_units, amplitude_mV, duration_ms, output
         Noise-free surface EMG in mV, sample *j* at time ``j / output_rate_hz``.
     """
     out = np.zeros(n_samples)
+    add_muaps(out, spike_times_s, spike_units, amplitude_mV, duration_ms, output_rate_hz)
+    return out
+
+
+@njit(cache=True, nogil=True, error_model="numpy")
+def add_muaps(out, spike_times_s, spike_units, amplitude_mV, duration_ms, output_rate_hz):
+    """Add the MUAPs of the given spikes to ``out`` in place (mV, shape (n_samples,)).
+
+    Adding the spikes batch by batch, in time order, gives exactly the array that one
+    call with all of them gives; the engine adds each chunk's spikes while the next
+    chunk is being simulated. Releases the GIL.
+    """
+    n_samples = out.shape[0]
     for k in range(spike_times_s.shape[0]):
         u = spike_units[k]
         lam_s = duration_ms[u] / 6000.0
@@ -83,7 +96,6 @@ def synthesize_emg(spike_times_s, spike_units, amplitude_mV, duration_ms, output
         for j in range(j0, j1 + 1):
             x = (j / output_rate_hz - centre) / lam_s
             out[j] += a * x * math.exp(0.5 * (1.0 - x * x))  # math.exp: same libm with and without JIT
-    return out
 
 
 def _window_samples(window_ms: float, rate_hz: float) -> int:

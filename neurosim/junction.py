@@ -56,12 +56,14 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from numba import njit
 
 from .parameters import JunctionParameters
 
 __all__ = ["junction_constants", "release_factor", "junction_step", "junction_catch_up",
            "na_availability_target", "quiet_epp_limit_mV", "electrolyte_ectopic_rate_hz",
+           "relative_refractory_threshold", "relative_refractory_table",
            "QUIET_ACH_QUANTA", "QUIET_OPEN_FRACTION"]
 
 QUIET_ACH_QUANTA = 1e-5
@@ -137,6 +139,33 @@ def na_availability_target(epp_mV, inact_half_mV):
     """
     s = min(max((epp_mV - inact_half_mV) / 16.0 + 0.5, 0.0), 1.0)
     return 1.0 - s * s * (3.0 - 2.0 * s)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def relative_refractory_threshold(steps_since_ap, dt_ms, threshold_mV, factor, time_constant_ms):
+    """Fibre threshold (mV) ``steps_since_ap`` steps after its last action potential.
+
+    ``θ (1 + k e^{-t/τ_rr})``: raised by the factor ``k`` just after an AP, relaxing to θ.
+    """
+    since_ms = steps_since_ap * dt_ms
+    return threshold_mV * (1.0 + factor * math.exp(-since_ms / time_constant_ms))
+
+
+@njit(cache=True, error_model="numpy")
+def relative_refractory_table(n_steps, dt_ms, threshold_mV, factor, time_constant_ms):
+    """:func:`relative_refractory_threshold` for 0 … ``n_steps`` − 1 steps since the last AP.
+
+    Returns
+    -------
+    ndarray, shape (n_steps,)
+        Thresholds in mV; the engine looks them up instead of calling ``exp`` every step
+        an endplate sits above θ during its relative refractory period.
+    """
+    table = np.empty(n_steps)
+    for k in range(n_steps):
+        table[k] = relative_refractory_threshold(k, dt_ms, threshold_mV, factor,
+                                                 time_constant_ms)
+    return table
 
 
 def quiet_epp_limit_mV(junction: JunctionParameters) -> float:

@@ -158,7 +158,7 @@ def synaptic_drive(drive_nA, inv_rheobase, saturation):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def pic_step(m, h, v_mV, v_half_mV, width_mV, activation_rate, inactivation_rate, depth):
+def pic_step(m, h, v_mV, v_half_mV, inv_width_per_mV, activation_rate, inactivation_rate, depth):
     """Advance PIC activation ``m`` and slow inactivation ``h`` by one step.
 
     Parameters
@@ -167,8 +167,11 @@ def pic_step(m, h, v_mV, v_half_mV, width_mV, activation_rate, inactivation_rate
         Activation and availability (0–1).
     v_mV : float
         Membrane voltage above rest.
-    v_half_mV, width_mV : float
-        Half-activation voltage and the span of the smooth activation step.
+    v_half_mV : float
+        Half-activation voltage.
+    inv_width_per_mV : float
+        1 / the span (mV) of the smooth activation step (a product is cheaper than a
+        quotient in the loop over units).
     activation_rate, inactivation_rate : float
         ``dt/τ`` for activation and for inactivation.
     depth : float
@@ -178,7 +181,7 @@ def pic_step(m, h, v_mV, v_half_mV, width_mV, activation_rate, inactivation_rate
     -------
     m, h : float
     """
-    s = min(max((v_mV - v_half_mV) / width_mV + 0.5, 0.0), 1.0)
+    s = min(max((v_mV - v_half_mV) * inv_width_per_mV + 0.5, 0.0), 1.0)
     m_inf = s * s * (3.0 - 2.0 * s)  # smoothstep: 0 below, 1 above the activation span
     m += (m_inf - m) * activation_rate
     h += (1.0 - depth * m - h) * inactivation_rate

@@ -60,10 +60,10 @@ def ia_rate_hz(stretch_mm, velocity_mm_s, offset_hz, gain, k_length, k_velocity,
 @njit(cache=True, inline="always", error_model="numpy")
 def ia_population_step(phases, rate_hz, dt_s):
     """Advance every Ia fibre's phase; return the number of fibres that fired this step."""
-    fired = 0.0
+    fired = 0  # an integer count: a float sum would have to be added in order, one by one
     increment = rate_hz * dt_s
     for j in range(phases.shape[0]):  # branch-free, so it vectorises
         whole = math.floor(phases[j] + increment)  # 1 when the fibre fires this step, else 0
         phases[j] += increment - whole
-        fired += whole
-    return fired
+        fired += int(whole)
+    return float(fired)

@@ -163,6 +163,49 @@ def test_chunked_loop_equals_one_run():
     np.testing.assert_array_equal(long.spike_times_s[long.spike_times_s < 1.0], short.spike_times_s)
 
 
+def test_a_failure_while_preparing_a_later_chunk_reaches_the_caller():
+    """Chunk inputs are prepared on a second thread; an error there is not lost."""
+    from dataclasses import dataclass
+
+    @dataclass(frozen=True)
+    class BreaksAfterOneSecond(Step):
+        def waveform(self, time_s):
+            if time_s.size and time_s[-1] > 1.0:
+                raise ValueError("waveform asked for t > 1 s")
+            return super().waveform(time_s)
+
+    proto = BreaksAfterOneSecond(level=0.1)
+    with pytest.raises(ValueError, match=r"waveform asked for t > 1 s"):
+        simulate(SMALL, proto, 2.5, seed=0)
+    assert simulate(SMALL, proto, 1.0, seed=0).force_N.size == 2000  # one chunk: fine
+
+
+def test_emg_added_chunk_by_chunk_equals_one_sum():
+    """The engine adds each chunk's MUAPs as it goes; that is the one-call EMG exactly."""
+    from neurosim.emg import add_muaps, muap_arrays, synthesize_emg
+    rng = np.random.default_rng(3)
+    times = np.sort(rng.uniform(0.0, 3.0, 4000))
+    units = rng.integers(0, 30, times.size)
+    muap = muap_arrays(Parameters().emg, 30)
+    whole = synthesize_emg(times, units, muap["amplitude_mV"], muap["duration_ms"], 2000.0,
+                           6000)
+    parts = np.zeros(6000)
+    for chunk in np.array_split(np.arange(times.size), 3):
+        add_muaps(parts, times[chunk], units[chunk], muap["amplitude_mV"],
+                  muap["duration_ms"], 2000.0)
+    assert np.abs(whole).max() > 0.1
+    np.testing.assert_array_equal(parts, whole)
+
+
+@pytest.mark.parametrize("n", [0, 1, 7, 8, 9, 16, 120, 1001])
+def test_force_sum_in_lanes_matches_an_exact_sum(n):
+    import math
+
+    from neurosim.engine import _sum_in_lanes
+    x = np.random.default_rng(n).exponential(1.0, n)
+    assert _sum_in_lanes(x) == pytest.approx(math.fsum(x), rel=1e-13, abs=1e-300)
+
+
 # ----------------------------------------------------------------- convergence
 @pytest.mark.parametrize("scenario", ["voluntary_contraction", "spinal_cord_injury"])
 def test_halving_dt_changes_key_metrics_by_less_than_5_percent(scenario):

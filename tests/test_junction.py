@@ -210,3 +210,24 @@ def test_letting_quiet_endplates_rest_changes_nothing_measurable(name):
     np.testing.assert_allclose(shortcut.force_N, stepped.force_N,
                                atol=1e-3 * max(stepped.force_N.max(), 1e-9))
     np.testing.assert_array_equal(shortcut.endplate_mV[:, 0], stepped.endplate_mV[:, 0])
+
+
+def test_relative_refractory_lookup_is_the_threshold_formula():
+    """The engine looks the raised threshold up instead of calling exp every step: the table
+    is the formula θ (1 + k e^{-t/τ}) itself, from θ (1 + k) just after an AP down to θ."""
+    from neurosim.junction import relative_refractory_table, relative_refractory_threshold
+    j = Parameters().junction
+    dt_ms, tau = 0.1, j.relative_refractory_ms
+    table = relative_refractory_table(800, dt_ms, j.fibre_threshold_mV,
+                                      j.relative_refractory_factor, tau)
+    assert table.shape == (800,)
+    assert table[0] == pytest.approx(j.fibre_threshold_mV * (1 + j.relative_refractory_factor))
+    at_tau = int(round(tau / dt_ms))
+    assert table[at_tau] == pytest.approx(
+        j.fibre_threshold_mV * (1 + j.relative_refractory_factor / np.e))
+    assert np.all(np.diff(table) < 0) and table[-1] < 1.01 * j.fibre_threshold_mV
+    direct = [relative_refractory_threshold(k, dt_ms, j.fibre_threshold_mV,
+                                            j.relative_refractory_factor, tau)
+              for k in (0, 1, at_tau, 799, 900)]
+    np.testing.assert_array_equal(direct[:4], table[[0, 1, at_tau, 799]])
+    assert j.fibre_threshold_mV < direct[4] < table[-1]
