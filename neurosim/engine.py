@@ -73,9 +73,9 @@ SOURCE_ECTOPIC = 4
 SOURCE_TERMINAL = 8
 """Activation flag: the nerve terminal fired by itself (lingering ACh on its autoreceptors)."""
 
-QUIET_MODE_DIVISOR = 4
-"""Endplates are let go quiet only while at most 1/4 of them are busy; otherwise all are
-stepped with a plain loop, which is faster than skipping when many are active."""
+ENDPLATE_BLOCK = 8
+"""Endplates go quiet and wake up in blocks of this many neighbours (units of similar
+size): a block is stepped as one vector of doubles, and skipped while all of it rests."""
 
 
 class _NoAliasCompiler(CompilerBase):
@@ -122,13 +122,11 @@ def _endplate_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, step
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _can_rest(ach, open_, epp, fibre_refractory, terminal, always_active, quiet_epp,
-              terminal_threshold):
+def _can_rest(ach, open_, epp, fibre_refractory, terminal, quiet_epp, terminal_threshold):
     """Whether an endplate may go quiet: no ACh, no open channels, a low EPP, not refractory,
-    its terminal far from firing, and not one of the recorded (always stepped) endplates."""
-    return (ach < QUIET_ACH_QUANTA and open_ < QUIET_OPEN_FRACTION and epp < quiet_epp
-            and fibre_refractory == 0 and terminal < 0.5 * terminal_threshold
-            and not always_active)
+    and its terminal far from firing."""
+    return ((ach < QUIET_ACH_QUANTA) & (open_ < QUIET_OPEN_FRACTION) & (epp < quiet_epp)
+            & (fibre_refractory == 0) & (terminal < 0.5 * terminal_threshold))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -156,18 +154,21 @@ def _sum_in_lanes(x):
 
 
 @njit(cache=True, error_model="numpy")
-def _wake_endplate(i, steps, jn_pool, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
-                   jn_slow, jn_quiet, catch_up_constants):
-    """Advance quiet endplate ``i`` by ``steps`` in closed form and mark it active.
+def _wake_block(block, last_step, block_quiet, block_quiet_step, jn_pool, jn_desens, jn_epp,
+                jn_h, jn_terminal, jn_activity, jn_slow, catch_up_constants):
+    """Bring the quiet endplates of ``block`` to the end of step ``last_step`` in closed form
+    and mark the block active.
 
-    Called only on the rare wake-ups (a nerve impulse, a spontaneous quantum, or the
-    switch back to stepping every endplate), so it is not inlined into the loop.
+    Called only on the rare wake-ups (a nerve impulse or a spontaneous quantum reaching
+    one of its endplates), so it is not inlined into the loop.
     """
-    (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i], jn_activity[i],
-     jn_slow[i]) = junction_catch_up(steps, jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i],
-                                     jn_terminal[i], jn_activity[i], jn_slow[i],
-                                     *catch_up_constants)
-    jn_quiet[i] = False
+    steps = last_step - block_quiet_step[block]
+    for i in range(block * ENDPLATE_BLOCK, (block + 1) * ENDPLATE_BLOCK):
+        (jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i], jn_terminal[i], jn_activity[i],
+         jn_slow[i]) = junction_catch_up(steps, jn_pool[i], jn_desens[i], jn_epp[i], jn_h[i],
+                                         jn_terminal[i], jn_activity[i], jn_slow[i],
+                                         *catch_up_constants)
+    block_quiet[block] = False
 
 
 @njit(cache=True, nogil=True, error_model="numpy", pipeline_class=_NoAliasCompiler)
@@ -202,9 +203,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
                jn_slow, use_dependent, slow_recovery,
                fibre_refr, last_fibre_ap, terminal_armed, last_impulse, terminal_refractory_steps,
-               release_flag, fibre_at_threshold, needs_events, jn_quiet, jn_quiet_step, jn_active,
-               jn_n_active,
-               always_active, quiet_epp, ring_count,
+               release_flag, fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
+               block_always_active, quiet_epp, ring_count,
                # state (mutated in place)
                v, vd, refractory, spike_candidate, ahp, m, h, tw_a, tw_b, noise_ind,
                collide_until, antidromic_at, scalars,
@@ -237,7 +237,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     p_spont = 0
     n_imp = 0
     examiner = 0.0
-    n_active = jn_n_active[0]
+    n_blocks = block_quiet.shape[0]
+    wake = (block_quiet, block_quiet_step, jn_pool, jn_desens, jn_epp, jn_h, jn_terminal,
+            jn_activity, jn_slow)
     catch_up = (pool_recovery, mobilisation, activity_decay, resensitization, membrane,
                 inact_half, inact_rate, terminal_rate, slow_recovery)
     n_table = rel_refr_table.shape[0]
@@ -343,39 +345,25 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
         # 5. spontaneous quanta (miniature EPPs)
         while p_spont < ev_spont_step.shape[0] and ev_spont_step[p_spont] == s:
             u = ev_spont_unit[p_spont]
-            if jn_quiet[u]:  # wake it: bring it to the end of the previous step
-                _wake_endplate(u, s - 1 - jn_quiet_step[u], jn_pool, jn_desens, jn_epp, jn_h,
-                               jn_terminal, jn_activity, jn_slow, jn_quiet, catch_up)
-                jn_active[n_active] = u
-                n_active += 1
+            if block_quiet[u // ENDPLATE_BLOCK]:  # wake it: to the end of the previous step
+                _wake_block(u // ENDPLATE_BLOCK, s - 1, *wake, catch_up)
             jn_ach[u] += 1.0  # one spontaneous quantum (a miniature EPP)
             p_spont += 1
-        # 6a. the continuous dynamics of every endplate that is not quiet (see 6c), and a
-        #     flag for those that need event handling in 6b
+        # 6a. the continuous dynamics of every endplate in a block that is not quiet (see
+        #     6c), and a flag for those that need event handling in 6b
         row = s % L_m
         busy = ring_count[row]  # nerve impulses arriving now (quiet endplates included)
-        # The two loops below differ only in how they pick the endplates: a plain loop
-        # over all of them is more than twice as fast per endplate as an indexed one
-        # (numba cannot prove an index read from memory is in range and unaliased).
-        if n_active == n:
-            for i in range(n):
-                (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                 jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
-                    jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
-                    activity_decay, ach_decay, binding, closing, desensitization, resensitization,
-                    conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
-                    slow_recovery)
-                (fibre_refr[i], fibre_at_threshold[i], terminal_armed[i],
-                 flagged) = _endplate_events(fibre_refr[i], jn_epp[i], jn_h[i], jn_slow[i],
-                                             jn_terminal[i], terminal_armed[i],
-                                             s - last_impulse[i], fibre_threshold,
-                                             terminal_threshold, terminal_refractory_steps)
-                needs_events[i] = flagged
-                busy += flagged
-        else:
-            for j in range(n_active):
-                i = jn_active[j]
+        b = 0
+        while b < n_blocks:
+            if block_quiet[b]:
+                b += 1
+                continue
+            first = b  # a run of active blocks: one loop of unknown length, so it vectorises
+            while b < n_blocks and not block_quiet[b]:
+                b += 1
+            # unsigned bounds: numba then skips the negative-index check, which would
+            # otherwise keep LLVM from vectorising
+            for i in range(np.uint64(first * ENDPLATE_BLOCK), np.uint64(b * ENDPLATE_BLOCK)):
                 (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
                  jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
                     jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
@@ -397,11 +385,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             if not needs_events[i] and muscle_ring[row, i] == 0:
                 continue
             busy -= needs_events[i] + (muscle_ring[row, i] != 0)
-            if jn_quiet[i]:  # woken by a nerve impulse: bring it to the end of this step
-                _wake_endplate(i, s - jn_quiet_step[i], jn_pool, jn_desens, jn_epp, jn_h,
-                               jn_terminal, jn_activity, jn_slow, jn_quiet, catch_up)
-                jn_active[n_active] = i
-                n_active += 1
+            if block_quiet[i // ENDPLATE_BLOCK]:  # woken by a nerve impulse: to this step's end
+                _wake_block(i // ENDPLATE_BLOCK, s, *wake, catch_up)
             flag = muscle_ring[row, i]
             if flag != 0:
                 muscle_ring[row, i] = 0
@@ -450,43 +435,25 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             if busy == 0:
                 break  # every endplate with something to do has been seen
         ring_count[row] = 0  # 6b has consumed this row
-        # 6c. once per ms: endplates with no ACh, no open channels, a low EPP and nothing
-        #     pending go quiet; they are left alone until something happens to them and
-        #     then advanced in closed form (junction_catch_up)
+        # 6c. once per ms: a block whose endplates all have no ACh, no open channels, a low
+        #     EPP and nothing pending goes quiet; it is left alone until something happens
+        #     to one of them, and then advanced in closed form (junction_catch_up)
         if s % steps_per_noise == 0:
-            n_resting = 0
-            for j in range(n_active):
-                i = jn_active[j]
-                n_resting += _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
-                                       jn_terminal[i], always_active[i], quiet_epp,
-                                       terminal_threshold)
-            if n_active - n_resting <= n // QUIET_MODE_DIVISOR:
-                # few endplates busy: those that can rest go quiet
-                j = 0
-                while j < n_active:
-                    i = jn_active[j]
-                    if _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
-                                 jn_terminal[i], always_active[i], quiet_epp,
-                                 terminal_threshold):
+            for b in range(n_blocks):
+                if block_quiet[b] or block_always_active[b]:
+                    continue
+                resting = 0
+                for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
+                    resting += _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
+                                         jn_terminal[i], quiet_epp, terminal_threshold)
+                if resting == ENDPLATE_BLOCK:
+                    for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
                         jn_ach[i] = 0.0
                         jn_open[i] = 0.0
-                        jn_quiet[i] = True
-                        jn_quiet_step[i] = s
                         needs_events[i] = False  # only a nerve impulse wakes it (6b)
                         fibre_at_threshold[i] = False
-                        n_active -= 1
-                        jn_active[j] = jn_active[n_active]
-                    else:
-                        j += 1
-            elif n_active < n:
-                # many endplates busy: step them all (a plain loop beats skipping here)
-                for i in range(n):
-                    if jn_quiet[i]:
-                        _wake_endplate(i, s - jn_quiet_step[i], jn_pool, jn_desens, jn_epp,
-                                       jn_h, jn_terminal, jn_activity, jn_slow, jn_quiet,
-                                       catch_up)
-                    jn_active[i] = i
-                n_active = n
+                    block_quiet[b] = True
+                    block_quiet_step[b] = s
         r = renshaw_step(r, spikes_now, renshaw_decay, renshaw_increment)
 
         for q in range(rec_units.shape[0]):
@@ -516,7 +483,6 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     scalars[_VELOCITY] = velocity
     scalars[_EPSC] = epsc
     scalars[_FORCE] = force_sum
-    jn_n_active[0] = n_active
     return n_spk, n_act, n_imp, out_j
 
 
@@ -641,28 +607,28 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     collide_until = np.full(n, -1, dtype=np.int64)
     antidromic_at = np.full(n, -1, dtype=np.int64)
     scalars = np.zeros(7)
-    jn = {name: np.zeros(n) for name in ("ach", "open", "desens", "epp", "terminal")}
-    jn["pool"] = np.ones(n)
-    jn["h"] = np.ones(n)
-    jn["activity"] = np.zeros(n)
-    jn["slow"] = np.ones(n)
-    fibre_refr = np.zeros(n, dtype=np.int64)
+    # endplate state, padded to whole blocks; the padding endplates stay at rest (no nerve
+    # reaches them) and only ever share their block's steps
+    n_blocks = -(-n // ENDPLATE_BLOCK)
+    n_padded = n_blocks * ENDPLATE_BLOCK
+    jn = {name: np.zeros(n_padded) for name in ("ach", "open", "desens", "epp", "terminal")}
+    jn["pool"] = np.ones(n_padded)
+    jn["h"] = np.ones(n_padded)
+    jn["activity"] = np.zeros(n_padded)
+    jn["slow"] = np.ones(n_padded)
+    fibre_refr = np.zeros(n_padded, dtype=np.int64)
+    terminal_armed = np.ones(n_padded, dtype=np.bool_)
+    last_impulse = np.full(n_padded, -1_000_000, dtype=np.int64)
+    needs_events = np.zeros(n_padded, dtype=np.bool_)
+    fibre_at_threshold = np.zeros(n_padded, dtype=np.bool_)
     last_fibre_ap = np.full(n, -1, dtype=np.int64)
-    terminal_armed = np.ones(n, dtype=np.bool_)
-    last_impulse = np.full(n, -1_000_000, dtype=np.int64)
     release_flag = np.zeros(n, dtype=np.int8)
-    # every endplate starts at rest, quiet "since before step 0", except the recorded ones,
-    # which are stepped every step so that their traces are exact
-    always_active = np.zeros(n, dtype=np.bool_)
-    always_active[record_units] = True
-    jn_quiet = ~always_active
-    jn_quiet_step = np.full(n, -1, dtype=np.int64)
-    jn_active = np.zeros(n, dtype=np.int64)
-    stepped = np.flatnonzero(always_active)
-    jn_active[:stepped.size] = stepped
-    jn_n_active = np.array([stepped.size], dtype=np.int64)
-    needs_events = np.zeros(n, dtype=np.bool_)
-    fibre_at_threshold = np.zeros(n, dtype=np.bool_)
+    # every endplate starts at rest, quiet "since before step 0", except the blocks of the
+    # recorded ones, which are stepped every step so that their traces are exact
+    block_always_active = np.zeros(n_blocks, dtype=np.bool_)
+    block_always_active[record_units // ENDPLATE_BLOCK] = True
+    block_quiet = ~block_always_active
+    block_quiet_step = np.full(n_blocks, -1, dtype=np.int64)
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
         if p.limb.passive_stiffness_Nm_per_rad > 0:
@@ -782,9 +748,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
             jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
             int(round(TERMINAL_REFRACTORY_MS / dt_ms)), release_flag,
-            fibre_at_threshold, needs_events, jn_quiet, jn_quiet_step, jn_active, jn_n_active,
-            always_active,
-            quiet_epp_limit_mV(p.junction), ring_count,
+            fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
+            block_always_active, quiet_epp_limit_mV(p.junction), ring_count,
             v, vd, refractory, spike_candidate, ahp, m, h, tw_a, tw_b, noise_ind,
             collide_until, antidromic_at, scalars,
             out_steps, out_j, outs["force"], outs["pic"], outs["inhib"], outs["renshaw"],
