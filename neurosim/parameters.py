@@ -299,7 +299,7 @@ class InhibitionParameters(Validated):
              "(1 = healthy, 0 = lost).",
         group="Inhibition",
         source="Katz & Pierrot-Deseilligny 1999, Muscle Nerve 22:1339; after SCI reported "
-               "increased, not decreased (Nielsen, Crone & Hultborn 2007, Eur J Appl Physiol 101:19)")
+               "increased, not decreased (Nielsen, Crone & Hultborn 2007, Acta Physiol 189:171)")
     reciprocal: float = param(
         1.0, unit="1", min=0.0, max=3.0, label="Reciprocal Ia inhibition",
         help="Strength of inhibition from the antagonist's Ia afferents via Ia interneurons "
