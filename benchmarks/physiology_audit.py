@@ -167,19 +167,27 @@ def spindle_velocity():
 def resting_inhibition():
     p = Parameters().with_changes(**{"spindle.fusimotor_bias_hz": 20.0})
     r = neurosim.simulate(p, Protocol(Noise()), 1.0, seed=0)
-    from neurosim.spinal_circuit import tonic_inhibition
+    from neurosim import spinal_circuit
+    if hasattr(spinal_circuit, "resting_inhibition"):
+        assumed = spinal_circuit.resting_inhibition(p)
+    else:  # before the fix: analysis assumed the healthy tonic value
+        assumed = spinal_circuit.tonic_inhibition(p.inhibition)
     return dict(engine_resting_inhibition=round(float(np.median(r.inhibition[200:])), 3),
-                analysis_assumed=round(tonic_inhibition(p.inhibition), 3))
+                analysis_assumed=round(assumed, 3))
 
 
 def parameters_audit():
     out = {}
     base = Parameters()
     proto = experiments.clonus_protocol()
-    a = neurosim.simulate(base, proto, 3.0, seed=0)
-    b = neurosim.simulate(base.with_changes(**{"limb.load_torque_Nm": 10.0}), proto, 3.0, seed=0)
-    out["load_torque_changes_output"] = bool(not np.array_equal(a.joint_angle_deg,
-                                                                 b.joint_angle_deg))
+    if "limb.load_torque_Nm" in base.flat():
+        a = neurosim.simulate(base, proto, 3.0, seed=0)
+        b = neurosim.simulate(base.with_changes(**{"limb.load_torque_Nm": 10.0}), proto, 3.0,
+                              seed=0)
+        out["load_torque_changes_output"] = bool(not np.array_equal(a.joint_angle_deg,
+                                                                     b.joint_angle_deg))
+    else:
+        out["load_torque_changes_output"] = "removed (the protocol sets the load)"
     r = neurosim.simulate(base, Protocol(neurosim.protocols.Ramp(start_s=0.1, stop_s=4.1,
                                                                   start_level=0.0,
                                                                   end_level=1.0)), 4.2,

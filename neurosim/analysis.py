@@ -13,11 +13,12 @@ import numpy as np
 
 from .emg import rms_envelope
 from .result import SimulationResult
-from .spinal_circuit import tonic_inhibition
+from .spinal_circuit import resting_inhibition
 
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
            "firing_statistics", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
-           "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "ClonusSummary", "clonus",
+           "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "stretch_resistance_Nm",
+           "passive_torque_Nm", "ClonusSummary", "clonus",
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
            "fasciculation_rate_hz"]
@@ -56,16 +57,19 @@ def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
 def recruitment_command(result: SimulationResult) -> float:
     """Voluntary command (fraction of maximum) at which the smallest unit starts to fire.
 
-    Computed from the parameters with noise, PIC and Renshaw inhibition ignored:
-    the synaptic drive must overcome rheobase plus tonic inhibition.
+    Computed from the parameters with noise, PIC, Renshaw inhibition and the resting
+    Ia input ignored: the descending drive must overcome rheobase plus the resting
+    inhibition (:func:`~neurosim.spinal_circuit.resting_inhibition`, the same number
+    the engine uses). With no descending pathway left, no command recruits the pool (1).
     """
     p = result.parameters
-    needed = 1.0 + tonic_inhibition(p.inhibition)  # in units of rheobase
+    needed = 1.0 + resting_inhibition(p)  # in units of rheobase
     s = p.pool.synaptic_saturation
-    if needed >= s:
+    full_drive_nA = p.pool.max_drive_nA * p.descending.voluntary_drive
+    if needed >= s or full_drive_nA <= 0:
         return 1.0
     x = s * needed / (s - needed)  # invert u = s x / (s + x)
-    return min(1.0, x * p.pool.rheobase_smallest_nA / p.pool.max_drive_nA)
+    return min(1.0, x * p.pool.rheobase_smallest_nA / full_drive_nA)
 
 
 def spasm_episodes(result: SimulationResult, *, force_threshold_percent: float = 10.0,
@@ -226,7 +230,14 @@ class ReflexResponse:
     peak_muscle_torque_Nm : float
         Largest torque of the muscle (moment arm × force) in the window.
     peak_resistance_Nm : float
-        Largest torque the examiner needed (passive + reflex resistance).
+        Largest resistance to the passive stretch (:func:`stretch_resistance_Nm`: the
+        joint's elastic and viscous torque plus the muscle's torque) from stretch onset
+        to the end of the ramp, or over the window if that is longer: what the examiner
+        feels and the Ashworth scale grades. The torque needed only to accelerate the
+        foot is not part of it.
+    peak_passive_torque_Nm : float
+        The elastic and viscous part of that resistance at the same moment; the rest is
+        the muscle (reflex) torque.
     """
 
     window_s: tuple
@@ -235,6 +246,7 @@ class ReflexResponse:
     emg_peak_mV: float
     peak_muscle_torque_Nm: float
     peak_resistance_Nm: float
+    peak_passive_torque_Nm: float
 
 
 REFLEX_WINDOW_S = 0.2
@@ -250,12 +262,41 @@ def _stretch_component(result: SimulationResult):
                      "an imposed stretch (see neurosim.protocols.ImposedStretch)")
 
 
+def passive_torque_Nm(result: SimulationResult) -> np.ndarray:
+    """Elastic and viscous torque of the joint's passive tissues (N·m), shape (n_samples,).
+
+    ``K θ + B θ̇`` (``limb.passive_stiffness_Nm_per_rad``, ``limb.damping_Nm_s_per_rad``);
+    positive resists dorsiflexion.
+    """
+    limb = result.parameters.limb
+    return (limb.passive_stiffness_Nm_per_rad * np.deg2rad(result.joint_angle_deg)
+            + limb.damping_Nm_s_per_rad * np.deg2rad(result.joint_velocity_deg_s))
+
+
+def stretch_resistance_Nm(result: SimulationResult) -> np.ndarray:
+    """Resistance of the limb to being dorsiflexed (N·m), shape (n_samples,).
+
+    .. math:: \tau_{res} = K\theta + B\dot\theta + r\,F_{muscle}
+
+    The passive tissues' elastic and viscous torque plus the torque of the muscle
+    (moment arm × force, reflex force included): what an examiner moving the foot
+    at steady speed must overcome, and what the (modified) Ashworth scale grades. It
+    leaves out the torque that only accelerates the foot's inertia, which depends on
+    how abruptly the examiner starts, not on the limb.
+    """
+    return passive_torque_Nm(result) + result.parameters.limb.moment_arm_m * result.force_N
+
+
 def stretch_reflex(result: SimulationResult) -> ReflexResponse:
     """Measure the reflex response to the protocol's :class:`~neurosim.protocols.ImposedStretch`."""
     c = _stretch_component(result)
     start = c.start_s
     stop = min(start + REFLEX_WINDOW_S, result.duration_s)
     sel = (result.time_s >= start) & (result.time_s < stop)
+    ramp_stop = min(max(stop, start + c.amplitude_deg / c.velocity_deg_s), result.duration_s)
+    ramp = (result.time_s >= start) & (result.time_s < ramp_stop)
+    resistance = stretch_resistance_Nm(result)[ramp]
+    k_peak = int(np.argmax(resistance)) if resistance.size else 0
     before = result.time_s < start
     envelope = rms_envelope(result.emg_mV, result.output_rate_hz, REFLEX_ENVELOPE_MS)
     baseline = float(np.median(envelope[before])) if before.any() else 0.0
@@ -269,7 +310,9 @@ def stretch_reflex(result: SimulationResult) -> ReflexResponse:
         onset_latency_s=float(acts.min() - start) if acts.size else float("nan"),
         spikes=spikes, emg_peak_mV=max(0.0, peak - baseline),
         peak_muscle_torque_Nm=float(torque.max()) if torque.size else 0.0,
-        peak_resistance_Nm=float(result.joint_torque_Nm[sel].max()) if sel.any() else 0.0)
+        peak_resistance_Nm=float(resistance[k_peak]) if resistance.size else 0.0,
+        peak_passive_torque_Nm=(float(passive_torque_Nm(result)[ramp][k_peak])
+                                if resistance.size else 0.0))
 
 
 # --------------------------------------------------------------------------- clonus

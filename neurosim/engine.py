@@ -50,7 +50,8 @@ from .protocols import Protocol
 from .result import SimulationResult
 from .spindle import ia_population_step, ia_rate_hz, spindle_constants
 from .spinal_circuit import (afferent_gate, interneuron_constants, interneuron_step,
-                             renshaw_constants, renshaw_step)
+                             reciprocal_per_hz, renshaw_constants, renshaw_step,
+                             voluntary_drive_nA)
 
 __all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS", "SOURCE_REFLEX", "SOURCE_STIMULUS",
            "SOURCE_ECTOPIC"]
@@ -583,9 +584,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     refractory_steps = int(round(p.pool.refractory_ms / dt_ms))
     pic_v_half = (p.pool.threshold_mV - p.pic.activation_onset_below_threshold_mV
                   + 0.5 * p.pic.activation_width_mV)
-    # reciprocal inhibition is `reciprocal_tonic` when the antagonist fires at its resting rate
-    reciprocal_per_hz = (p.inhibition.reciprocal * p.inhibition.reciprocal_tonic
-                         / max(p.spindle.baseline_rate_hz, 1.0))
+    recip_per_hz = reciprocal_per_hz(p.inhibition, p.spindle)
     mode = protocol.joint_mode
     jc = junction_constants(p.junction, n, dt_ms)
     # low Ca2+/Mg2+ make every axon hyperexcitable (nerve stage)
@@ -709,7 +708,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         """Run the compiled loop over one chunk; keep its events; return the next output row."""
         n_spk, n_act, n_imp, out_j = _run_chunk(
             step0, c["k_steps"], dt_ms, steps_per_noise,
-            p.pool.max_drive_nA * c["waves"]["command"],
+            voluntary_drive_nA(p.pool, p.descending, c["waves"]["command"]),
             p.pool.max_drive_nA * gate * c["waves"]["afferent"], c["draws"], noise_decay,
             noise.common, noise.independent,
             pool["inv_rheobase"], p.pool.synaptic_saturation, pool["ahp_decay"],
@@ -718,7 +717,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             pool["pic_amplitude"], pic_v_half, 1.0 / p.pic.activation_width_mV,
             dt_ms / p.pic.activation_time_constant_ms,
             dt_ms / (1000.0 * p.pic.inactivation_time_constant_s), p.pic.inactivation_depth,
-            p.inhibition.descending * p.inhibition.descending_tonic, reciprocal_per_hz,
+            p.inhibition.descending * p.inhibition.descending_tonic, recip_per_hz,
             ren_decay, ren_inc, ren_gain, in_decay, in_scale, p.inhibition.interneuron_weight,
             gate,
             ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp, ia_phases, float(p.spindle.n_afferents),

@@ -211,6 +211,12 @@ class ReflexCurve:
         return np.array([r.spikes for r in self.responses])
 
     @property
+    def peak_resistance_Nm(self) -> np.ndarray:
+        """Peak resistance to the stretch at each velocity (N·m), shape (n,): passive plus
+        muscle torque (:func:`~neurosim.analysis.stretch_resistance_Nm`)."""
+        return np.array([r.peak_resistance_Nm for r in self.responses])
+
+    @property
     def peak_muscle_torque_Nm(self) -> np.ndarray:
         """Peak reflex muscle torque at each velocity (N·m), shape (n,)."""
         return np.array([r.peak_muscle_torque_Nm for r in self.responses])

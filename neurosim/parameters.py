@@ -30,6 +30,7 @@ __all__ = [
     "Parameters",
     "MotorPoolParameters",
     "PersistentInwardCurrentParameters",
+    "DescendingParameters",
     "InhibitionParameters",
     "MuscleParameters",
     "EMGParameters",
@@ -43,7 +44,7 @@ __all__ = [
 ]
 
 
-SLIDER_GROUPS = ("Inhibition", "Motor neurons", "Spindles and limb", "Nerve",
+SLIDER_GROUPS = ("Descending command", "Inhibition", "Motor neurons", "Spindles and limb", "Nerve",
                  "Neuromuscular junction")
 """Slider groups of the teaching levers, in display order (see :func:`param`)."""
 
@@ -210,10 +211,12 @@ class MotorPoolParameters(Validated):
         source="Recruitment complete at 50–85 % of maximal force in human muscles "
                "(De Luca & Hostage 2010, J Neurophysiol 104:1034); value chosen inside that span")
     synaptic_saturation: float = param(
-        2.0, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
+        1.5, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
         help="Largest synaptic drive a unit can receive, in multiples of its own rheobase "
              "(finite synaptic driving force); sets the peak firing rate.",
-        source=_TUNED + ": gives peak rates near 30–35 Hz as in " + _FUGLEVAND)
+        source=_TUNED + ": with the soleus AHP it gives about 11 Hz per unit at maximal "
+               "voluntary effort, as in human soleus (10.7 ± 2.9 Hz, Bellemare et al. 1983, "
+               "J Neurophysiol 50:1380). Was 2.0 (33 Hz, a hand muscle's rates) until 0.2")
     membrane_time_constant_ms: float = param(
         7.0, unit="ms", min=1.0, max=50.0, label="Membrane time constant",
         help="Passive membrane time constant of every motor neuron.",
@@ -230,15 +233,19 @@ class MotorPoolParameters(Validated):
         0.6, unit="1", min=0.0, max=10.0, label="AHP size",
         help="After-hyperpolarisation current added by each spike, as a fraction of the "
              "unit's rheobase; sets how steeply firing rate grows with input.",
-        source=_TUNED + ": gives about 8 Hz at recruitment (" + _FUGLEVAND + ")")
+        source=_TUNED + ": gives about 6–7 Hz at recruitment, as soleus units start firing "
+               "at 5–8 Hz (Bellemare et al. 1983; " + _FUGLEVAND + ": 8 Hz)")
     ahp_time_constant_smallest_ms: float = param(
-        50.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
+        120.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
         help="Decay time constant of the after-hyperpolarisation in the smallest unit.",
-        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP longer in slow, small units)")
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP longer in slow, small units); "
+               "human soleus motoneurons have long AHPs, over 100 ms (Kudina & Alexeeva "
+               "1992, Exp Brain Res 89:214), which keep their rates low. Was 50 ms until 0.2")
     ahp_time_constant_largest_ms: float = param(
-        30.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
+        80.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
         help="Decay time constant of the after-hyperpolarisation in the largest unit.",
-        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP shorter in fast, large units)")
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP shorter in fast, large units); "
+               "soleus is mostly slow units, so the range is narrow. Was 30 ms until 0.2")
 
 
 @dataclass(frozen=True)
@@ -255,13 +262,18 @@ class PersistentInwardCurrentParameters(Validated):
         source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
                "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
     amplitude_smallest: float = param(
-        1.2, unit="1", min=0.0, max=5.0, label="PIC size, small units",
+        1.6, unit="1", min=0.0, max=5.0, label="PIC size, small units",
         help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
-        source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of a few nA)")
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of "
+               "a few nA). Was 1.2 until 0.2; raised with the soleus firing rates so that a "
+               "chronic-injury spasm still lasts seconds (Zijdewind & Thomas: > 4 s)")
     amplitude_largest: float = param(
-        1.2, unit="1", min=0.0, max=5.0, label="PIC size, large units",
+        1.0, unit="1", min=0.0, max=5.0, label="PIC size, large units",
         help="Fully activated PIC at strength 1 in the largest unit, as a fraction of its rheobase.",
-        source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing weaker in high-threshold units)")
+        source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing long-lasting "
+               "in low-threshold units, brief or partial in high-threshold units: their PIC "
+               "is smaller relative to their rheobase). Was 1.2, equal to the smallest "
+               "unit's, until 0.2")
     activation_onset_below_threshold_mV: float = param(
         7.0, unit="mV", min=0.0, max=15.0, label="PIC onset re threshold",
         help="How far below spike threshold the PIC starts to activate.",
@@ -285,6 +297,28 @@ class PersistentInwardCurrentParameters(Validated):
         0.6, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
         help="Fraction of the PIC that slowly inactivates while it is on.",
         source=_TUNED)
+
+
+@dataclass(frozen=True)
+class DescendingParameters(Validated):
+    """The descending (corticospinal) pathway that carries the voluntary command to the pool.
+
+    Upper-motor-neuron lesions damage it: the same effort then reaches the pool as a
+    smaller drive (paresis), while the loss of descending *inhibition*
+    (``inhibition.descending``) and the unmasked PICs make spasms and reflexes grow.
+    """
+
+    stage_name: ClassVar[str] = "descending"
+
+    voluntary_drive: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Corticospinal (voluntary) drive",
+        help="Fraction of the voluntary command that reaches the motor neurons through the "
+             "descending pathway (1 = intact, 0 = no voluntary control).",
+        group="Descending command",
+        source="Upper-motor-neuron lesions cause weakness (paresis) as well as spasticity: "
+               "voluntary force at a given effort falls after stroke and spinal cord injury "
+               "(Lance 1980; Thomas et al. 1997, Muscle Nerve 20:1380, weak voluntary "
+               "contractions of muscles below incomplete cervical SCI)")
 
 
 @dataclass(frozen=True)
@@ -371,13 +405,18 @@ class MuscleParameters(Validated):
         help="Peak twitch force of the largest unit divided by that of the smallest.",
         source=_FUGLEVAND + " (100-fold)")
     contraction_time_longest_ms: float = param(
-        90.0, unit="ms", min=5.0, max=300.0, label="Longest contraction time",
+        130.0, unit="ms", min=5.0, max=300.0, label="Longest contraction time",
         help="Time to peak of the smallest unit's twitch.",
-        source=_FUGLEVAND + " (90 ms)")
+        source="Soleus is a slow muscle: whole-muscle twitch contraction time about 150 ms "
+               "at the ankle (Vandervoort & McComas 1983, Eur J Appl Physiol 51:435, with "
+               "the tendon's compliance; the model has none, so its fibre twitches are a "
+               "little faster). Was 90 ms (" + _FUGLEVAND + ", a hand muscle) until 0.2")
     contraction_time_range: float = param(
-        3.0, unit="1", min=1.0, max=10.0, label="Contraction time range",
+        1.5, unit="1", min=1.0, max=10.0, label="Contraction time range",
         help="Longest divided by shortest contraction time (fast units are the large ones).",
-        source=_FUGLEVAND + " (90 to 30 ms)")
+        source="Soleus is about 80 % slow (type I) fibres, so its units' contraction times "
+               "differ little (Johnson et al. 1973, J Neurol Sci 18:111); 130 to 87 ms. "
+               "Was 3 (" + _FUGLEVAND + ") until 0.2")
     max_force_N: float = param(
         3000.0, unit="N", min=0.1, max=20000.0, label="Maximal muscle force",
         help="Fully fused force of all units together (soleus-like).",
@@ -453,10 +492,6 @@ class LimbParameters(Validated):
         help="Lever arm of the muscle about the ankle; also converts joint angle to "
              "muscle length (mm per rad).",
         source="Manal, Cowder & Buchanan 2013, Physiol Rep 1:e00139 (35–37 mm)")
-    load_torque_Nm: float = param(
-        0.0, unit="N·m", min=-200.0, max=200.0, label="External load",
-        help="Constant external torque on the foot; positive dorsiflexes (stretches the muscle).",
-        source="protocol setting (experimenter's choice)")
     examiner_stiffness_Nm_per_rad: float = param(
         3000.0, unit="N·m/rad", min=1.0, max=100000.0, label="Examiner grip stiffness",
         help="How firmly the examiner's hand (or a motor) holds the foot on the imposed "
@@ -777,6 +812,7 @@ class JunctionParameters(Validated):
 _STAGES: dict[str, type] = {
     "pool": MotorPoolParameters,
     "pic": PersistentInwardCurrentParameters,
+    "descending": DescendingParameters,
     "inhibition": InhibitionParameters,
     "muscle": MuscleParameters,
     "emg": EMGParameters,
@@ -795,6 +831,7 @@ class Parameters:
     ----------
     pool : MotorPoolParameters
     pic : PersistentInwardCurrentParameters
+    descending : DescendingParameters
     inhibition : InhibitionParameters
     muscle : MuscleParameters
     emg : EMGParameters
@@ -812,6 +849,7 @@ class Parameters:
 
     pool: MotorPoolParameters = field(default_factory=MotorPoolParameters)
     pic: PersistentInwardCurrentParameters = field(default_factory=PersistentInwardCurrentParameters)
+    descending: DescendingParameters = field(default_factory=DescendingParameters)
     inhibition: InhibitionParameters = field(default_factory=InhibitionParameters)
     muscle: MuscleParameters = field(default_factory=MuscleParameters)
     emg: EMGParameters = field(default_factory=EMGParameters)
@@ -872,14 +910,32 @@ class Parameters:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Mapping[str, float]]) -> "Parameters":
-        """Build from :meth:`to_dict` output; unknown stages or fields are errors."""
+        """Build from :meth:`to_dict` output; unknown stages or fields are errors.
+
+        Fields removed from the model (:data:`REMOVED_FIELDS`) are accepted at the value
+        they always had, so files written by earlier versions still load; any other
+        value is refused with the reason the field went.
+        """
         flat = {}
         for stage, vals in data.items():
             if stage not in _STAGES:
                 raise ValueError(_unknown_message(stage + ".?", list(field_specs())))
             for k, v in vals.items():
-                flat[f"{stage}.{k}"] = v
+                name = f"{stage}.{k}"
+                if name in REMOVED_FIELDS:
+                    inert_value, why = REMOVED_FIELDS[name]
+                    if v != inert_value:
+                        raise ValueError(f"{name} = {v!r} is no longer a model parameter: {why}")
+                    continue
+                flat[name] = v
         return cls().with_changes(**flat)
+
+
+REMOVED_FIELDS: dict[str, tuple[float, str]] = {
+    "limb.load_torque_Nm": (0.0, "the load on the foot is set by the protocol "
+                                 "(FreeLimb.load_torque_Nm); this field never acted"),
+}
+"""Fields of earlier versions: ``name -> (the value at which they were inert, why removed)``."""
 
 
 def field_specs() -> dict[str, FieldSpec]:

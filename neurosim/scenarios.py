@@ -149,7 +149,14 @@ class Scenario:
 _INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
            "inhibition.descending": 0.2}
 _PIC_UNMASKED = {"pic.strength": 1.0}
-_STROKE = {"inhibition.descending": 0.2, "inhibition.presynaptic": 0.4,
+# Upper-motor-neuron lesions also cut the voluntary (corticospinal) drive: weakness (paresis)
+# alongside spasms (Lance 1980). Caricature values: an incomplete spinal lesion and a stroke
+# keep a small part, one MS plaque about half; voluntary force at maximal effort then falls to
+# roughly half of healthy (SCI, stroke) and three quarters (MS) in this model, in the range of
+# the weakness of paretic plantarflexors (e.g. Jayaraman et al. 2006, Spinal Cord 44:680).
+_SCI_WEAKNESS = {"descending.voluntary_drive": 0.1}
+_STROKE = {"descending.voluntary_drive": 0.15, "inhibition.descending": 0.2,
+           "inhibition.presynaptic": 0.4,
            "inhibition.reciprocal": 0.4, "spindle.gain": 3.0, "spindle.fusimotor_bias_hz": 2.0,
            "pic.strength": 0.5}
 _DIABETIC = {"nerve.demyelination_slowing": 0.16, "nerve.motor_axon_survival": 0.55,
@@ -239,7 +246,8 @@ _SCENARIOS = [
         learning_goal="Spasms need both levers: disinhibition lets the volley in and unleashes "
                       "the PICs that keep the units firing.",
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
-        changes={**_INJURY, **_PIC_UNMASKED}, protocol=spasm_test_protocol(), duration_s=8.0),
+        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS}, protocol=spasm_test_protocol(),
+        duration_s=8.0),
     Scenario(
         name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
         category="condition",
@@ -275,7 +283,8 @@ _SCENARIOS = [
         learning_goal="Separate central from peripheral causes: the nerve conduction study "
                       "stays normal while reflexes change.",
         caveat=_CAVEAT + " MS is patchy and relapsing; one spinal lesion is a caricature.",
-        changes={"nerve.central_delay_ms": 4.0, "inhibition.descending": 0.4,
+        changes={"nerve.central_delay_ms": 4.0, "descending.voluntary_drive": 0.5,
+                 "inhibition.descending": 0.4,
                  "inhibition.presynaptic": 0.5, "spindle.gain": 1.5},
         protocol=stretch_protocol(100.0), duration_s=3.0),
     Scenario(
@@ -313,7 +322,7 @@ _SCENARIOS = [
                       "voluntary contraction.",
         caveat=_CAVEAT + " Real baclofen also causes drowsiness and some weakness; dosing is "
                          "not modelled. Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, "inhibition.presynaptic": 1.3},
+        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "inhibition.presynaptic": 1.3},
         protocol=spasm_test_protocol(), duration_s=8.0),
 ]
 
@@ -410,7 +419,7 @@ _SCENARIOS += [
                       "is not.",
         caveat=_JUNCTION_CAVEAT + " Real injections are local and wear off over months. "
                                   "Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, "junction.quantal_scale": 0.3},
+        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "junction.quantal_scale": 0.3},
         protocol=spasm_test_protocol(), duration_s=8.0),
 ]
 

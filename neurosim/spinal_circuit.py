@@ -1,6 +1,13 @@
-r"""Spinal inhibitory pathways acting on the motor-neuron pool.
+r"""Spinal inhibitory pathways acting on the motor-neuron pool, and the descending command.
 
-Four pathways, each with a strength where 1 = healthy and 0 = lost:
+**The voluntary command** reaches the pool through the descending (corticospinal)
+pathway: a command :math:`c(t)` (fraction of maximal effort) becomes the synaptic
+drive :math:`D(t) = D_{max}\,w_{CST}\,c(t)`, where :math:`w_{CST}` =
+``descending.voluntary_drive`` (1 = intact). An upper-motor-neuron lesion lowers
+:math:`w_{CST}`: the same effort recruits fewer units (weakness), while the loss of
+descending *inhibition* below makes spasms and reflexes grow.
+
+Four inhibitory pathways, each with a strength where 1 = healthy and 0 = lost:
 
 **Recurrent (Renshaw) inhibition.** Motor-neuron spikes excite Renshaw cells,
 which inhibit the pool. Renshaw activity :math:`r` is the pool's per-unit
@@ -10,8 +17,9 @@ firing rate divided by a 20 Hz reference, low-pass filtered with
 .. math:: \tau_R \frac{dr}{dt} = -r + \frac{\text{pool spikes per second}}{n \cdot 20\,\text{Hz}}
 
 **Reciprocal Ia inhibition.** The antagonist muscle's Ia afferents inhibit the
-pool through Ia interneurons; at rest they fire tonically, giving a tonic
-inhibition ``reciprocal_tonic``.
+pool through Ia interneurons, in proportion to their rate: ``reciprocal_tonic``
+at the healthy resting Ia rate, more when fusimotor drive or a stretch of the
+antagonist raises it (:func:`reciprocal_per_hz`).
 
 **Presynaptic inhibition.** GABAergic axo-axonic synapses on afferent terminals
 scale *afferent* input (never the voluntary command) by
@@ -49,10 +57,15 @@ from numba import njit
 
 from .parameters import InhibitionParameters
 
-__all__ = ["interneuron_constants", "interneuron_step", "afferent_gate", "tonic_inhibition", "renshaw_constants", "renshaw_step",
+__all__ = ["interneuron_constants", "interneuron_step", "afferent_gate", "resting_inhibition",
+           "reciprocal_per_hz", "voluntary_drive_nA", "renshaw_constants", "renshaw_step",
            "RENSHAW_REFERENCE_RATE_HZ"]
 
 RENSHAW_REFERENCE_RATE_HZ = 20.0
+"""Pool firing rate (Hz per unit) at which ``inhibition.recurrent_gain`` is stated: a scale
+for the gain, not a claim about the pool. Recurrent inhibition is measured during
+moderate voluntary contractions, when motor units fire at about 10–20 Hz (Hultborn &
+Pierrot-Deseilligny 1979, J Physiol 297:253; Katz & Pierrot-Deseilligny 1999)."""
 
 
 def afferent_gate(inhibition: InhibitionParameters) -> float:
@@ -60,10 +73,55 @@ def afferent_gate(inhibition: InhibitionParameters) -> float:
     return 1.0 - inhibition.presynaptic * inhibition.presynaptic_max_depression
 
 
-def tonic_inhibition(inhibition: InhibitionParameters) -> float:
-    """Tonic (descending + reciprocal) inhibition, as a fraction of rheobase."""
-    return (inhibition.descending * inhibition.descending_tonic
-            + inhibition.reciprocal * inhibition.reciprocal_tonic)
+def voluntary_drive_nA(pool, descending, command):
+    """Synaptic drive (nA) that a voluntary command produces at the pool.
+
+    Parameters
+    ----------
+    pool : MotorPoolParameters
+    descending : DescendingParameters
+    command : float or ndarray
+        Voluntary command, fraction of maximal effort (0–1).
+
+    Returns
+    -------
+    float or ndarray
+        ``max_drive_nA × voluntary_drive × command``, same shape as ``command``.
+    """
+    return pool.max_drive_nA * descending.voluntary_drive * command
+
+
+def reciprocal_per_hz(inhibition: InhibitionParameters, spindle) -> float:
+    """Reciprocal Ia inhibition (fraction of rheobase) per Hz of antagonist Ia rate.
+
+    Scaled so that the antagonist firing at the healthy resting rate
+    (``spindle.baseline_rate_hz``, no fusimotor bias) gives ``reciprocal_tonic`` at
+    strength 1.
+    """
+    return (inhibition.reciprocal * inhibition.reciprocal_tonic
+            / max(spindle.baseline_rate_hz, 1.0))
+
+
+def resting_inhibition(parameters) -> float:
+    """Inhibition of the relaxed, resting pool (fraction of rheobase).
+
+    Descending tonic inhibition plus reciprocal inhibition from the antagonist's
+    resting Ia discharge (which fusimotor bias raises); Renshaw inhibition is zero at
+    rest. The engine computes its inhibition from the same pieces, and analysis uses
+    this to decide which command recruits the pool (tested to agree).
+
+    Parameters
+    ----------
+    parameters : Parameters
+
+    Returns
+    -------
+    float
+    """
+    from .spindle import ia_rate_hz, spindle_constants  # the antagonist's resting rate
+    resting_ia_hz = ia_rate_hz(0.0, 0.0, *spindle_constants(parameters.spindle))
+    return (parameters.inhibition.descending * parameters.inhibition.descending_tonic
+            + reciprocal_per_hz(parameters.inhibition, parameters.spindle) * resting_ia_hz)
 
 
 def renshaw_constants(inhibition: InhibitionParameters, n_units: int, dt_ms: float):
