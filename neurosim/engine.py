@@ -48,7 +48,7 @@ from .nerve import ectopic_events, nerve_arrays, stimulus_events
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
-from .spindle import ia_population_step, ia_rate_hz, spindle_constants
+from .spindle import burst_filter_step, ia_population_step, ia_rate_hz, spindle_constants
 from .spinal_circuit import (afferent_gate, interneuron_constants, interneuron_step,
                              reciprocal_per_hz, renshaw_constants, renshaw_step,
                              voluntary_drive_nA)
@@ -94,7 +94,7 @@ class _NoAliasCompiler(CompilerBase):
 
 
 # indices into the scalar-state vector
-_NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC, _FORCE = range(7)
+_NOISE, _RENSHAW, _INTER, _ANGLE, _VELOCITY, _EPSC, _FORCE, _SMOOTH_V = range(8)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -183,7 +183,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                descending_inhib, reciprocal_per_hz, renshaw_decay, renshaw_increment,
                renshaw_gain, interneuron_decay, interneuron_scale, interneuron_weight, gate,
                # spindle
-               ia_offset, ia_gain, ia_k_length, ia_k_velocity, ia_exponent, ia_phases,
+               ia_offset, ia_gain, ia_k_length, ia_k_velocity, ia_exponent, ia_k_burst,
+               ia_burst_decay, ia_phases,
                ia_n_nominal, ia_weight, epsc_decay,
                # nerve
                efferent_delay, afferent_delay, reaches_muscle, muscle_ring, ia_ring, antag_ring,
@@ -224,6 +225,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     velocity = scalars[_VELOCITY]
     epsc = scalars[_EPSC]
     force_sum = scalars[_FORCE]
+    smooth_v = scalars[_SMOOTH_V]
     n_spk = 0
     n_act = 0
     out_j = out_index0
@@ -268,10 +270,12 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
 
         # 2. spindles: Ia spikes (agonist) and rate (antagonist) travel to the cord
+        smooth_v = burst_filter_step(smooth_v, lengthening_mm_s, ia_burst_decay)
+        new_v = lengthening_mm_s - smooth_v  # the antagonist sees the mirror image
         ia_rate = ia_rate_hz(stretch_mm, lengthening_mm_s, ia_offset, ia_gain, ia_k_length,
-                             ia_k_velocity, ia_exponent)
+                             ia_k_velocity, ia_exponent, ia_k_burst, new_v)
         antag_rate = ia_rate_hz(-stretch_mm, -lengthening_mm_s, ia_offset, ia_gain,
-                                ia_k_length, ia_k_velocity, ia_exponent)
+                                ia_k_length, ia_k_velocity, ia_exponent, ia_k_burst, -new_v)
         slot = (s + afferent_delay) % L_a
         ia_ring[slot] += ia_population_step(ia_phases, ia_rate, dt_s)
         antag_ring[slot] = antag_rate
@@ -484,6 +488,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     scalars[_VELOCITY] = velocity
     scalars[_EPSC] = epsc
     scalars[_FORCE] = force_sum
+    scalars[_SMOOTH_V] = smooth_v
     return n_spk, n_act, n_imp, out_j
 
 
@@ -577,7 +582,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     gate = afferent_gate(p.inhibition)
     ren_decay, ren_inc, ren_gain = renshaw_constants(p.inhibition, n, dt_ms)
     in_decay, in_scale, _ = interneuron_constants(p.inhibition, dt_ms)
-    ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp = spindle_constants(p.spindle)
+    ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp, ia_k_burst = spindle_constants(p.spindle)
     nerve = nerve_arrays(p.nerve, p.spindle, n, dt_ms)
     noise = protocol.noise
     noise_decay = math.exp(-NOISE_INTERVAL_MS / noise.time_constant_ms)
@@ -605,7 +610,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     noise_ind = np.zeros(n)
     collide_until = np.full(n, -1, dtype=np.int64)
     antidromic_at = np.full(n, -1, dtype=np.int64)
-    scalars = np.zeros(7)
+    scalars = np.zeros(8)
     # endplate state, padded to whole blocks; the padding endplates stay at rest (no nerve
     # reaches them) and only ever share their block's steps
     n_blocks = -(-n // ENDPLATE_BLOCK)
@@ -631,7 +636,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
         if p.limb.passive_stiffness_Nm_per_rad > 0:
-            scalars[3] = load0 / p.limb.passive_stiffness_Nm_per_rad
+            scalars[_ANGLE] = load0 / p.limb.passive_stiffness_Nm_per_rad
     muscle_ring = np.zeros((int(nerve["efferent_delay_steps"].max()) + 2, n), dtype=np.int8)
     ring_count = np.zeros(muscle_ring.shape[0], dtype=np.int64)  # nonzero cells per row
     # the afferent pipeline starts full of resting discharge, so there is no start-up transient
@@ -639,7 +644,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     n_ia = nerve["n_afferents_alive"]
     ia_ring = np.full(nerve["afferent_delay_steps"] + 2, rest_rate * n_ia * dt_s)
     antag_ring = np.full(nerve["afferent_delay_steps"] + 2, rest_rate)
-    scalars[5] = p.spindle.ia_weight_nA_per_hz * rest_rate * n_ia / p.spindle.n_afferents
+    scalars[_EPSC] = p.spindle.ia_weight_nA_per_hz * rest_rate * n_ia / p.spindle.n_afferents
 
     # ---- outputs
     outs = {name: np.zeros(n_out) for name in ("force", "pic", "inhib", "renshaw", "angle",
@@ -720,7 +725,9 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.inhibition.descending * p.inhibition.descending_tonic, recip_per_hz,
             ren_decay, ren_inc, ren_gain, in_decay, in_scale, p.inhibition.interneuron_weight,
             gate,
-            ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp, ia_phases, float(p.spindle.n_afferents),
+            ia_offset, ia_gain, ia_k_len, ia_k_vel, ia_exp, ia_k_burst,
+            math.exp(-dt_ms / p.spindle.initial_burst_time_constant_ms), ia_phases,
+            float(p.spindle.n_afferents),
             p.spindle.ia_weight_nA_per_hz,
             math.exp(-dt_ms / p.spindle.synaptic_time_constant_ms),
             nerve["efferent_delay_steps"], nerve["afferent_delay_steps"],

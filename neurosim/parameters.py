@@ -511,11 +511,17 @@ class SpindleParameters(Validated):
     stage_name: ClassVar[str] = "spindle"
 
     gain: float = param(
-        1.0, unit="1", min=0.0, max=5.0, label="Spindle sensitivity",
-        help="Scale of the length and velocity sensitivity (1 = healthy; > 1 = hypersensitive).",
+        1.0, unit="1", min=0.0, max=5.0, label="Spindle dynamic sensitivity",
+        help="Scale of the spindles' dynamic sensitivity — to stretch velocity and to the "
+             "onset of a stretch — as gamma-dynamic drive sets it (1 = healthy; > 1 = "
+             "hypersensitive). Length sensitivity is not scaled (see fusimotor_bias_hz for "
+             "static drive).",
         group="Spindles and limb",
-        source="Altered spindle sensitivity is a proposed contributor to spasticity "
-               "(Lance 1980; Prochazka & Gorassini 1998, J Physiol 507:277)")
+        source="Altered spindle sensitivity is a proposed contributor to spasticity, whose "
+               "hallmark is velocity dependence (Lance 1980); gamma-dynamic drive raises the "
+               "velocity sensitivity of primary endings (Crowe & Matthews 1964, J Physiol "
+               "174:109). Until 0.2 it scaled the length sensitivity too, which made slow "
+               "stretches of a hypersensitive limb as effective as fast ones")
     baseline_rate_hz: float = param(
         5.0, unit="Hz", min=0.0, max=100.0, label="Resting Ia rate",
         help="Ia discharge of the relaxed muscle at its resting length.",
@@ -533,6 +539,21 @@ class SpindleParameters(Validated):
         0.6, unit="1", min=0.1, max=1.0, label="Velocity exponent",
         help="Exponent of the velocity power law.",
         source="Prochazka & Gorassini 1998, J Physiol 507:277 (0.5–0.6)")
+    initial_burst_sensitivity: float = param(
+        2.0, unit="Hz/(mm/s)", min=0.0, max=20.0, label="Initial-burst sensitivity",
+        help="Extra Ia discharge per mm/s of a *change* in stretch velocity, fading with "
+             "initial_burst_time_constant_ms: the burst of primary endings at the onset of "
+             "a brisk stretch (and their pause when it stops).",
+        source="Primary endings fire an initial burst at stretch onset that grows with the "
+               "onset's speed, i.e. they are sensitive to acceleration (Matthews 1972, "
+               "Mammalian Muscle Receptors and their Central Actions; in humans Edin & Vallbo "
+               "1990, J Neurophysiol 63:1297; Schuurmans et al. 2009, J Neurophysiol 102:1926); "
+               "size a neurosim choice")
+    initial_burst_time_constant_ms: float = param(
+        15.0, unit="ms", min=1.0, max=200.0, label="Initial-burst decay",
+        help="How quickly the initial burst fades once the stretch velocity is steady.",
+        source="The initial burst lasts tens of ms (Matthews 1972; Edin & Vallbo 1990); value "
+               "a neurosim choice")
     fusimotor_bias_hz: float = param(
         0.0, unit="Hz", min=-20.0, max=100.0, label="Fusimotor (γ) drive",
         help="Extra Ia discharge from gamma motor-neuron drive to the spindles.",
