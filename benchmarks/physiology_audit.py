@@ -27,10 +27,10 @@ from neurosim.protocols import FreeLimb, NerveStimulation, Noise, Protocol, Torq
 
 
 def _hold_force_percent(params, level, seed=0):
-    """Mean force (% of maximal force) over the hold of a voluntary trapezoid."""
+    """Mean force (% of maximal force) over the hold of a voluntary trapezoid, and the run."""
     r = neurosim.simulate(params, experiments.voluntary_protocol(level), 4.0, seed=seed)
     sel = (r.time_s >= 2.0) & (r.time_s < 3.5)
-    return float(r.force_percent[sel].mean()), r
+    return float(r.force_percent[sel].mean()), r  # = experiments.voluntary_force_percent
 
 
 def voluntary():

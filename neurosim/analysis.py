@@ -274,7 +274,7 @@ def passive_torque_Nm(result: SimulationResult) -> np.ndarray:
 
 
 def stretch_resistance_Nm(result: SimulationResult) -> np.ndarray:
-    """Resistance of the limb to being dorsiflexed (N·m), shape (n_samples,).
+    r"""Resistance of the limb to being dorsiflexed (N·m), shape (n_samples,).
 
     .. math:: \tau_{res} = K\theta + B\dot\theta + r\,F_{muscle}
 

@@ -30,7 +30,7 @@ from .result import SimulationResult
 __all__ = ["spasm_test_protocol", "voluntary_protocol", "tendon_tap_protocol",
            "ProtocolChoice", "PROTOCOL_CHOICES", "protocol_choice",
            "stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
-           "reflex_vs_velocity",
+           "reflex_vs_velocity", "voluntary_force_percent",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
 
 H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
@@ -53,6 +53,33 @@ def voluntary_protocol(level: float = 0.3) -> Protocol:
     """
     return Protocol(Trapezoid(start_s=0.5, rise_s=1.0, hold_s=2.0, fall_s=1.0, level=level),
                     Noise())
+
+
+def voluntary_force_percent(parameters: Parameters, level: float, *, seed: int = 0) -> float:
+    """Voluntary strength: mean force during the hold of :func:`voluntary_protocol`.
+
+    Parameters
+    ----------
+    parameters : Parameters
+    level : float
+        Voluntary effort (command), fraction of maximal (0–1]; 1 gives the maximal
+        voluntary contraction (MVC).
+    seed : int
+        Noise seed.
+
+    Returns
+    -------
+    float
+        Mean force (% of ``muscle.max_force_N``) from 2.0 to 3.5 s, the settled part of
+        the 2 s hold. Weakness (paresis) shows as a lower value at the same effort.
+    """
+    if not (0 < level <= 1):
+        raise ValueError(f"level = {level!r} is out of range: allowed (0, 1] (fraction of "
+                         f"maximal effort)")
+    result = simulate(parameters, voluntary_protocol(level), 4.0, seed=seed,
+                      label=f"voluntary {level:g}")
+    hold = (result.time_s >= 2.0) & (result.time_s < 3.5)
+    return float(result.force_percent[hold].mean())
 
 
 def tendon_tap_protocol(*, at_s: float = 0.5) -> Protocol:

@@ -206,8 +206,9 @@ class MotorPoolParameters(Validated):
         source=_FUGLEVAND + " (range 30)")
     max_drive_nA: float = param(
         400.0, unit="nA", min=1.0, max=2000.0, label="Maximal descending drive",
-        help="Effective synaptic current delivered to every unit at voluntary command 1; "
-             "the largest unit is recruited at about 60 % of it.",
+        help="Effective synaptic current delivered to every unit at voluntary command 1 "
+             "through an intact descending pathway; in a slow ramp the largest unit is "
+             "recruited at about 70 % of it.",
         source="Recruitment complete at 50–85 % of maximal force in human muscles "
                "(De Luca & Hostage 2010, J Neurophysiol 104:1034); value chosen inside that span")
     synaptic_saturation: float = param(
