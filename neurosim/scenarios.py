@@ -242,23 +242,26 @@ _SCENARIOS = [
         description="Below a chronic spinal lesion, reciprocal, presynaptic and descending "
                     "inhibition are reduced and persistent inward currents are large. The same "
                     "brief volley now triggers a spasm: many units keep firing and producing "
-                    "force for seconds after the input has ended.",
-        mechanism="Loss of inhibition unmasks persistent inward currents → self-sustained firing. "
-                  "Recurrent (Renshaw) inhibition is left intact (it is reported increased, "
-                  "not lost, after SCI).",
+                    "force for seconds after the input has ended. The lesion also cuts most of "
+                    "the descending (corticospinal) drive, so the limb is weak: a maximal "
+                    "voluntary effort gives about half of healthy force.",
+        mechanism="Loss of inhibition unmasks persistent inward currents → self-sustained firing; "
+                  "loss of descending drive → weakness. Recurrent (Renshaw) inhibition is left "
+                  "intact (it is reported increased, not lost, after SCI).",
         learning_goal="Spasms need both levers: disinhibition lets the volley in and unleashes "
-                      "the PICs that keep the units firing.",
+                      "the PICs that keep the units firing. Involuntary force grows while "
+                      "voluntary force falls — spasticity comes with paresis.",
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
         changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS}, protocol=spasm_test_protocol(),
         duration_s=8.0),
     Scenario(
         name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
         category="condition",
-        description="Spindle sensitivity is tripled (as with increased fusimotor drive). The "
-                    "same passive stretch now evokes a large reflex burst that grows with "
-                    "stretch velocity.",
-        mechanism="More Ia discharge per mm and per mm/s of stretch → exaggerated, "
-                  "velocity-dependent stretch reflex.",
+        description="The spindles' dynamic sensitivity is tripled (as with increased "
+                    "gamma-dynamic drive). The same passive stretch now evokes a large reflex "
+                    "burst that grows with stretch velocity.",
+        mechanism="More Ia discharge per mm/s of stretch and a bigger initial burst at its "
+                  "onset → exaggerated, velocity-dependent stretch reflex.",
         learning_goal="Spasticity is velocity-dependent (Lance 1980): compare slow and fast "
                       "stretches.",
         caveat=_CAVEAT, changes={"spindle.gain": 3.0}, protocol=stretch_protocol(100.0),
@@ -267,28 +270,32 @@ _SCENARIOS = [
         name="stroke_like", title="Upper-motor-neuron lesion (stroke-like): clonus",
         category="condition",
         description="After a stroke-like lesion descending inhibition is lost, presynaptic and "
-                    "reciprocal inhibition fall and fusimotor drive sensitises the spindles. "
-                    "The foot is loaded and pushed once: it keeps beating at about 5 Hz — "
-                    "clonus, which nothing in the code asks for.",
+                    "reciprocal inhibition fall, fusimotor drive sensitises the spindles and "
+                    "the ankle is stiffer. The foot is loaded and pushed once: it keeps beating "
+                    "at about 5 Hz — clonus, which nothing in the code asks for. The lesion also "
+                    "cuts most of the voluntary drive: the limb is weak as well as spastic.",
         mechanism="High reflex-loop gain plus the conduction and contraction delays make the "
                   "closed stretch-reflex loop oscillate.",
         learning_goal="Clonus emerges from loop gain and delay; lowering the gain or restoring "
                       "inhibition makes it die out.",
-        caveat=_CAVEAT + " Real strokes also cause weakness and altered muscle properties.",
+        caveat=_CAVEAT + " Real strokes also change the muscle itself (contracture, fibre "
+                         "loss); the weakness here is only the lost descending drive.",
         changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0),
     Scenario(
         name="multiple_sclerosis_like", title="Multiple-sclerosis-like: central slowing",
         category="condition",
-        description="Demyelination inside the spinal cord slows central conduction and "
-                    "weakens descending and presynaptic inhibition. A passive stretch gives a "
-                    "larger, slightly later reflex; the peripheral nerve is normal.",
-        mechanism="Central (not peripheral) demyelination: longer central delay, less inhibition.",
+        description="Demyelination inside the spinal cord slows central conduction, halves the "
+                    "descending voluntary drive (weakness) and weakens descending and "
+                    "presynaptic inhibition. A passive stretch gives a larger, slightly later "
+                    "reflex; the peripheral nerve is normal.",
+        mechanism="Central (not peripheral) demyelination: longer central delay, less "
+                  "descending drive, less inhibition.",
         learning_goal="Separate central from peripheral causes: the nerve conduction study "
                       "stays normal while reflexes change.",
         caveat=_CAVEAT + " MS is patchy and relapsing; one spinal lesion is a caricature.",
         changes={"nerve.central_delay_ms": 4.0, "descending.voluntary_drive": 0.5,
-                 "inhibition.descending": 0.4,
-                 "inhibition.presynaptic": 0.5, "spindle.gain": 1.5},
+                 "inhibition.descending": 0.4, "inhibition.presynaptic": 0.5,
+                 "spindle.gain": 1.5},
         protocol=stretch_protocol(100.0), duration_s=3.0),
     Scenario(
         name="diabetic_neuropathy", title="Diabetic neuropathy: nerve conduction study",
@@ -319,7 +326,9 @@ _SCENARIOS = [
         description="The spinal-cord-injury scenario with presynaptic inhibition of afferent "
                     "terminals restored and enhanced, as a GABA-B agonist would. Less of the "
                     "volley reaches the pool, fewer units are triggered and the spasm is "
-                    "smaller and shorter — while voluntary force is untouched.",
+                    "smaller and shorter — while voluntary force stays about what it was in "
+                    "the (weak) injured limb: the drug does not restore the lost descending "
+                    "drive, and takes little of what is left.",
         mechanism="More presynaptic inhibition gates afferent input, not the descending command.",
         learning_goal="A treatment can target the trigger (afferent input) without weakening "
                       "voluntary contraction.",
