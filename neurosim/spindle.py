@@ -18,7 +18,8 @@ The last term is the **initial burst**: :math:`v - \bar v` is the part of the ve
 that is new (a high-pass filter with time constant :math:`\tau_B`, i.e. a smoothed
 acceleration), so when a stretch starts the ending fires a burst that grows with how
 fast it starts and fades within :math:`\tau_B`; when the stretch stops it pauses. At a
-steady velocity the term vanishes and Prochazka & Gorassini's ramp response is left.
+steady velocity the term vanishes and Prochazka & Gorassini's ramp response is left. A
+shortening, slack spindle fires no burst (the term can only pause it then).
 The burst is what makes brisk stretches and tendon taps so effective: the number of
 extra spikes it adds grows in proportion to the velocity reached, whereas the
 power-law term adds :math:`\propto v^{p-1}` over a stretch of fixed amplitude.
@@ -83,8 +84,9 @@ def ia_rate_hz(stretch_mm, velocity_mm_s, offset_hz, gain, k_length, k_velocity,
         vel = -math.pow(-velocity_mm_s, exponent)
     else:
         vel = 0.0
-    rate = offset_hz + k_length * stretch_mm + gain * (k_velocity * vel
-                                                       + k_burst * new_velocity_mm_s)
+    # a shortening (slack) spindle fires no burst, though it still pauses
+    burst = new_velocity_mm_s if (velocity_mm_s > 0.0 or new_velocity_mm_s < 0.0) else 0.0
+    rate = offset_hz + k_length * stretch_mm + gain * (k_velocity * vel + k_burst * burst)
     return rate if rate > 0.0 else 0.0
 
 

@@ -29,13 +29,14 @@ def test_no_input_gives_no_spikes_no_force_and_only_noise_emg():
 
 
 def test_recruitment_follows_size_order():
-    r = simulate(Parameters(), Ramp(start_s=0.2, stop_s=8.2, start_level=0.0, end_level=0.6),
+    # to 90 % of the drive: the largest soleus-like unit joins at about 70 % of it
+    r = simulate(Parameters(), Ramp(start_s=0.2, stop_s=8.2, start_level=0.0, end_level=0.9),
                  8.2, seed=1)
     first = np.array([r.unit_spike_times(u)[0] for u in range(r.n_units)])
     # without noise the order is strict: every larger unit starts later
     assert np.all(np.diff(first) > 0)
     # with noise the order still holds on average (rank correlation near 1)
-    noisy = simulate(Parameters(), Ramp(start_s=0.2, stop_s=8.2, start_level=0.0, end_level=0.6)
+    noisy = simulate(Parameters(), Ramp(start_s=0.2, stop_s=8.2, start_level=0.0, end_level=0.9)
                      + Noise(), 8.2, seed=1)
     first_noisy = np.array([noisy.unit_spike_times(u)[0] for u in range(noisy.n_units)])
     rank = np.corrcoef(np.argsort(np.argsort(first_noisy)), np.arange(noisy.n_units))[0, 1]
@@ -58,10 +59,11 @@ def test_rates_are_physiological_during_a_ramp():
                  10.5, seed=1)
     stats = firing_statistics(r)
     assert stats.units_recruited == r.n_units
-    late_units = slice(60, None)  # recruited mid-ramp: start near 8 Hz (Fuglevand 1993)
-    assert 4.0 < np.nanmedian(stats.recruitment_rate_hz[late_units]) < 14.0
-    assert 25.0 < np.nanmedian(stats.peak_rate_hz[:30]) < 45.0  # small units: 25–35 Hz range
-    assert np.nanmax(stats.peak_rate_hz) < 60.0
+    late_units = slice(60, None)  # recruited mid-ramp: start near 5–8 Hz (soleus; Fuglevand 8 Hz)
+    assert 4.0 < np.nanmedian(stats.recruitment_rate_hz[late_units]) < 10.0
+    # soleus at maximal effort: 10.7 ± 2.9 Hz (Bellemare et al. 1983, J Neurophysiol 50:1380)
+    assert 7.8 < np.nanmedian(stats.peak_rate_hz[:30]) < 16.0
+    assert np.nanmax(stats.peak_rate_hz) < 30.0
 
 
 # ----------------------------------------------------------------- analytic checks
@@ -83,10 +85,13 @@ def test_twitch_peaks_at_its_contraction_time_with_its_peak_force():
     t_peak = r1.time_s[np.argmax(r1.force_N)] - activation
     assert abs(t_peak * 1000 - tw1["contraction_time_ms"][0]) <= 1000 / r1.output_rate_hz
     assert r1.force_N.max() == pytest.approx(tw1["peak_force_N"][0], rel=1e-3)
-    # Fuglevand's ranges: 90 → 30 ms contraction time, 100-fold twitch force
-    tw = twitch_arrays(Parameters().muscle, 120, 0.1)
-    assert tw["contraction_time_ms"][0] == pytest.approx(90.0)
-    assert tw["contraction_time_ms"][-1] == pytest.approx(30.0)
+    # the declared ranges: contraction time from the longest down by its range (soleus-like:
+    # 130 → 87 ms), 100-fold twitch force (Fuglevand et al. 1993)
+    muscle = Parameters().muscle
+    tw = twitch_arrays(muscle, 120, 0.1)
+    assert tw["contraction_time_ms"][0] == pytest.approx(muscle.contraction_time_longest_ms)
+    assert tw["contraction_time_ms"][-1] == pytest.approx(
+        muscle.contraction_time_longest_ms / muscle.contraction_time_range)
     assert tw["peak_force_N"][-1] / tw["peak_force_N"][0] == pytest.approx(100.0)
     assert np.all(np.diff(tw["contraction_time_ms"]) < 0)
 

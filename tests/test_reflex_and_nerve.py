@@ -44,7 +44,8 @@ def test_ia_endings_fall_silent_during_fast_shortening():
     r = simulate(Parameters(), stretch_protocol(100.0), 2.5, seed=0)
     returning = (r.joint_velocity_deg_s < -50)
     assert returning.sum() > 50 and np.all(r.ia_rate_hz[returning] == 0.0)
-    lengthening = r.joint_velocity_deg_s > 50
+    # during the steady ramp (not the braking at its end, where primary endings pause)
+    lengthening = (r.joint_velocity_deg_s > 90) & (r.joint_velocity_deg_s < 110)
     assert r.ia_rate_hz[lengthening].min() > 3 * Parameters().spindle.baseline_rate_hz
 
 
@@ -116,25 +117,27 @@ def test_healthy_free_limb_shows_no_clonus():
 
 
 def test_clonus_appears_above_a_gain_threshold_only():
-    low = _clonus({**STROKE, "spindle.gain": 0.5})
-    high = _clonus({**STROKE, "spindle.gain": 2.0})
+    low = _clonus({**STROKE, "spindle.gain": 1.0})  # healthy spindles in the lesioned cord
+    high = _clonus(STROKE)
     assert not low.present
     assert high.present and high.sustained
-    assert 4.0 < high.frequency_hz < 8.0  # ankle clonus beats at about 5–7 Hz
+    assert 5.0 <= high.frequency_hz <= 7.0  # ankle clonus beats at about 5–7 Hz
 
 
 def test_clonus_appears_above_a_delay_threshold_and_slows_with_delay():
-    base = {**STROKE, "spindle.gain": 1.5}
-    short = _clonus({**base, "nerve.path_length_m": 0.4})
-    normal = _clonus({**base, "nerve.path_length_m": 0.8})
-    long = _clonus({**base, "nerve.path_length_m": 1.2})
-    assert not short.present
-    assert normal.sustained and long.sustained
-    assert long.frequency_hz < normal.frequency_hz  # a longer loop oscillates more slowly
+    very_short = _clonus({**STROKE, "nerve.path_length_m": 0.2})
+    short = _clonus({**STROKE, "nerve.path_length_m": 0.4})
+    normal = _clonus({**STROKE, "nerve.path_length_m": 0.8})
+    long = _clonus({**STROKE, "nerve.path_length_m": 1.2})
+    assert not very_short.present
+    assert short.sustained and normal.sustained and long.sustained
+    # a longer loop oscillates more slowly, and more widely
+    assert long.frequency_hz < normal.frequency_hz < short.frequency_hz
+    assert short.late_amplitude_deg < normal.late_amplitude_deg < long.late_amplitude_deg
 
 
 def test_restoring_inhibition_makes_clonus_decay():
-    spastic = {**STROKE, "spindle.gain": 2.0}
+    spastic = STROKE
     assert _clonus(spastic).sustained
     restored = {**spastic, "inhibition.descending": 1.0, "inhibition.presynaptic": 1.0,
                 "inhibition.reciprocal": 1.0}
@@ -143,7 +146,7 @@ def test_restoring_inhibition_makes_clonus_decay():
 
 def test_stroke_like_scenario_shows_sustained_clonus():
     c = clonus(scenarios.get("stroke_like").run(seed=0))
-    assert c.sustained and c.late_amplitude_deg > 1.0
+    assert c.sustained and c.late_amplitude_deg > 0.7
 
 
 # ----------------------------------------------------------------- nerve conduction

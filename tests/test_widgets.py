@@ -231,7 +231,7 @@ def test_busy_badge_shows_only_after_300_ms():
 
 def test_blitted_frame_matches_a_full_redraw():
     a = scenarios.get("spinal_cord_injury").run()
-    b = scenarios.get("spinal_cord_injury").with_changes(**{"pic.strength": 0.8}).run()
+    b = scenarios.get("spinal_cord_injury").with_changes(**{"pic.strength": 0.95}).run()
     live = LiveFigure()
     live.render(a, title="t")
     blitted = live.render(b, title="t")
