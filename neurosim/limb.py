@@ -28,7 +28,20 @@ from __future__ import annotations
 
 from numba import njit
 
-__all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor"]
+__all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
+           "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE"]
+
+HILL_CURVATURE = 0.25
+"""Hill's a/F0: the curvature of the shortening branch of the force–velocity hyperbola,
+(F + a)(v + b) = (F0 + a) b. About 0.25 for mammalian muscle (Hill 1938, Proc R Soc B
+126:136; Close 1972, Physiol Rev 52:129)."""
+ECCENTRIC_FORCE_LIMIT = 1.5
+"""Force of a lengthening muscle approaches this multiple of its isometric force: about
+1.5–1.8 F0 (Katz 1939, J Physiol 96:45; Joyce, Rack & Westbury 1969, J Physiol 204:461)."""
+ECCENTRIC_RISE = 4.0
+"""How steeply force rises with lengthening velocity (per v_max): the lengthening branch has
+the same initial slope as the shortening one, 1/(a/F0) = 4, so the curve is smooth at v = 0
+(as Katz 1939 found: force rises steeply with slow lengthening)."""
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -64,14 +77,18 @@ def force_velocity_factor(lengthening_velocity_mm_s, max_shortening_velocity_mm_
 
     With :math:`u = v / v_{max}` (lengthening positive),
 
-    .. math:: f(u) = \frac{1 + u}{1 - 4u} \ (u < 0), \qquad f(u) = 1.5 - \frac{0.5}{1 + 4u} \ (u \ge 0)
+    .. math:: f(u) = \frac{1 + u}{1 - u/k} \ (u < 0), \qquad
+              f(u) = E - \frac{E - 1}{1 + r u} \ (u \ge 0)
 
-    — Hill's hyperbola (a/F0 = 0.25) for shortening and a smooth rise to 1.5 for
-    lengthening. It is what damps the reflex loop: a shortening muscle loses force.
+    — Hill's hyperbola (:data:`HILL_CURVATURE` k = a/F0 = 0.25) for shortening and a
+    smooth rise towards :data:`ECCENTRIC_FORCE_LIMIT` E = 1.5 for lengthening
+    (:data:`ECCENTRIC_RISE` r = 4). It is what damps the reflex loop: a shortening muscle
+    loses force.
     """
     v = lengthening_velocity_mm_s / max_shortening_velocity_mm_s
-    if v < 0.0:  # shortening: Hill hyperbola with a/F0 = 0.25
+    if v < 0.0:  # shortening: Hill hyperbola
         if v <= -1.0:
             return 0.0
-        return (1.0 + v) / (1.0 - 4.0 * v)
-    return 1.5 - 0.5 / (1.0 + 4.0 * v)  # lengthening: rises from 1 towards 1.5
+        return (1.0 + v) / (1.0 - v / HILL_CURVATURE)
+    # lengthening: rises from 1 towards the eccentric limit
+    return ECCENTRIC_FORCE_LIMIT - (ECCENTRIC_FORCE_LIMIT - 1.0) / (1.0 + ECCENTRIC_RISE * v)

@@ -37,6 +37,9 @@ __all__ = ["twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
            "fused_force_per_peak"]
 
 _LINEAR_LIMIT = 0.4
+"""Normalised firing rate T/ISI up to which twitches add linearly (gain 1); above it the
+force-rate relation bends towards fusion. Fuglevand, Winter & Patla 1993, J Neurophysiol
+70:2470 (their eq. 17: gain 1 for T/ISI ≤ 0.4)."""
 _NORMALISER = (1.0 - math.exp(-2.0 * _LINEAR_LIMIT ** 3)) / _LINEAR_LIMIT
 fused_force_per_peak = math.e / _NORMALISER
 """Mean force of a fully fused unit divided by its peak twitch force (≈ 9.05)."""
