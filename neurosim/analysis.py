@@ -350,6 +350,17 @@ angle is high-pass filtered at this frequency (2nd-order Butterworth, zero phase
 the clonus band (3–12 Hz; clinical ankle clonus 5–8 Hz) is examined."""
 
 
+def _spectral_peak_hz(freqs, power, band):
+    """Frequency of the largest ``power`` inside ``band``, interpolated between bins."""
+    k = int(np.flatnonzero(band)[np.argmax(power[band])])
+    if 0 < k < power.size - 1:
+        a, b, c = power[k - 1], power[k], power[k + 1]
+        curvature = a - 2.0 * b + c
+        if curvature < 0:
+            return float(freqs[k] + 0.5 * (a - c) / curvature * (freqs[1] - freqs[0]))
+    return float(freqs[k])
+
+
 def clonus(result: SimulationResult, *, start_s: float | None = None,
            band_hz: tuple = (3.0, 12.0), min_amplitude_deg: float = 0.5) -> ClonusSummary:
     """Detect clonus in the joint angle after the last perturbation.
@@ -357,7 +368,8 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
     The angle is high-pass filtered (:data:`CLONUS_HIGHPASS_HZ`) so that slow postural
     drift does not count; clonus is present when the band holds at least 30 % of the
     filtered signal's power (Welch spectrum, 2 s segments) and the last second still
-    swings by ``min_amplitude_deg`` peak to peak.
+    swings by ``min_amplitude_deg`` peak to peak. The frequency is the band's spectral peak,
+    refined between frequency bins by a parabola through the peak and its neighbours.
 
     Parameters
     ----------
@@ -389,7 +401,7 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
     band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
     total = power[1:].sum()
     rhythmic = bool(band.any() and total > 0 and power[band].sum() > 0.3 * total)
-    freq = float(freqs[band][np.argmax(power[band])]) if rhythmic else float("nan")
+    freq = _spectral_peak_hz(freqs, power, band) if rhythmic else float("nan")
     ratio = late_amp / early_amp if early_amp > 0 else 0.0
     present = rhythmic and late_amp >= min_amplitude_deg
     return ClonusSummary(present, freq, early_amp, late_amp, float(ratio),

@@ -161,7 +161,7 @@ _SCI_WEAKNESS = {"descending.voluntary_drive": 0.1}
 _STROKE = {"descending.voluntary_drive": 0.15, "inhibition.descending": 0.2,
            "inhibition.presynaptic": 0.4, "inhibition.reciprocal": 0.4,
            "spindle.gain": 4.0, "spindle.fusimotor_bias_hz": 5.0, "pic.strength": 0.5,
-           "limb.passive_stiffness_Nm_per_rad": 30.0}
+           "limb.passive_stiffness_Nm_per_rad": 35.0}
 _DIABETIC = {"nerve.demyelination_slowing": 0.16, "nerve.motor_axon_survival": 0.55,
              "nerve.afferent_survival": 0.4}
 

@@ -25,7 +25,7 @@ PIC_STEP = 0.05
 PRESYNAPTIC_STEP = 0.1
 """Resolution asked for in exercise 03.2 (``inhibition.presynaptic`` is a multiple of it)."""
 
-VOLUNTARY_LEVEL = 0.1
+VOLUNTARY_LEVEL = 0.5
 """Voluntary command of exercise 03.3 (fraction of the maximal descending drive)."""
 
 HOLD_WINDOW_S = (2.0, 3.5)
@@ -98,7 +98,7 @@ def _presynaptic(answer) -> CheckResult:
                     "scenario does.")
 
 
-@exercise("03.3", "Mean held voluntary force (% of maximal) at a 10 % command: "
+@exercise("03.3", "Mean held voluntary force (% of maximal) at a 50 % effort: "
                   "(untreated spinal_cord_injury, baclofen_like)?")
 def _baclofen_voluntary(answer) -> CheckResult:
     if isinstance(answer, (str, bytes)) or len(answer) != 2:
@@ -114,10 +114,11 @@ def _baclofen_voluntary(answer) -> CheckResult:
         return right(f"{untreated:.1f} % untreated vs {treated:.1f} % treated: a change of "
                      f"only {change:+.1f} %. Presynaptic inhibition gates afferent input, not "
                      "the descending command, so the spasm shrinks while voluntary strength "
-                     "stays.")
+                     "— already low after the injury, which cut the descending drive — "
+                     "changes little.")
     if 0.0 < max(given) <= 1.0:
         return wrong("Give forces in % of maximal force (result.force_percent), not as fractions.")
     which = " and ".join(name for name, ok in zip(("untreated", "treated"), close) if not ok)
-    return wrong(f"The {which} value is off. Run experiments.voluntary_protocol(0.1) for 5.5 s "
+    return wrong(f"The {which} value is off. Run experiments.voluntary_protocol(0.5) for 5.5 s "
                  "(seed 0) with each scenario's .parameters and average result.force_percent "
                  "where 2.0 ≤ result.time_s < 3.5.")
