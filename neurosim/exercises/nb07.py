@@ -22,7 +22,7 @@ from . import CheckResult, exercise, right, wrong
 __all__ = ["SCI_TREATMENTS", "VOLUNTARY_LEVEL", "spasm_peak_percent", "voluntary_peak_percent",
            "spasm_total_s"]
 
-VOLUNTARY_LEVEL = 0.1
+VOLUNTARY_LEVEL = 0.5
 """Voluntary command (fraction of maximum) at which notebook 07 measures voluntary force."""
 
 SCI_TREATMENTS = MappingProxyType({
