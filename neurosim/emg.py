@@ -9,9 +9,17 @@ first derivative of a Gaussian scaled to a peak of :math:`A_i`:
           \qquad \lambda_i = D_i / 6,
 
 centred :math:`t_c = 3\lambda_i` after the spike so that it lasts about
-:math:`D_i`. Larger units give larger and longer MUAPs (amplitudes spread
-exponentially over ``muap_amplitude_range``; durations interpolated between
-the smallest and largest unit). The surface EMG is
+:math:`D_i` (:data:`MUAP_DURATION_WIDTHS` = 6 widths). Larger units give larger
+MUAPs (amplitudes spread exponentially over ``muap_amplitude_range``). The
+duration is set by how deep the unit's fibres lie under the electrodes — the tissue
+between them low-pass filters the potential, so deeper units give longer MUAPs
+(Fuglevand, Winter, Patla & Stashuk 1992) — not by the unit's size: durations are
+spread evenly between ``muap_duration_smallest_ms`` and ``muap_duration_largest_ms``
+over a seed-independent scatter of depths. (Were durations ordered by size, the
+fast-conducting large units' later MUAP peaks would line up with the small units'
+peaks the longer the nerve path, and a proximal M-wave would come out *larger*
+than the distal one; in a real nerve temporal dispersion makes it equal or smaller.)
+The surface EMG is
 
 .. math:: \text{EMG}(t) = \sum_i \sum_k \phi_i(t - t_{ik}) + \varepsilon(t),
 
@@ -26,26 +34,47 @@ import math
 import numpy as np
 from numba import njit
 
-from .motor_pool import exponential_spread, interpolate_across_pool
+from .motor_pool import exponential_spread
+from .nerve import scatter
 from .parameters import EMGParameters
 
-__all__ = ["muap_arrays", "synthesize_emg", "add_muaps", "muap_waveform", "rms_envelope",
+__all__ = ["MUAP_DURATION_WIDTHS", "MUAP_DEPTH_SCATTER_OFFSET", "muap_arrays", "synthesize_emg", "add_muaps", "muap_waveform", "rms_envelope",
            "rectified_envelope"]
 
 
+MUAP_DURATION_WIDTHS = 6.0
+"""A MUAP of duration D has width λ = D / 6 and lasts ±3λ about its centre: there the
+first-order Hermite–Rodriguez function has fallen to 5 % of its peak (Lo Conte, Merletti &
+Sandri 1994, IEEE Trans Biomed Eng 41:1147, compact-support MUAP models)."""
+MUAP_DEPTH_SCATTER_OFFSET = 0.31
+"""Offset of the golden-ratio scatter (:func:`neurosim.nerve.scatter`) that assigns each
+unit its depth under the electrodes: any offset spreads the depths evenly over small and
+large units; a fixed one keeps them seed-independent."""
+
+
 def muap_arrays(emg: EMGParameters, n_units: int) -> dict[str, np.ndarray]:
-    """Per-unit MUAP amplitude (mV) and duration (ms), each shape (n_units,)."""
+    """Per-unit MUAP amplitude (mV) and duration (ms).
+
+    Amplitudes grow exponentially with unit size; durations depend on the depth of each
+    unit (evenly scattered, seed-independent), not on its size.
+
+    Returns
+    -------
+    dict of str to ndarray, each shape (n_units,)
+        ``amplitude_mV``, ``duration_ms``.
+    """
+    depth = scatter(n_units, MUAP_DEPTH_SCATTER_OFFSET)  # 0 = most superficial, 1 = deepest
     return dict(
         amplitude_mV=exponential_spread(emg.muap_amplitude_smallest_mV,
                                         emg.muap_amplitude_range, n_units),
-        duration_ms=interpolate_across_pool(emg.muap_duration_smallest_ms,
-                                            emg.muap_duration_largest_ms, n_units),
+        duration_ms=emg.muap_duration_smallest_ms
+        + (emg.muap_duration_largest_ms - emg.muap_duration_smallest_ms) * depth,
     )
 
 
 def muap_waveform(time_ms: np.ndarray, amplitude_mV: float, duration_ms: float) -> np.ndarray:
     """The MUAP of one unit at ``time_ms`` after its spike (shape as ``time_ms``)."""
-    lam = duration_ms / 6.0
+    lam = duration_ms / MUAP_DURATION_WIDTHS
     x = (np.asarray(time_ms, dtype=float) - 3.0 * lam) / lam
     return np.where(np.abs(x) <= 3.0, amplitude_mV * x * np.exp(0.5 * (1.0 - x * x)), 0.0)
 
@@ -84,7 +113,7 @@ def add_muaps(out, spike_times_s, spike_units, amplitude_mV, duration_ms, output
     n_samples = out.shape[0]
     for k in range(spike_times_s.shape[0]):
         u = spike_units[k]
-        lam_s = duration_ms[u] / 6000.0
+        lam_s = duration_ms[u] / (1000.0 * MUAP_DURATION_WIDTHS)
         centre = spike_times_s[k] + 3.0 * lam_s
         j0 = int(math.ceil((centre - 3.0 * lam_s) * output_rate_hz))
         j1 = int(math.floor((centre + 3.0 * lam_s) * output_rate_hz))

@@ -185,7 +185,7 @@ def max_ectopic_rate_hz() -> float:
 
 
 def _recovery_table(nerve: NerveParameters):
-    """Grid of times after the refractory period (s) and the hazard's recovery factor there.
+    r"""Grid of times after the refractory period (s) and the hazard's recovery factor there.
 
     Returns
     -------
@@ -230,7 +230,7 @@ def _check_rate(nerve: NerveParameters, rate_hz: float) -> None:
 
 
 def rested_hazard_hz(nerve: NerveParameters, rate_hz: float) -> float:
-    """The rested hazard :math:`r_0` (Hz) that gives a mean ectopic rate of ``rate_hz``.
+    r"""The rested hazard :math:`r_0` (Hz) that gives a mean ectopic rate of ``rate_hz``.
 
     Raises
     ------
@@ -287,7 +287,7 @@ def ectopic_interval_stats(nerve: NerveParameters, rate_hz: float | None = None)
 
 
 class EctopicDischarges:
-    """Ectopic discharges of the hyperexcitable motor axons, one chunk of steps at a time.
+    r"""Ectopic discharges of the hyperexcitable motor axons, one chunk of steps at a time.
 
     Every surviving hyperexcitable axon (a fixed, seed-independent ``ectopic_fraction``
     of the pool) fires as the renewal process of the module docstring. Intervals are

@@ -407,13 +407,17 @@ class EMGParameters(Validated):
         help="Largest divided by smallest MUAP amplitude (larger units, larger MUAPs).",
         source="Fuglevand et al. 1992, Biol Cybern 67:143; " + _TUNED)
     muap_duration_smallest_ms: float = param(
-        8.0, unit="ms", min=1.0, max=30.0, label="Smallest MUAP duration",
-        help="Duration of the smallest unit's biphasic MUAP.",
-        source="Surface MUAPs last about 10 ms (Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486)")
+        8.0, unit="ms", min=1.0, max=30.0, label="Shortest MUAP duration",
+        help="Duration of the biphasic MUAP of the most superficial unit (durations depend "
+             "on each unit's depth under the electrodes, not on its size).",
+        source="Surface MUAPs last about 10 ms (Farina, Merletti & Enoka 2004, J Appl Physiol "
+               "96:1486); deeper units give longer, smaller surface potentials (Fuglevand, "
+               "Winter, Patla & Stashuk 1992, Biol Cybern 67:143)")
     muap_duration_largest_ms: float = param(
-        14.0, unit="ms", min=1.0, max=30.0, label="Largest MUAP duration",
-        help="Duration of the largest unit's biphasic MUAP.",
-        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms)")
+        14.0, unit="ms", min=1.0, max=30.0, label="Longest MUAP duration",
+        help="Duration of the biphasic MUAP of the deepest unit.",
+        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms); depth "
+               "dependence: Fuglevand et al. 1992, Biol Cybern 67:143")
     noise_mV: float = param(
         0.005, unit="mV", min=0.0, max=1.0, label="Measurement noise",
         help="Standard deviation of the recording's additive noise.",
