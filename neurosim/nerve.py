@@ -65,10 +65,11 @@ __all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
 SITES = ("distal", "proximal")
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 IA_THRESHOLD_SPREAD = 1.5
-"""Highest Ia stimulation threshold divided by the lowest (exponential spread). The
-H-reflex grows over roughly 1–1.5× its threshold intensity and reaches its maximum
-below the motor threshold in soleus (Palmieri, Ingersoll & Hoffman 2004, J Athl Train
-39:268; Pierrot-Deseilligny & Burke 2005)."""
+"""Highest Ia stimulation threshold divided by the lowest (exponential spread). With the
+lowest at ``ia_threshold_fraction`` (0.6) of the motor threshold, the Ia thresholds span
+0.6–0.9 of it, so the soleus H-reflex appears below motor threshold and is largest near
+it (Palmieri, Ingersoll & Hoffman 2004, J Athl Train 39:268); the value is a neurosim
+choice inside that picture."""
 _RECOVERY_TABLE_POINTS = 20000
 _RECOVERY_RESIDUE = 1e-6  # the table ends where the hazard is within this of r0
 _MAX_REFRACTORY_SHARE = 0.5  # the refractory period may fill at most half the mean interval
@@ -270,7 +271,7 @@ def ectopic_interval_stats(nerve: NerveParameters, rate_hz: float | None = None)
     """
     rate_hz = nerve.ectopic_rate_hz if rate_hz is None else rate_hz
     if not rate_hz > 0.0:
-        raise ValueError(f"rate_hz = {rate_hz!r} Hz must be > 0")
+        raise ValueError(f"rate_hz = {rate_hz:g} Hz must be > 0")
     r0 = rested_hazard_hz(nerve, rate_hz)
     x, g = _recovery_table(nerve)
     survival = np.exp(-r0 * _cumulative(x, g))
