@@ -10,15 +10,17 @@ first derivative of a Gaussian scaled to a peak of :math:`A_i`:
 
 centred :math:`t_c = 3\lambda_i` after the spike so that it lasts about
 :math:`D_i` (:data:`MUAP_DURATION_WIDTHS` = 6 widths). Larger units give larger
-MUAPs (amplitudes spread exponentially over ``muap_amplitude_range``). The
-duration is set by how deep the unit's fibres lie under the electrodes — the tissue
-between them low-pass filters the potential, so deeper units give longer MUAPs
-(Fuglevand, Winter, Patla & Stashuk 1992) — not by the unit's size: durations are
-spread evenly between ``muap_duration_smallest_ms`` and ``muap_duration_largest_ms``
-over a seed-independent scatter of depths. (Were durations ordered by size, the
-fast-conducting large units' later MUAP peaks would line up with the small units'
-peaks the longer the nerve path, and a proximal M-wave would come out *larger*
-than the distal one; in a real nerve temporal dispersion makes it equal or smaller.)
+MUAPs (amplitudes spread exponentially over ``muap_amplitude_range``) but briefer ones:
+a surface MUAP lasts about as long as the fibres' action potentials take to travel
+away from the endplate, and the muscle fibres of larger, higher-threshold units
+conduct faster (Andreassen & Arendt-Nielsen 1987), so durations fall from
+``muap_duration_smallest_ms`` to ``muap_duration_largest_ms`` across the pool. The
+large units' fast axons thus deliver brief MUAPs that peak early; over a longer
+nerve path they pull further ahead of the small units, the phases of the units'
+MUAPs spread, and a proximal M-wave is slightly smaller and longer than a distal one
+(temporal dispersion; Kimura). (With durations growing with size the large units'
+later peaks would instead line up with the small units' the longer the path, and a
+healthy proximal M-wave would come out larger.)
 The surface EMG is
 
 .. math:: \text{EMG}(t) = \sum_i \sum_k \phi_i(t - t_{ik}) + \varepsilon(t),
@@ -34,41 +36,35 @@ import math
 import numpy as np
 from numba import njit
 
-from .motor_pool import exponential_spread
-from .nerve import scatter
+from .motor_pool import exponential_spread, interpolate_across_pool
 from .parameters import EMGParameters
 
-__all__ = ["MUAP_DURATION_WIDTHS", "MUAP_DEPTH_SCATTER_OFFSET", "muap_arrays", "synthesize_emg", "add_muaps", "muap_waveform", "rms_envelope",
-           "rectified_envelope"]
+__all__ = ["MUAP_DURATION_WIDTHS", "muap_arrays", "synthesize_emg", "add_muaps",
+           "muap_waveform", "rms_envelope", "rectified_envelope"]
 
 
 MUAP_DURATION_WIDTHS = 6.0
 """A MUAP of duration D has width λ = D / 6 and lasts ±3λ about its centre: there the
-first-order Hermite–Rodriguez function has fallen to 5 % of its peak (Lo Conte, Merletti &
+first-order Hermite–Rodriguez function has fallen to about 5 % of its peak (Lo Conte, Merletti &
 Sandri 1994, IEEE Trans Biomed Eng 41:1147, compact-support MUAP models)."""
-MUAP_DEPTH_SCATTER_OFFSET = 0.31
-"""Offset of the golden-ratio scatter (:func:`neurosim.nerve.scatter`) that assigns each
-unit its depth under the electrodes: any offset spreads the depths evenly over small and
-large units; a fixed one keeps them seed-independent."""
 
 
 def muap_arrays(emg: EMGParameters, n_units: int) -> dict[str, np.ndarray]:
     """Per-unit MUAP amplitude (mV) and duration (ms).
 
-    Amplitudes grow exponentially with unit size; durations depend on the depth of each
-    unit (evenly scattered, seed-independent), not on its size.
+    Amplitudes grow exponentially with unit size; durations are interpolated from the
+    smallest unit's to the largest unit's (shorter: faster muscle-fibre conduction).
 
     Returns
     -------
     dict of str to ndarray, each shape (n_units,)
         ``amplitude_mV``, ``duration_ms``.
     """
-    depth = scatter(n_units, MUAP_DEPTH_SCATTER_OFFSET)  # 0 = most superficial, 1 = deepest
     return dict(
         amplitude_mV=exponential_spread(emg.muap_amplitude_smallest_mV,
                                         emg.muap_amplitude_range, n_units),
-        duration_ms=emg.muap_duration_smallest_ms
-        + (emg.muap_duration_largest_ms - emg.muap_duration_smallest_ms) * depth,
+        duration_ms=interpolate_across_pool(emg.muap_duration_smallest_ms,
+                                            emg.muap_duration_largest_ms, n_units),
     )
 
 

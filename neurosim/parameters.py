@@ -407,17 +407,20 @@ class EMGParameters(Validated):
         help="Largest divided by smallest MUAP amplitude (larger units, larger MUAPs).",
         source="Fuglevand et al. 1992, Biol Cybern 67:143; " + _TUNED)
     muap_duration_smallest_ms: float = param(
-        8.0, unit="ms", min=1.0, max=30.0, label="Shortest MUAP duration",
-        help="Duration of the biphasic MUAP of the most superficial unit (durations depend "
-             "on each unit's depth under the electrodes, not on its size).",
-        source="Surface MUAPs last about 10 ms (Farina, Merletti & Enoka 2004, J Appl Physiol "
-               "96:1486); deeper units give longer, smaller surface potentials (Fuglevand, "
-               "Winter, Patla & Stashuk 1992, Biol Cybern 67:143)")
+        14.0, unit="ms", min=1.0, max=30.0, label="Smallest unit's MUAP duration",
+        help="Duration of the smallest unit's biphasic surface MUAP (the longest: its muscle "
+             "fibres conduct most slowly).",
+        source="Surface MUAPs last about 5–15 ms (Farina, Merletti & Enoka 2004, J Appl "
+               "Physiol 96:1486); their duration varies inversely with muscle-fibre conduction "
+               "velocity, which is lowest in low-threshold units (Andreassen & Arendt-Nielsen "
+               "1987, J Physiol 391:561)")
     muap_duration_largest_ms: float = param(
-        14.0, unit="ms", min=1.0, max=30.0, label="Longest MUAP duration",
-        help="Duration of the biphasic MUAP of the deepest unit.",
-        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms); depth "
-               "dependence: Fuglevand et al. 1992, Biol Cybern 67:143")
+        8.0, unit="ms", min=1.0, max=30.0, label="Largest unit's MUAP duration",
+        help="Duration of the largest unit's biphasic surface MUAP (the briefest: its muscle "
+             "fibres conduct fastest).",
+        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms); muscle-fibre "
+               "conduction velocity rises with motor-unit threshold (Andreassen & "
+               "Arendt-Nielsen 1987, J Physiol 391:561)")
     noise_mV: float = param(
         0.005, unit="mV", min=0.0, max=1.0, label="Measurement noise",
         help="Standard deviation of the recording's additive noise.",
