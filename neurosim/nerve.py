@@ -60,7 +60,8 @@ from .motor_pool import exponential_spread, interpolate_across_pool, unit_rank
 from .parameters import NerveParameters, SpindleParameters
 
 __all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
-           "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES", "IA_THRESHOLD_SPREAD"]
+           "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
+           "IA_THRESHOLD_SPREAD"]
 
 SITES = ("distal", "proximal")
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
@@ -216,7 +217,7 @@ def _mean_interval_s(r0, nerve, x, g_integral):
     """Mean interval between ectopic discharges (s) at rested hazard ``r0`` (Hz)."""
     h_cum = r0 * g_integral
     survival = np.exp(-h_cum)
-    inside = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * np.diff(x))) if x.size > 1 else 0.0
+    inside = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * np.diff(x)))
     return nerve.ectopic_refractory_ms / 1000.0 + inside + float(survival[-1]) / r0
 
 
