@@ -21,7 +21,8 @@ __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStati
            "passive_torque_Nm", "ClonusSummary", "clonus",
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
-           "fasciculation_rate_hz"]
+           "fasciculation_rate_hz", "FasciculationBreakdown", "fasciculation_breakdown",
+           "is_rest_recording"]
 
 
 @dataclass(frozen=True)
@@ -585,6 +586,91 @@ def decrement_percent(amplitudes: np.ndarray, *, index: int = 3) -> float:
     return float(100.0 * (amplitudes[index] - amplitudes[0]) / amplitudes[0])
 
 
+# --------------------------------------------------------------------------- fasciculations
+# source flags of the nerve impulses (engine.SOURCE_*; not imported to keep analysis light)
+_MOTOR_NEURON, _ECTOPIC, _TERMINAL = 1, 4, 8
+
+
+@dataclass(frozen=True)
+class FasciculationBreakdown:
+    """Spontaneous motor-unit discharges (fasciculations) per second, by where they start.
+
+    Clinically a fasciculation is a spontaneous discharge of a motor unit, wherever
+    along the motor neuron it starts (Layzer 1994, Muscle Nerve 17:1243). Every nerve
+    impulse that reaches a unit's terminals is counted once, under the first origin in
+    the order ectopic axon, nerve terminal, motor neuron, so the parts sum to the total.
+
+    Attributes
+    ----------
+    total_per_s : float
+        All spontaneous discharges, whole muscle (1/s).
+    ectopic_axon_per_s : float
+        Ectopic discharges of hyperexcitable motor axons (1/s).
+    nerve_terminal_per_s : float
+        Nerve terminals firing by themselves (lingering ACh on their autoreceptors; 1/s).
+    motor_neuron_per_s : float
+        Motor-neuron spikes conducted to the muscle during a rest recording
+        (:func:`is_rest_recording`); 0 in any other run, where the protocol's command,
+        input, stretch or stimulus can drive the motor neurons (1/s).
+    rest_recording : bool
+        Whether motor-neuron discharges could be counted as spontaneous.
+    per_unit_hz : float
+        ``total_per_s`` divided by the number of motor units (Hz per unit).
+    """
+
+    total_per_s: float
+    ectopic_axon_per_s: float
+    nerve_terminal_per_s: float
+    motor_neuron_per_s: float
+    rest_recording: bool
+    per_unit_hz: float
+
+
+def is_rest_recording(result: SimulationResult) -> bool:
+    """Whether the protocol gives the motor neurons nothing to respond to.
+
+    True when the voluntary command and the afferent input are zero throughout, there
+    is no electrical stimulus and the joint is held still (no stretch, no torque
+    pulses, no free limb); background synaptic :class:`~neurosim.protocols.Noise` is
+    allowed (it is the resting synaptic bombardment).
+    """
+    return bool(not np.any(result.command > 0.0) and not np.any(result.afferent_input > 0.0)
+                and not result.protocol.stimuli()
+                and result.protocol.joint_mode == "isometric")
+
+
+def fasciculation_breakdown(result: SimulationResult) -> FasciculationBreakdown:
+    """Spontaneous motor-unit discharges per second, with their origin.
+
+    Parameters
+    ----------
+    result : SimulationResult
+
+    Returns
+    -------
+    FasciculationBreakdown
+        Rates in discharges per second for the whole muscle; ``total_per_s`` equals
+        the sum of the three origins.
+    """
+    src = np.asarray(result.nerve_impulse_sources).astype(np.int64)
+    rest = is_rest_recording(result)
+    ectopic = (src & _ECTOPIC) != 0
+    terminal = ((src & _TERMINAL) != 0) & ~ectopic
+    neuron = (((src & _MOTOR_NEURON) != 0) & ~ectopic & ~terminal) if rest else \
+        np.zeros(src.shape, dtype=bool)
+    counts = [int(np.sum(x)) for x in (ectopic, terminal, neuron)]
+    duration = float(result.duration_s)
+    rates = [c / duration for c in counts]
+    total = sum(counts) / duration
+    return FasciculationBreakdown(total_per_s=total, ectopic_axon_per_s=rates[0],
+                                  nerve_terminal_per_s=rates[1], motor_neuron_per_s=rates[2],
+                                  rest_recording=rest, per_unit_hz=total / result.n_units)
+
+
 def fasciculation_rate_hz(result: SimulationResult) -> float:
-    """Spontaneous whole-unit discharges started by the nerve terminals (per second, whole muscle)."""
-    return float(np.sum(result.nerve_impulse_sources == 8) / result.duration_s)
+    """Spontaneous motor-unit discharges of any origin, per second for the whole muscle.
+
+    Ectopic axonal discharges, self-firing nerve terminals and, in a rest recording,
+    motor-neuron discharges (see :func:`fasciculation_breakdown` for the split).
+    """
+    return fasciculation_breakdown(result).total_per_s

@@ -9,9 +9,19 @@ first derivative of a Gaussian scaled to a peak of :math:`A_i`:
           \qquad \lambda_i = D_i / 6,
 
 centred :math:`t_c = 3\lambda_i` after the spike so that it lasts about
-:math:`D_i`. Larger units give larger and longer MUAPs (amplitudes spread
-exponentially over ``muap_amplitude_range``; durations interpolated between
-the smallest and largest unit). The surface EMG is
+:math:`D_i` (:data:`MUAP_DURATION_WIDTHS` = 6 widths). Larger units give larger
+MUAPs (amplitudes spread exponentially over ``muap_amplitude_range``) but briefer ones:
+a surface MUAP lasts about as long as the fibres' action potentials take to travel
+away from the endplate, and the muscle fibres of larger, higher-threshold units
+conduct faster (Andreassen & Arendt-Nielsen 1987), so durations fall from
+``muap_duration_smallest_ms`` to ``muap_duration_largest_ms`` across the pool. The
+large units' fast axons thus deliver brief MUAPs that peak early; over a longer
+nerve path they pull further ahead of the small units, the phases of the units'
+MUAPs spread, and a proximal M-wave is slightly smaller and longer than a distal one
+(temporal dispersion; Kimura). (With durations growing with size the large units'
+later peaks would instead line up with the small units' the longer the path, and a
+healthy proximal M-wave would come out larger.)
+The surface EMG is
 
 .. math:: \text{EMG}(t) = \sum_i \sum_k \phi_i(t - t_{ik}) + \varepsilon(t),
 
@@ -29,12 +39,27 @@ from numba import njit
 from .motor_pool import exponential_spread, interpolate_across_pool
 from .parameters import EMGParameters
 
-__all__ = ["muap_arrays", "synthesize_emg", "add_muaps", "muap_waveform", "rms_envelope",
-           "rectified_envelope"]
+__all__ = ["MUAP_DURATION_WIDTHS", "muap_arrays", "synthesize_emg", "add_muaps",
+           "muap_waveform", "rms_envelope", "rectified_envelope"]
+
+
+MUAP_DURATION_WIDTHS = 6.0
+"""A MUAP of duration D has width λ = D / 6 and lasts ±3λ about its centre: there the
+first-order Hermite–Rodriguez function has fallen to about 5 % of its peak (Lo Conte, Merletti &
+Sandri 1994, IEEE Trans Biomed Eng 41:1147, compact-support MUAP models)."""
 
 
 def muap_arrays(emg: EMGParameters, n_units: int) -> dict[str, np.ndarray]:
-    """Per-unit MUAP amplitude (mV) and duration (ms), each shape (n_units,)."""
+    """Per-unit MUAP amplitude (mV) and duration (ms).
+
+    Amplitudes grow exponentially with unit size; durations are interpolated from the
+    smallest unit's to the largest unit's (shorter: faster muscle-fibre conduction).
+
+    Returns
+    -------
+    dict of str to ndarray, each shape (n_units,)
+        ``amplitude_mV``, ``duration_ms``.
+    """
     return dict(
         amplitude_mV=exponential_spread(emg.muap_amplitude_smallest_mV,
                                         emg.muap_amplitude_range, n_units),
@@ -45,7 +70,7 @@ def muap_arrays(emg: EMGParameters, n_units: int) -> dict[str, np.ndarray]:
 
 def muap_waveform(time_ms: np.ndarray, amplitude_mV: float, duration_ms: float) -> np.ndarray:
     """The MUAP of one unit at ``time_ms`` after its spike (shape as ``time_ms``)."""
-    lam = duration_ms / 6.0
+    lam = duration_ms / MUAP_DURATION_WIDTHS
     x = (np.asarray(time_ms, dtype=float) - 3.0 * lam) / lam
     return np.where(np.abs(x) <= 3.0, amplitude_mV * x * np.exp(0.5 * (1.0 - x * x)), 0.0)
 
@@ -84,7 +109,7 @@ def add_muaps(out, spike_times_s, spike_units, amplitude_mV, duration_ms, output
     n_samples = out.shape[0]
     for k in range(spike_times_s.shape[0]):
         u = spike_units[k]
-        lam_s = duration_ms[u] / 6000.0
+        lam_s = duration_ms[u] / (1000.0 * MUAP_DURATION_WIDTHS)
         centre = spike_times_s[k] + 3.0 * lam_s
         j0 = int(math.ceil((centre - 3.0 * lam_s) * output_rate_hz))
         j1 = int(math.floor((centre + 3.0 * lam_s) * output_rate_hz))

@@ -44,7 +44,7 @@ from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, electrolyte_ectopi
 from .limb import force_velocity_factor, limb_step, muscle_stretch_mm
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
 from .muscle import summation_gain, twitch_arrays, twitch_step
-from .nerve import ectopic_events, nerve_arrays, stimulus_events
+from .nerve import EctopicDischarges, max_ectopic_rate_hz, nerve_arrays, stimulus_events
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
@@ -594,7 +594,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     jc = junction_constants(p.junction, n, dt_ms)
     # low Ca2+/Mg2+ make every axon hyperexcitable (nerve stage)
     nerve_for_ectopic = p.nerve.with_changes(ectopic_rate_hz=min(
-        100.0, p.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(p.junction)))
+        max_ectopic_rate_hz(), p.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(p.junction)))
     stim = stimulus_events(protocol.stimuli(), p.nerve, nerve, dt_ms)
 
     # ---- state
@@ -659,6 +659,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     rng = np.random.default_rng(np.random.SeedSequence(seed))
     synaptic_rng, emg_rng, spindle_rng, ectopic_rng, spont_rng = rng.spawn(5)
     ia_phases = spindle_rng.random(n_ia)
+    ectopic = EctopicDischarges(nerve_for_ectopic, nerve, dt_ms, ectopic_rng)
     chunk_steps = CHUNK_MS * steps_per_noise
     max_per_unit = chunk_steps // (refractory_steps + 1) + 1
     spike_step_buf = np.empty(n * max_per_unit, dtype=np.int64)
@@ -685,8 +686,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         t = (step0 + np.arange(k_steps)) * dt_s
         n_noise = -(-k_steps // steps_per_noise)
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
-        ect_step, ect_unit = ectopic_events(nerve_for_ectopic, nerve, step0, k_steps, dt_ms,
-                                            ectopic_rng)
+        ect_step, ect_unit = ectopic.events(step0, k_steps)  # chunks in order: state carries
         # superposed Poisson processes: a Poisson count per step, each on a random unit
         per_step = spont_rng.poisson(p.junction.spontaneous_rate_hz * n * dt_s, size=k_steps)
         sp_step = np.repeat(step0 + np.arange(k_steps, dtype=np.int64), per_step)

@@ -75,7 +75,14 @@ a millionth of one nerve impulse's release)."""
 QUIET_OPEN_FRACTION = 1e-7
 """Largest open-receptor fraction of a quiet endplate (dropped on going quiet)."""
 
-_CA0, _MG0 = 1.2, 0.8
+NORMAL_CALCIUM_MM = 1.2
+"""Normal extracellular ionised Ca²⁺ (mM): the middle of the 1.1–1.3 mM reference range of
+serum ionised calcium (Tietz Textbook of Clinical Chemistry); release and axonal
+excitability are expressed relative to it."""
+NORMAL_MAGNESIUM_MM = 0.8
+"""Normal extracellular Mg²⁺ (mM): serum magnesium 0.7–1.0 mM (Tietz Textbook of Clinical
+Chemistry; the Mg²⁺ of Dodge & Rahamimoff 1967, J Physiol 193:419, is relative to it)."""
+_CA0, _MG0 = NORMAL_CALCIUM_MM, NORMAL_MAGNESIUM_MM
 
 
 def release_factor(junction: JunctionParameters) -> float:
@@ -84,17 +91,40 @@ def release_factor(junction: JunctionParameters) -> float:
     return (effective / (_CA0 / (1.0 + _MG0))) ** 4
 
 
+ECTOPIC_MAGNESIUM_WEIGHT = 0.5
+"""How much a fractional Mg²⁺ shortfall counts relative to the same Ca²⁺ shortfall in
+lowering the axonal threshold: both divalent ions screen the membrane's surface charge and
+shift Na⁺-channel gating (Frankenhaeuser & Hodgkin 1957, J Physiol 137:218), Mg²⁺ less
+effectively than Ca²⁺ (Hille, Woodhull & Shapiro 1975, Philos Trans R Soc B 270:301); the
+value 0.5 is a neurosim choice inside that picture."""
+ECTOPIC_SHORTFALL_ONSET = 0.2
+"""Combined shortfall below which axons stay quiet: 20 % below normal Ca²⁺ alone is an
+ionised calcium near 0.95 mM, below the ~1.1 mM lower reference limit, where
+neuromuscular irritability (paraesthesiae, cramps, then tetany) appears (Tietz Textbook
+of Clinical Chemistry); the exact onset is a neurosim choice."""
+ECTOPIC_SHORTFALL_SPAN = 0.5
+"""Further shortfall over which the ectopic rate rises from 0 to its tetany value
+(quadratically); a neurosim choice so that overt tetany needs a severe, combined deficit."""
+ECTOPIC_TETANY_RATE_HZ = 20.0
+"""Ectopic discharge rate per axon (Hz) at full hypocalcaemic tetany: a neurosim choice at
+the fast end of involuntary cramp discharges (Minetto et al. 2009, J Neurophysiol
+102:1890: cramp units 14.5 ± 5.1 pps, 6–25 pps)."""
+
+
 def electrolyte_ectopic_rate_hz(junction: JunctionParameters) -> float:
     """Ectopic axonal discharge rate (Hz per axon) caused by low Ca²⁺ and Mg²⁺.
 
     A caricature of hypocalcaemic hyperexcitability: nothing until the combined
-    shortfall ``(Ca0 − Ca)/Ca0 + ½ (Mg0 − Mg)/Mg0`` exceeds 0.2, then rising to
-    20 Hz (tetany) at a shortfall of 0.7.
+    shortfall ``(Ca0 − Ca)/Ca0 + w (Mg0 − Mg)/Mg0`` (``w`` =
+    :data:`ECTOPIC_MAGNESIUM_WEIGHT`) exceeds :data:`ECTOPIC_SHORTFALL_ONSET`, then
+    rising quadratically to :data:`ECTOPIC_TETANY_RATE_HZ` (tetany) over a further
+    :data:`ECTOPIC_SHORTFALL_SPAN`.
     """
-    shortfall = ((_CA0 - junction.calcium_mM) / _CA0
-                 + 0.5 * (_MG0 - junction.magnesium_mM) / _MG0)
-    x = min(max((shortfall - 0.2) / 0.5, 0.0), 1.0)
-    return 20.0 * x * x
+    shortfall = ((NORMAL_CALCIUM_MM - junction.calcium_mM) / NORMAL_CALCIUM_MM
+                 + ECTOPIC_MAGNESIUM_WEIGHT * (NORMAL_MAGNESIUM_MM - junction.magnesium_mM)
+                 / NORMAL_MAGNESIUM_MM)
+    x = min(max((shortfall - ECTOPIC_SHORTFALL_ONSET) / ECTOPIC_SHORTFALL_SPAN, 0.0), 1.0)
+    return ECTOPIC_TETANY_RATE_HZ * x * x
 
 
 def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float) -> dict:

@@ -29,8 +29,25 @@ excites the motor neurons monosynaptically: the **H-reflex**. With rising
 intensity the M-wave grows and the H-reflex first grows, then vanishes by
 collision — the H/M recruitment curve.
 
-**Ectopic discharges** of hyperexcitable distal axons (Poisson, ``ectopic_rate_hz``)
-activate their muscle units directly: fasciculations at low rates, cramp at high.
+**Ectopic discharges** of hyperexcitable distal axons activate their muscle units
+directly: fasciculations at low rates, cramp at high. Each hyperexcitable axon fires
+as a renewal process whose hazard recovers after every discharge. At time :math:`s`
+since its last discharge the axon is absolutely refractory for
+:math:`s < t_{ref}`; after that its threshold is still raised by an amount that decays
+with time constant :math:`\tau_r` (late subexcitability), and with escape noise the
+hazard is
+
+.. math:: h(s) = r_0 \exp\!\big(-\delta\, e^{-(s - t_{ref})/\tau_r}\big),
+          \qquad s \ge t_{ref},
+
+(``ectopic_refractory_ms``, ``ectopic_recovery_ms``, depth :math:`\delta` =
+``ectopic_recovery_depth``). The rested hazard :math:`r_0` is chosen so that the mean
+discharge rate :math:`1/\mathrm{E}[\text{ISI}]` equals ``ectopic_rate_hz``; an axon
+that has not fired yet is rested (hazard :math:`r_0`). Rare discharges
+(:math:`1/\text{rate} \gg \tau_r`) are Poisson-like and irregular (ISI CV near 1);
+frequent ones are paced by the recovery and become more regular (CV about 0.45 at
+15 Hz, as in cramps). An ectopic discharge does not interact with impulses from the
+motor neuron (no collision or reset), a simplification.
 """
 
 from __future__ import annotations
@@ -42,10 +59,21 @@ import numpy as np
 from .motor_pool import exponential_spread, interpolate_across_pool, unit_rank
 from .parameters import NerveParameters, SpindleParameters
 
-__all__ = ["nerve_arrays", "scatter", "stimulus_events", "ectopic_events", "SITES"]
+__all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
+           "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
+           "IA_THRESHOLD_SPREAD"]
 
 SITES = ("distal", "proximal")
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
+IA_THRESHOLD_SPREAD = 1.5
+"""Highest Ia stimulation threshold divided by the lowest (exponential spread). With the
+lowest at ``ia_threshold_fraction`` (0.6) of the motor threshold, the Ia thresholds span
+0.6–0.9 of it, so the soleus H-reflex appears below motor threshold and is largest near
+it (Palmieri, Ingersoll & Hoffman 2004, J Athl Train 39:268); the value is a neurosim
+choice inside that picture."""
+_RECOVERY_TABLE_POINTS = 20000
+_RECOVERY_RESIDUE = 1e-6  # the table ends where the hazard is within this of r0
+_MAX_REFRACTORY_SHARE = 0.5  # the refractory period may fill at most half the mean interval
 
 
 def scatter(n: int, offset: float) -> np.ndarray:
@@ -83,8 +111,8 @@ def nerve_arrays(nerve: NerveParameters, spindle: SpindleParameters, n_units: in
     n_nerve_ia = int(round(n_aff * nerve.stimulated_ia_per_muscle_ia))
     rank = unit_rank(n_units)
     motor_thr = nerve.motor_threshold_mA * nerve.motor_threshold_range ** (1.0 - rank)
-    ia_thr = exponential_spread(nerve.ia_threshold_fraction * nerve.motor_threshold_mA, 1.5,
-                                max(n_nerve_ia, 1))[:n_nerve_ia]
+    ia_thr = exponential_spread(nerve.ia_threshold_fraction * nerve.motor_threshold_mA,
+                                IA_THRESHOLD_SPREAD, max(n_nerve_ia, 1))[:n_nerve_ia]
     return dict(motor_cv_m_s=cv, afferent_cv_m_s=cv_aff,
                 efferent_delay_steps=np.round(eff_ms / dt_ms).astype(np.int64),
                 afferent_delay_steps=int(round(aff_ms / dt_ms)), alive=alive, blocked=blocked,
@@ -149,25 +177,222 @@ def stimulus_events(stimuli, nerve: NerveParameters, arrays: dict, dt_ms: float)
     return out
 
 
-def ectopic_events(nerve: NerveParameters, arrays: dict, step0: int, n_steps: int,
-                   dt_ms: float, rng: np.random.Generator):
-    """Ectopic axonal discharges starting in one chunk of steps.
+def max_ectopic_rate_hz() -> float:
+    """Ceiling on the ectopic rate per axon (Hz), whatever its causes add up to.
 
-    Every surviving hyperexcitable axon fires as a Poisson process at
-    ``ectopic_rate_hz``. The draws always use ``rng`` (even at rate 0) so that the
-    other random streams do not depend on this setting.
+    The upper end of ``nerve.ectopic_rate_hz``'s declared range (its metadata), so a
+    parameter change and low Ca²⁺/Mg²⁺ together stay inside what the parameter allows.
+    """
+    return float(NerveParameters.__dataclass_fields__["ectopic_rate_hz"].metadata["max"])
+
+
+def _recovery_table(nerve: NerveParameters):
+    r"""Grid of times after the refractory period (s) and the hazard's recovery factor there.
 
     Returns
     -------
-    step, unit : int64 ndarray, shape (n_events,)
-        Origin step and unit of every discharge, sorted by step; each reaches the
-        muscle after the neuromuscular delay.
+    x_s : ndarray, shape (n,)
+        Times after the end of the refractory period, from 0 to where the factor is
+        within ``_RECOVERY_RESIDUE`` of 1 (a single point at 0 without recovery).
+    g : ndarray, shape (n,)
+        :math:`\exp(-\delta e^{-x/\tau_r})`.
     """
-    n = arrays["alive"].size
-    hyper = np.flatnonzero(arrays["alive"] & (scatter(n, 0.9) < nerve.ectopic_fraction))
-    # superposed Poisson processes: a Poisson count per step, each on a random axon
-    per_step = rng.poisson(nerve.ectopic_rate_hz * hyper.size * dt_ms / 1000.0, size=n_steps)
-    steps = np.repeat(step0 + np.arange(n_steps, dtype=np.int64), per_step)
-    units = hyper[rng.integers(0, max(hyper.size, 1), size=steps.size)] if hyper.size else \
-        np.zeros(0, dtype=np.int64)
-    return steps, units.astype(np.int64)
+    depth, tau = nerve.ectopic_recovery_depth, nerve.ectopic_recovery_ms / 1000.0
+    if depth <= 0.0:
+        return np.zeros(1), np.ones(1)
+    x_end = tau * math.log(max(depth, 1.0) / _RECOVERY_RESIDUE)
+    x = np.linspace(0.0, x_end, _RECOVERY_TABLE_POINTS)
+    return x, np.exp(-depth * np.exp(-x / tau))
+
+
+def _cumulative(x, values):
+    """Trapezoidal running integral of ``values`` over ``x``, shape as ``x``."""
+    out = np.zeros_like(x)
+    if x.size > 1:
+        out[1:] = np.cumsum(0.5 * (values[1:] + values[:-1]) * np.diff(x))
+    return out
+
+
+def _mean_interval_s(r0, nerve, x, g_integral):
+    """Mean interval between ectopic discharges (s) at rested hazard ``r0`` (Hz)."""
+    h_cum = r0 * g_integral
+    survival = np.exp(-h_cum)
+    inside = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * np.diff(x)))
+    return nerve.ectopic_refractory_ms / 1000.0 + inside + float(survival[-1]) / r0
+
+
+def _check_rate(nerve: NerveParameters, rate_hz: float) -> None:
+    refractory_s = nerve.ectopic_refractory_ms / 1000.0
+    if rate_hz * refractory_s > _MAX_REFRACTORY_SHARE:
+        raise ValueError(
+            f"nerve.ectopic_rate_hz = {rate_hz:g} Hz is too fast for nerve.ectopic_refractory_ms "
+            f"= {nerve.ectopic_refractory_ms:g} ms: the refractory period may fill at most "
+            f"{_MAX_REFRACTORY_SHARE:g} of the mean interval (rate ≤ "
+            f"{_MAX_REFRACTORY_SHARE / refractory_s:g} Hz)")
+
+
+def rested_hazard_hz(nerve: NerveParameters, rate_hz: float) -> float:
+    r"""The rested hazard :math:`r_0` (Hz) that gives a mean ectopic rate of ``rate_hz``.
+
+    Raises
+    ------
+    ValueError
+        If the rate cannot be reached because the refractory period would fill more
+        than half of the mean interval.
+    """
+    _check_rate(nerve, rate_hz)
+    if rate_hz <= 0.0:
+        return 0.0
+    x, g = _recovery_table(nerve)
+    gi = _cumulative(x, g)
+    lo, hi = math.log(rate_hz), math.log(rate_hz) + 40.0  # hazard ≤ r0, so r0 ≥ rate
+    for _ in range(200):  # bisection in log r0: the mean interval falls as r0 grows
+        mid = 0.5 * (lo + hi)
+        if 1.0 / _mean_interval_s(math.exp(mid), nerve, x, gi) < rate_hz:
+            lo = mid
+        else:
+            hi = mid
+        if hi - lo < 1e-12:
+            break
+    return math.exp(0.5 * (lo + hi))
+
+
+def ectopic_interval_stats(nerve: NerveParameters, rate_hz: float | None = None):
+    """Mean (s) and coefficient of variation of the ectopic inter-discharge interval.
+
+    Parameters
+    ----------
+    nerve : NerveParameters
+    rate_hz : float, optional
+        Mean rate (default ``nerve.ectopic_rate_hz``); must be > 0.
+
+    Returns
+    -------
+    mean_s, cv : float
+    """
+    rate_hz = nerve.ectopic_rate_hz if rate_hz is None else rate_hz
+    if not rate_hz > 0.0:
+        raise ValueError(f"rate_hz = {rate_hz:g} Hz must be > 0")
+    r0 = rested_hazard_hz(nerve, rate_hz)
+    x, g = _recovery_table(nerve)
+    survival = np.exp(-r0 * _cumulative(x, g))
+    t_ref = nerve.ectopic_refractory_ms / 1000.0
+    s_end = float(survival[-1])
+    dx = np.diff(x)
+    m1 = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * dx)) + s_end / r0
+    xs = x * survival
+    m2 = 2.0 * float(np.sum(0.5 * (xs[1:] + xs[:-1]) * dx)) \
+        + 2.0 * s_end * (x[-1] / r0 + 1.0 / r0 ** 2)
+    mean = t_ref + m1
+    var = m2 - m1 * m1  # the refractory period shifts the interval, not its spread
+    return mean, math.sqrt(max(var, 0.0)) / mean
+
+
+class EctopicDischarges:
+    r"""Ectopic discharges of the hyperexcitable motor axons, one chunk of steps at a time.
+
+    Every surviving hyperexcitable axon (a fixed, seed-independent ``ectopic_fraction``
+    of the pool) fires as the renewal process of the module docstring. Intervals are
+    drawn by inverting the cumulative hazard, :math:`\int_0^{\text{ISI}} h = E` with
+    :math:`E \sim \text{Exp}(1)`; the exponentials come from ``rng`` in *rounds* of one
+    per axon, and an axon's *k*-th interval always uses round *k*, so the discharges
+    do not depend on how the run is cut into chunks. The state (each axon's next
+    discharge time) carries over from one call to the next.
+
+    Parameters
+    ----------
+    nerve : NerveParameters
+    arrays : dict
+        Output of :func:`nerve_arrays`.
+    dt_ms : float
+        Time step (ms); discharges are reported at step ``floor(t / dt)``.
+    rng : numpy.random.Generator
+        The only source of randomness (not used at rate 0).
+    rate_hz : float, optional
+        Mean rate per axon (default ``nerve.ectopic_rate_hz``).
+
+    Raises
+    ------
+    ValueError
+        If the rate is too fast for the refractory period (:func:`rested_hazard_hz`).
+    """
+
+    def __init__(self, nerve: NerveParameters, arrays: dict, dt_ms: float,
+                 rng: np.random.Generator, rate_hz: float | None = None):
+        n = arrays["alive"].size
+        self.rate_hz = float(nerve.ectopic_rate_hz if rate_hz is None else rate_hz)
+        self.units = np.flatnonzero(arrays["alive"] & (scatter(n, 0.9) < nerve.ectopic_fraction))
+        self.rested_hazard_hz = rested_hazard_hz(nerve, self.rate_hz)
+        self._dt_s = dt_ms / 1000.0
+        self._rng = rng
+        self._refractory_s = nerve.ectopic_refractory_ms / 1000.0
+        self._x, g = _recovery_table(nerve)
+        self._h_cum = self.rested_hazard_hz * _cumulative(self._x, g)
+        self._active = self.rate_hz > 0.0 and self.units.size > 0
+        m = self.units.size
+        self._rounds = np.zeros((0, m))
+        self._first_round = 0
+        self._count = np.zeros(m, dtype=np.int64)
+        self._next_s = np.zeros(m)
+        self._next_step = np.zeros(m, dtype=np.int64)
+        self._expected_step = 0
+        if self._active:  # rested axons: the first discharge comes at hazard r0
+            self._next_s = self._draw(np.arange(m)) / self.rested_hazard_hz
+            self._next_step = np.floor(self._next_s / self._dt_s).astype(np.int64)
+
+    def _draw(self, idx: np.ndarray) -> np.ndarray:
+        """The next exponential of each axon in ``idx`` (its round ``count``)."""
+        need = int(self._count[idx].max()) + 1 - self._first_round
+        if need > self._rounds.shape[0]:
+            extra = self._rng.standard_exponential((need - self._rounds.shape[0],
+                                                    self.units.size))
+            self._rounds = np.concatenate([self._rounds, extra])
+        e = self._rounds[self._count[idx] - self._first_round, idx]
+        self._count[idx] += 1
+        done = int(self._count.min()) - self._first_round  # rounds every axon has used
+        if done > 0:
+            self._rounds = self._rounds[done:]
+            self._first_round += done
+        return e
+
+    def _interval_s(self, e: np.ndarray) -> np.ndarray:
+        """Interval (s) whose cumulative hazard equals ``e``, shape as ``e``."""
+        h_end = self._h_cum[-1]
+        inside = np.interp(np.minimum(e, h_end), self._h_cum, self._x) if self._x.size > 1 \
+            else np.zeros_like(e)
+        tail = np.maximum(e - h_end, 0.0) / self.rested_hazard_hz
+        return self._refractory_s + inside + tail
+
+    def events(self, step0: int, n_steps: int):
+        """Discharges at steps ``step0 … step0 + n_steps − 1``.
+
+        Chunks must be asked for in order, each starting where the last one ended.
+
+        Returns
+        -------
+        step, unit : int64 ndarray, shape (n_events,)
+            Origin step and unit of every discharge, sorted by step (then unit); each
+            reaches the muscle after the neuromuscular delay.
+        """
+        if step0 != self._expected_step:
+            raise ValueError(f"ectopic discharges were asked for step {step0}; the next "
+                             f"chunk starts at step {self._expected_step}")
+        self._expected_step = step0 + n_steps
+        if not self._active:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        end = step0 + n_steps
+        steps, units = [], []
+        while True:
+            due = np.flatnonzero(self._next_step < end)
+            if due.size == 0:
+                break
+            steps.append(self._next_step[due].copy())
+            units.append(self.units[due])
+            self._next_s[due] += self._interval_s(self._draw(due))
+            self._next_step[due] = np.floor(self._next_s[due] / self._dt_s).astype(np.int64)
+        if not steps:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        step = np.concatenate(steps)
+        unit = np.concatenate(units).astype(np.int64)
+        order = np.lexsort((unit, step))
+        return step[order], unit[order]

@@ -447,13 +447,20 @@ class EMGParameters(Validated):
         help="Largest divided by smallest MUAP amplitude (larger units, larger MUAPs).",
         source="Fuglevand et al. 1992, Biol Cybern 67:143; " + _TUNED)
     muap_duration_smallest_ms: float = param(
-        8.0, unit="ms", min=1.0, max=30.0, label="Smallest MUAP duration",
-        help="Duration of the smallest unit's biphasic MUAP.",
-        source="Surface MUAPs last about 10 ms (Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486)")
+        14.0, unit="ms", min=1.0, max=30.0, label="Smallest unit's MUAP duration",
+        help="Duration of the smallest unit's biphasic surface MUAP (the longest: its muscle "
+             "fibres conduct most slowly).",
+        source="Surface MUAPs last about 5–15 ms (Farina, Merletti & Enoka 2004, J Appl "
+               "Physiol 96:1486); their duration varies inversely with muscle-fibre conduction "
+               "velocity, which is lowest in low-threshold units (Andreassen & Arendt-Nielsen "
+               "1987, J Physiol 391:561)")
     muap_duration_largest_ms: float = param(
-        14.0, unit="ms", min=1.0, max=30.0, label="Largest MUAP duration",
-        help="Duration of the largest unit's biphasic MUAP.",
-        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms)")
+        8.0, unit="ms", min=1.0, max=30.0, label="Largest unit's MUAP duration",
+        help="Duration of the largest unit's biphasic surface MUAP (the briefest: its muscle "
+             "fibres conduct fastest).",
+        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms); muscle-fibre "
+               "conduction velocity rises with motor-unit threshold (Andreassen & "
+               "Arendt-Nielsen 1987, J Physiol 391:561)")
     noise_mV: float = param(
         0.005, unit="mV", min=0.0, max=1.0, label="Measurement noise",
         help="Standard deviation of the recording's additive noise.",
@@ -635,7 +642,7 @@ class NerveParameters(Validated):
         source="Conduction block: proximal CMAP smaller than distal (Kimura)")
     ectopic_rate_hz: float = param(
         0.0, unit="Hz", min=0.0, max=100.0, label="Ectopic discharge rate",
-        help="Rate of spontaneous discharges of each hyperexcitable motor axon "
+        help="Mean rate of spontaneous discharges of each hyperexcitable motor axon "
              "(fasciculations when low, cramp when high).",
         group="Nerve",
         source="Ectopic axonal discharges as a source of fasciculations and cramps "
@@ -644,6 +651,29 @@ class NerveParameters(Validated):
         1.0, unit="1", min=0.0, max=1.0, label="Hyperexcitable axons",
         help="Fraction of motor axons that discharge ectopically at ectopic_rate_hz.",
         source="neurosim modelling choice")
+    ectopic_refractory_ms: float = param(
+        1.0, unit="ms", min=0.2, max=10.0, label="Axonal refractory period",
+        help="Absolute refractory period of a motor axon after an ectopic discharge: no "
+             "second discharge within it.",
+        source="Human motor axons are absolutely refractory for about 1 ms at body "
+               "temperature (Kiernan, Burke, Andersen & Bostock 2000, Muscle Nerve 23:399)")
+    ectopic_recovery_ms: float = param(
+        30.0, unit="ms", min=1.0, max=500.0, label="Axonal recovery time constant",
+        help="Time constant with which an axon's excitability recovers after an ectopic "
+             "discharge (decay of the post-discharge threshold rise).",
+        source="Late subexcitability of human motor axons (slow K⁺ channels) peaks about "
+               "40 ms after an impulse and is gone by about 100–200 ms (Kiernan et al. "
+               "2000, Muscle Nerve 23:399; Bostock, Cikurel & Burke 1998, Muscle Nerve "
+               "21:137); value chosen inside that span")
+    ectopic_recovery_depth: float = param(
+        5.0, unit="1", min=0.0, max=20.0, label="Axonal recovery depth",
+        help="Post-discharge threshold rise in units of the membrane noise: right after "
+             "the refractory period the discharge hazard is exp(−depth) of a rested "
+             "axon's (0 = Poisson firing after the refractory period).",
+        source="neurosim choice with ectopic_recovery_ms: gives an ISI coefficient of "
+               "variation near 0.45 at 14.5 discharges/s, as in electrically elicited "
+               "cramps (Minetto et al. 2009, J Neurophysiol 102:1890: 14.5 ± 5.1 pps, "
+               "ISI CV ≈ 0.45), while rare discharges stay Poisson-like (CV ≈ 1)")
     motor_threshold_mA: float = param(
         10.0, unit="mA", min=0.1, max=100.0, label="Motor threshold (largest axon)",
         help="Stimulus that just excites the largest motor axon (large axons are excited first).",

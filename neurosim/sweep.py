@@ -214,7 +214,7 @@ def fibre_aps_per_impulse(result: SimulationResult) -> float:
 
 
 def fasciculation_rate_hz(result: SimulationResult) -> float:
-    """Spontaneous terminal-started unit discharges per second, :func:`analysis.fasciculation_rate_hz`."""
+    """Spontaneous motor-unit discharges of any origin per second, :func:`analysis.fasciculation_rate_hz`."""
     return analysis.fasciculation_rate_hz(result)
 
 
@@ -252,7 +252,8 @@ METRICS: Mapping[str, Metric] = MappingProxyType({m.name: m for m in (
            "Muscle-fibre action potentials per nerve impulse (1 = normal relay, > 1 = "
            "repetitive firing).", fibre_aps_per_impulse, setup="nerve_shock", threshold=1.5),
     Metric("fasciculation_rate_hz", "1/s", "Fasciculation rate",
-           "Spontaneous whole-unit discharges started by the nerve terminals, per second.",
+           "Spontaneous motor-unit discharges per second, whole muscle: ectopic axon, nerve "
+           "terminal or (at rest) motor neuron.",
            fasciculation_rate_hz),
     Metric("mean_firing_rate_hz", "Hz", "Mean firing rate",
            "Mean firing rate of the motor units that fired at least twice.",

@@ -221,9 +221,10 @@ def test_ectopic_discharges_make_a_cramp_without_motor_neuron_firing():
     assert r.spike_times_s.size == 0  # the cord is silent …
     assert r.force_percent[r.time_s > 1.0].mean() > 10.0  # … yet the muscle contracts
     assert np.mean(r.activation_sources == 4) > 0.99  # fibre APs come from ectopic impulses
-    # the ectopic rate sets the impulse rate (Poisson; 30 % of axons at 40 Hz)
+    # the ectopic rate sets the impulse rate (mean rate per axon × hyperexcitable axons)
+    nerve = scenarios.get("muscle_cramp").parameters.nerve
     per_s = np.sum(r.nerve_impulse_sources == 4) / r.duration_s
-    assert per_s == pytest.approx(0.3 * 120 * 40, rel=0.1)
+    assert per_s == pytest.approx(nerve.ectopic_fraction * 120 * nerve.ectopic_rate_hz, rel=0.1)
 
 
 def test_tendon_tap_on_a_free_limb_evokes_a_jerk():
