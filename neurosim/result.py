@@ -158,7 +158,8 @@ class SimulationResult:
     activation_sources : ndarray of int8, shape (n_activations,)
         What made the nerve impulse that triggered each fibre action potential:
         1 = motor neuron (voluntary or reflex), 2 = electrical stimulus, 4 = ectopic
-        discharge, 8 = the nerve terminal firing by itself (fasciculation); flags add
+        discharge, 8 = the nerve terminal firing by itself; 4 and 8 are spontaneous
+        discharges (fasciculations, :func:`neurosim.analysis.fasciculation_rate_hz`); flags add
         when impulses coincide.
     nerve_impulse_times_s, nerve_impulse_units, nerve_impulse_sources : ndarray, shape (n_impulses,)
         Every nerve impulse that reached a motor unit's terminals and released ACh,
