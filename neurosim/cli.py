@@ -485,6 +485,10 @@ def _tour_clinical(seed: int, out_dir: Path, plt, plotting, written: list):
         + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.peak_muscle_torque_Nm)
                     + " N·m"
                     for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
+        f"resistance to stretch (passive + muscle) at {speeds} deg/s — "
+        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.peak_resistance_Nm)
+                    + " N·m"
+                    for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
         f"{TOUR_SPASTIC} clonus: " + _clonus_words(clonus),
     ]
     header = ("nerve conduction", *names, "unit")
