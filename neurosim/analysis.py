@@ -435,6 +435,13 @@ class EndplateResponse:
         EPP amplitude / fibre threshold depolarisation.
     fibre_aps : int
         Fibre action potentials of this unit within 50 ms of the impulse.
+    epc_decay_ms : float
+        Time from the peak of the endplate *current* until it falls to 1/e of the peak (ms;
+        NaN if it never does within the window). Under voltage clamp the endplate current
+        is proportional to the open-receptor fraction (``receptor_open``), so this is the
+        quantity voltage-clamp papers report as the EPC decay (about 1–2 ms with working
+        AChE; Magleby & Stevens 1972, J Physiol 223:173). Unlike ``epp_decay_ms`` it does
+        not include the membrane time constant, nor the shunting of the EPP by fibre APs.
     """
 
     unit: int
@@ -442,6 +449,7 @@ class EndplateResponse:
     epp_decay_ms: float
     safety_factor: float
     fibre_aps: int
+    epc_decay_ms: float = float("nan")
 
 
 def endplate_response(result: SimulationResult, *, impulse_time_s: float | None = None,
@@ -476,14 +484,22 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     i0 = int(round(t0 / step))
     i1 = min(result.endplate_mV.shape[0], i0 + int(round(window_ms / result.dt_ms)))
     epp = result.endplate_mV[i0:i1, col]
-    k = int(np.argmax(epp))
-    peak = float(epp[k])
-    below = np.flatnonzero(epp[k:] < peak / np.e)
-    decay = float(below[0] * result.dt_ms) if below.size else float("nan")
+    peak, decay = _peak_and_decay_ms(epp, result.dt_ms)
+    _, epc_decay = _peak_and_decay_ms(result.receptor_open[i0:i1, col], result.dt_ms)
     aps = result.activation_times_s[result.activation_units == unit]
     n_aps = int(np.sum((aps >= t0) & (aps < t0 + window_ms / 1000.0)))
     return EndplateResponse(unit, peak, decay,
-                            peak / result.parameters.junction.fibre_threshold_mV, n_aps)
+                            peak / result.parameters.junction.fibre_threshold_mV, n_aps,
+                            epc_decay)
+
+
+def _peak_and_decay_ms(trace: np.ndarray, dt_ms: float) -> tuple[float, float]:
+    """Peak of ``trace`` and the time (ms) from the peak until it first falls below 1/e
+    of it (NaN if it does not within the trace)."""
+    k = int(np.argmax(trace))
+    peak = float(trace[k])
+    below = np.flatnonzero(trace[k:] < peak / np.e)
+    return peak, (float(below[0] * dt_ms) if below.size else float("nan"))
 
 
 def fibre_aps_per_impulse(result: SimulationResult, start_s: float = 0.0,
