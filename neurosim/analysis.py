@@ -421,18 +421,22 @@ def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
 # --------------------------------------------------------------------------- junction
 @dataclass(frozen=True)
 class EndplateResponse:
-    """Endplate potential after one nerve impulse, in one recorded unit.
+    r"""Endplate potential after one nerve impulse, in one recorded unit.
 
     Attributes
     ----------
     unit : int
     epp_amplitude_mV : float
-        Peak endplate potential within 50 ms of the impulse (mV above rest).
+        Peak endplate potential within the window after the impulse (mV above rest), as
+        measured with the fibre's action potentials blocked (as with μ-conotoxin): a fibre
+        AP shunts the recorded EPP (``ap_shunt``; Fatt & Katz 1951), so the EPP is
+        reconstructed from the recorded open-receptor fraction with the engine's own
+        endplate equation, :math:`\tau_e\,dV/dt = -V + G\rho\,O\,(E - V)`.
     epp_decay_ms : float
-        Time from the peak until the EPP falls to 1/e of it (ms; NaN if it never does
+        Time from the peak until that EPP falls to 1/e of it (ms; NaN if it never does
         within the window).
     safety_factor : float
-        EPP amplitude / fibre threshold depolarisation.
+        EPP amplitude / fibre threshold depolarisation (Paton & Waud 1967).
     fibre_aps : int
         Fibre action potentials of this unit within 50 ms of the impulse.
     epc_decay_ms : float
@@ -483,7 +487,7 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     step = result.dt_ms / 1000.0
     i0 = int(round(t0 / step))
     i1 = min(result.endplate_mV.shape[0], i0 + int(round(window_ms / result.dt_ms)))
-    epp = result.endplate_mV[i0:i1, col]
+    epp = _epp_without_aps(result, col, i0, i1)
     peak, decay = _peak_and_decay_ms(epp, result.dt_ms)
     _, epc_decay = _peak_and_decay_ms(result.receptor_open[i0:i1, col], result.dt_ms)
     aps = result.activation_times_s[result.activation_units == unit]
@@ -491,6 +495,26 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     return EndplateResponse(unit, peak, decay,
                             peak / result.parameters.junction.fibre_threshold_mV, n_aps,
                             epc_decay)
+
+
+def _epp_without_aps(result: SimulationResult, col: int, i0: int, i1: int) -> np.ndarray:
+    """The EPP (mV) of recorded column ``col`` over steps ``i0`` … ``i1`` − 1 as it would be
+    with no fibre action potentials, shape (i1 − i0,).
+
+    Integrates the engine's endplate step from the recorded EPP at ``i0`` (the nerve
+    impulse's step: its ACh acts from the next step) driven by the recorded open fraction.
+    """
+    j = result.parameters.junction
+    g = j.conductance_scale * j.receptor_density
+    membrane = result.dt_ms / j.endplate_time_constant_ms
+    opened = result.receptor_open[i0:i1, col]
+    epp = np.empty(opened.size)
+    v = float(result.endplate_mV[i0, col]) if opened.size else 0.0
+    for k in range(opened.size):
+        if k > 0:
+            v += membrane * (g * opened[k] * (j.reversal_mV - v) - v)
+        epp[k] = v
+    return epp
 
 
 def _peak_and_decay_ms(trace: np.ndarray, dt_ms: float) -> tuple[float, float]:

@@ -117,6 +117,9 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
                              + junction.diffusion_per_ms) * dt_ms),
+        dilution=junction.dilution_per_ms * dt_ms,
+        inv_overlap=1.0 / junction.quantal_overlap_quanta,
+        ap_shunt=junction.ap_shunt,
         binding=junction.binding_rate * dt_ms,
         closing=dt_ms / junction.channel_open_time_ms,
         desensitization=junction.desensitization_per_s * dt_ms / 1000.0,
@@ -125,6 +128,7 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         reversal=junction.reversal_mV,
         membrane=dt_ms / junction.endplate_time_constant_ms,
         inact_half=junction.inactivation_half_mV,
+        inact_inv_width=1.0 / junction.inactivation_width_mV,
         inact_rate=dt_ms / junction.inactivation_time_constant_ms,
         terminal_rate=dt_ms / junction.terminal_time_constant_ms,
         slow_recovery=dt_ms / junction.slow_inactivation_recovery_ms,
@@ -132,12 +136,13 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def na_availability_target(epp_mV, inact_half_mV):
+def na_availability_target(epp_mV, inact_half_mV, inact_inv_width):
     """Steady-state Na⁺ availability h∞ at an endplate depolarisation (smooth step).
 
-    1 at 8 mV below ``inact_half_mV`` and lower, 0 at 8 mV above it and higher.
+    1 at half a width (``1 / inact_inv_width`` mV, ``inactivation_width_mV``) below
+    ``inact_half_mV`` and lower, 0 at half a width above it and higher.
     """
-    s = min(max((epp_mV - inact_half_mV) / 16.0 + 0.5, 0.0), 1.0)
+    s = min(max((epp_mV - inact_half_mV) * inact_inv_width + 0.5, 0.0), 1.0)
     return 1.0 - s * s * (3.0 - 2.0 * s)
 
 
@@ -174,14 +179,14 @@ def quiet_epp_limit_mV(junction: JunctionParameters) -> float:
     Below it the fibre cannot reach threshold and h∞ is constant (the EPP only decays
     once ACh is gone), so the closed form of :func:`junction_catch_up` is exact.
     """
-    flat_h = junction.inactivation_half_mV - 8.0  # h∞ is flat (= 1) below this
+    flat_h = junction.inactivation_half_mV - 0.5 * junction.inactivation_width_mV  # h∞ = 1 below
     return min(0.5 * junction.fibre_threshold_mV, flat_h) if flat_h > 0 else 1e-6
 
 
 @njit(cache=True, error_model="numpy")
 def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, pool_recovery,
                       mobilisation, activity_decay, resensitization, membrane, inact_half,
-                      inact_rate, terminal_rate, slow_recovery):
+                      inact_inv_width, inact_rate, terminal_rate, slow_recovery):
     """Advance a quiet endplate (no cleft ACh, no open channels) by ``k`` steps at once.
 
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
@@ -208,7 +213,7 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
     activity *= dk
     desens *= (1.0 - resensitization) ** k
     epp *= (1.0 - membrane) ** k
-    h_rest = na_availability_target(0.0, inact_half)
+    h_rest = na_availability_target(0.0, inact_half, inact_inv_width)
     na_h = h_rest + (na_h - h_rest) * (1.0 - inact_rate) ** k
     terminal *= (1.0 - terminal_rate) ** k
     na_slow = 1.0 - (1.0 - na_slow) * (1.0 - slow_recovery) ** k
@@ -217,12 +222,16 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
 
 @njit(cache=True, inline="always", error_model="numpy")
 def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, binding, closing,
-                  desensitization, resensitization, conductance, reversal, membrane, inact_half,
-                  inact_rate, terminal_rate, slow_recovery):
+                  pool_recovery, mobilisation, activity_decay, ach_decay, dilution, inv_overlap,
+                  binding, closing, desensitization, resensitization, conductance, reversal,
+                  membrane, inact_half, inact_inv_width, inact_rate, terminal_rate,
+                  slow_recovery):
     """Advance one endplate's continuous dynamics by one step (branch-free).
 
     ``activity`` counts recent nerve impulses (decays over 1 s) and speeds refilling.
+    ``ach_decay`` is the per-step factor of the linear ACh loss (hydrolysis and escape from
+    a flooded cleft); ``dilution`` (per step) and ``inv_overlap`` (1/quanta) give the lateral
+    dilution of isolated quanta, taken semi-implicitly.
 
     Returns
     -------
@@ -231,14 +240,15 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
     ach *= ach_decay
+    ach /= 1.0 + dilution / (1.0 + ach * inv_overlap)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
     bound = binding * ach
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
     desens += desensitization * open_ - desens * resensitization
     g = conductance * open_
     epp += membrane * (g * (reversal - epp) - epp)
-    # Na+ availability: smooth step from 1 (8 mV below the midpoint) to 0 (8 mV above)
-    na_h += (na_availability_target(epp, inact_half) - na_h) * inact_rate
+    # Na+ availability: smooth step from 1 (half a width below the midpoint) to 0 (above)
+    na_h += (na_availability_target(epp, inact_half, inact_inv_width) - na_h) * inact_rate
     terminal += (ach - terminal) * terminal_rate
     na_slow += (1.0 - na_slow) * slow_recovery
     return pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow
