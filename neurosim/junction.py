@@ -14,11 +14,22 @@ second)), where
 fourth-power calcium dependence of release with magnesium competing (Dodge &
 Rahamimoff 1967). Spontaneous quanta (miniature EPPs) arrive at random.
 
-Cleft ACh :math:`A` (in quanta) is removed by hydrolysis and diffusion,
+Cleft ACh :math:`A` (in quanta) is removed by hydrolysis, by escape from the
+cleft and, for isolated quanta, by lateral dilution,
 
-.. math:: \frac{dA}{dt} = -(k_h\,a_{AChE} + k_d)\,A,
+.. math:: \frac{dA}{dt} = -\Big(k_h\,a_{AChE} + k_d + \frac{k_s}{1 + A/A_o}\Big)\,A.
 
-so inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
+With working AChE hydrolysis (:math:`k_h` = ``hydrolysis_per_ms``) clears ACh in a
+fraction of a millisecond, so the endplate current decays with the channels' closing
+(~1 ms). Without it, ACh leaves by diffusion within milliseconds: a single quantum
+spreads into the unflooded cleft around it (:math:`k_s` = ``dilution_per_ms``), but a
+multi-quantal release floods the cleft, the spreading quanta overlap
+(:math:`A_o` = ``quantal_overlap_quanta``) and ACh can only leave at the edges of the
+synapse (:math:`k_d` = ``diffusion_per_ms``) — so with AChE inhibited the evoked EPC is
+prolonged more than a miniature one (Hartzell, Kuffler & Yoshikami 1975). The step
+takes the linear part exactly and the dilution semi-implicitly.
+
+Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
 open and desensitise,
 
 .. math:: \frac{dO}{dt} = k_{on} A (1 - O - D) - \frac{O}{\tau_o}, \qquad
@@ -37,16 +48,21 @@ channels available: :math:`h`, which falls with sustained depolarisation, times
 inactivation) and which recovers over hundreds of ms:
 
 .. math:: \theta_{eff} = \theta\,\big(1 + k\,e^{-t_{AP}/\tau_{rr}}\big) / (h\,h_s), \qquad
-          \frac{dh}{dt} = \frac{h_\infty(V) - h}{\tau_h}.
+          \frac{dh}{dt} = \frac{h_\infty(V) - h}{\tau_h},
 
-No firing rule is scripted beyond this: one-to-one relay in health, several
-fibre APs per nerve impulse when the EPP outlasts the refractory period,
-depolarisation block when :math:`V` stays high, failures when the EPP is small.
+where :math:`h_\infty` falls smoothly from 1 to 0 over ``inactivation_width_mV`` centred
+on ``inactivation_half_mV``. A fibre action potential shunts ("wipes out") the endplate
+potential (Fatt & Katz 1951): :math:`V \leftarrow (1 - \sigma) V` with
+:math:`\sigma` = ``ap_shunt``; the EPP then builds up again only as long as endplate
+current flows. No firing rule is scripted beyond this: one-to-one relay in health,
+several fibre APs per nerve impulse when the endplate *current* outlasts the refractory
+period, depolarisation block when :math:`V` stays high, failures when the EPP is small.
 
 The nerve terminal itself carries nicotinic autoreceptors: it integrates
 lingering cleft ACh, :math:`\tau_T\,dT/dt = A - T`, and fires when :math:`T`
 exceeds ``terminal_threshold_quanta``. Every impulse (its own or one arriving down the
-axon) disarms the terminal until :math:`T` has fallen below half the threshold, so
+axon) disarms the terminal until :math:`T` has fallen below half the threshold and
+``terminal_refractory_ms`` have passed, so
 the ACh of an ordinary evoked release never re-fires it. With working AChE this never happens;
 when AChE is inhibited, spontaneous quanta can fire the terminal — a
 fasciculation of the whole unit.
