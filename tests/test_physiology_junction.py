@@ -123,10 +123,9 @@ def test_a_second_ap_needs_endplate_current_beyond_the_refractory_period():
 
 
 def test_severe_inhibition_blocks_a_30_hz_train():
-    """High-dose anticholinesterases give depolarisation block in high-rate trains:
-    prolonged EPPs sum, Na⁺ channels inactivate, receptors desensitise (Maselli & Leung
-    1993, Muscle Nerve 16:548; Katz & Thesleff 1957); a healthy junction relays 50 Hz
-    one-to-one."""
+    """High doses of anticholinesterases block transmission in high-rate trains: prolonged
+    EPPs sum, Na⁺ channels inactivate, then receptors desensitise (Katz & Thesleff 1957,
+    J Physiol 138:63; pharmacology texts); a healthy junction relays 50 Hz one-to-one."""
     small = {"pool.n_units": 30}
     healthy = simulate(Parameters().with_changes(**small), train_protocol(50.0, 50), 1.2, seed=0)
     assert fibre_aps_per_impulse(healthy) == 1.0
