@@ -256,7 +256,8 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
     ach *= ach_decay
-    ach /= 1.0 + dilution / (1.0 + ach * inv_overlap)
+    spread = 1.0 + ach * inv_overlap  # semi-implicit dilution, one division
+    ach = ach * spread / (spread + dilution)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
     bound = binding * ach
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
