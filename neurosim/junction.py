@@ -133,8 +133,8 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
                              + junction.diffusion_per_ms) * dt_ms),
-        dilution=junction.dilution_per_ms * dt_ms,
-        inv_overlap=1.0 / junction.quantal_overlap_quanta,
+        overlap=junction.quantal_overlap_quanta,
+        dilution_overlap=junction.dilution_per_ms * dt_ms * junction.quantal_overlap_quanta,
         ap_shunt=junction.ap_shunt,
         binding=junction.binding_rate * dt_ms,
         closing=dt_ms / junction.channel_open_time_ms,
@@ -238,16 +238,17 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
 
 @njit(cache=True, inline="always", error_model="numpy")
 def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, dilution, inv_overlap,
-                  binding, closing, desensitization, resensitization, conductance, reversal,
-                  membrane, inact_half, inact_inv_width, inact_rate, terminal_rate,
-                  slow_recovery):
+                  pool_recovery, mobilisation, activity_decay, ach_decay, overlap,
+                  dilution_overlap, binding, closing, desensitization, resensitization,
+                  conductance, reversal, membrane, inact_half, inact_inv_width, inact_rate,
+                  terminal_rate, slow_recovery):
     """Advance one endplate's continuous dynamics by one step (branch-free).
 
     ``activity`` counts recent nerve impulses (decays over 1 s) and speeds refilling.
     ``ach_decay`` is the per-step factor of the linear ACh loss (hydrolysis and escape from
-    a flooded cleft); ``dilution`` (per step) and ``inv_overlap`` (1/quanta) give the lateral
-    dilution of isolated quanta, taken semi-implicitly.
+    a flooded cleft); ``overlap`` (quanta, :math:`A_o`) and ``dilution_overlap``
+    (:math:`k_s dt A_o`) give the lateral dilution of isolated quanta, taken
+    semi-implicitly.
 
     Returns
     -------
@@ -256,8 +257,9 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
     ach *= ach_decay
-    spread = 1.0 + ach * inv_overlap  # semi-implicit dilution, one division
-    ach = ach * spread / (spread + dilution)
+    # lateral dilution, semi-implicit: ach / (1 + k_s dt / (1 + ach / A_o)), written with
+    # one division and no multiply-add, so compiled and interpreted runs agree bit for bit
+    ach = ach * (ach + overlap) / (ach + overlap + dilution_overlap)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
     bound = binding * ach
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)

@@ -182,7 +182,7 @@ def test_closed_form_catch_up_equals_stepping_a_quiet_endplate():
                state["terminal"], state["activity"], state["na_slow"]]
     for _ in range(k):
         stepped = list(junction_step.py_func(
-            *stepped, *args, c["ach_decay"], c["dilution"], c["inv_overlap"], c["binding"],
+            *stepped, *args, c["ach_decay"], c["overlap"], c["dilution_overlap"], c["binding"],
             c["closing"], c["desensitization"], c["resensitization"], c["conductance"],
             c["reversal"], c["membrane"], c["inact_half"], c["inact_inv_width"],
             c["inact_rate"], c["terminal_rate"], c["slow_recovery"]))
