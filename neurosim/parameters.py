@@ -761,9 +761,11 @@ class JunctionParameters(Validated):
         16.0, unit="mV", min=1.0, max=60.0, label="Na⁺ inactivation width",
         help="Span of sustained depolarisation over which steady-state Na⁺ availability "
              "falls from 1 to 0 (a smooth step centred on inactivation_half_mV).",
-        source="Steady-state inactivation of muscle Na⁺ channels falls from ~1 to ~0 over "
-               "about 15–20 mV (slope factor ~4–6 mV; Ruff 1996, Acta Physiol Scand 156:159; "
-               "Hodgkin & Huxley 1952); was the hard-coded 16 mV span")
+        source="Steady-state Na⁺ inactivation is a sigmoid of voltage with a slope factor of "
+               "a few mV, i.e. it goes from mostly available to mostly inactivated over "
+               "~10–25 mV (Hodgkin & Huxley 1952; muscle fibres: Ruff 1996, Acta Physiol Scand "
+               "156:159). Value the previously hard-coded 16 mV span (10–90 % over ~10 mV, at "
+               "the steep end); a neurosim choice")
     inactivation_time_constant_ms: float = param(
         20.0, unit="ms", min=0.1, max=1000.0, label="Na⁺ inactivation time",
         help="Time constant of Na⁺-channel inactivation and recovery.",

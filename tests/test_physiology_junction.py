@@ -137,8 +137,9 @@ def test_severe_inhibition_blocks_a_30_hz_train():
 
 
 def test_na_inactivation_width_sets_the_span_of_h_infinity():
-    """h∞ falls from 1 to 0 over ``inactivation_width_mV`` centred on the midpoint; muscle
-    Na⁺ inactivation spans roughly 15–20 mV (Ruff 1996, Acta Physiol Scand 156:159)."""
+    """h∞ falls from 1 to 0 over ``inactivation_width_mV`` centred on the midpoint; Na⁺
+    inactivation goes from mostly available to mostly inactivated over ~10–25 mV (slope
+    factor of a few mV; Hodgkin & Huxley 1952; Ruff 1996, Acta Physiol Scand 156:159)."""
     j = Parameters().junction
     assert 10.0 <= j.inactivation_width_mV <= 25.0
     half, width = j.inactivation_half_mV, j.inactivation_width_mV
