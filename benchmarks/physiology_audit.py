@@ -52,19 +52,24 @@ def _single_shock(params, record_units=None, seed=0):
 
 def junction():
     out = {}
-    base = None
+    base = epc_base = None
     for ache in (1.0, 0.7, 0.5, 0.45, 0.4, 0.3, 0.1, 0.05, 0.0):
         p = Parameters().with_changes(**{"junction.ache_activity": ache})
         r = _single_shock(p, record_units=[0, 60, 119])
-        decays = [analysis.endplate_response(r, unit=u).epp_decay_ms for u in (0, 60, 119)]
+        responses = [analysis.endplate_response(r, unit=u) for u in (0, 60, 119)]
+        decays = [e.epp_decay_ms for e in responses]
         decay = float(np.nanmean(decays)) if np.isfinite(decays).any() else float("nan")
+        epcs = [e.epc_decay_ms for e in responses]
+        epc = float(np.nanmean(epcs)) if np.isfinite(epcs).any() else float("nan")
         base = decay if base is None else base
+        epc_base = epc if epc_base is None else epc_base
         per_unit = np.bincount(r.activation_units, minlength=r.n_units)
         impulses = np.bincount(r.nerve_impulse_units[r.nerve_impulse_sources == 2],
                                minlength=r.n_units)
         hit = impulses > 0
         out[f"ache_{ache:g}"] = dict(
             epp_decay_ms=round(decay, 2), decay_ratio=round(decay / base, 2),
+            epc_decay_ms=round(epc, 2), epc_decay_ratio=round(epc / epc_base, 2),
             aps_per_impulse=round(float(per_unit[hit].sum() / impulses[hit].sum()), 3),
             fraction_units_repetitive=round(float(np.mean(per_unit[hit] > 1)), 3))
     return out

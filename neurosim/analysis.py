@@ -490,20 +490,31 @@ def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
 # --------------------------------------------------------------------------- junction
 @dataclass(frozen=True)
 class EndplateResponse:
-    """Endplate potential after one nerve impulse, in one recorded unit.
+    r"""Endplate potential after one nerve impulse, in one recorded unit.
 
     Attributes
     ----------
     unit : int
     epp_amplitude_mV : float
-        Peak endplate potential within 50 ms of the impulse (mV above rest).
+        Peak endplate potential within the window after the impulse (mV above rest), as
+        measured with the fibre's action potentials blocked (as with μ-conotoxin): a fibre
+        AP shunts the recorded EPP (``ap_shunt``; Fatt & Katz 1951), so the EPP is
+        reconstructed from the recorded open-receptor fraction with the engine's own
+        endplate equation, :math:`\tau_e\,dV/dt = -V + G\rho\,O\,(E - V)`.
     epp_decay_ms : float
-        Time from the peak until the EPP falls to 1/e of it (ms; NaN if it never does
+        Time from the peak until that EPP falls to 1/e of it (ms; NaN if it never does
         within the window).
     safety_factor : float
-        EPP amplitude / fibre threshold depolarisation.
+        EPP amplitude / fibre threshold depolarisation (Paton & Waud 1967).
     fibre_aps : int
         Fibre action potentials of this unit within 50 ms of the impulse.
+    epc_decay_ms : float
+        Time from the peak of the endplate *current* until it falls to 1/e of the peak (ms;
+        NaN if it never does within the window). Under voltage clamp the endplate current
+        is proportional to the open-receptor fraction (``receptor_open``), so this is the
+        quantity voltage-clamp papers report as the EPC decay (about 1–2 ms with working
+        AChE; Magleby & Stevens 1972, J Physiol 223:173). Unlike ``epp_decay_ms`` it does
+        not include the membrane time constant, nor the shunting of the EPP by fibre APs.
     """
 
     unit: int
@@ -511,6 +522,7 @@ class EndplateResponse:
     epp_decay_ms: float
     safety_factor: float
     fibre_aps: int
+    epc_decay_ms: float = float("nan")
 
 
 def endplate_response(result: SimulationResult, *, impulse_time_s: float | None = None,
@@ -544,15 +556,43 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     step = result.dt_ms / 1000.0
     i0 = int(round(t0 / step))
     i1 = min(result.endplate_mV.shape[0], i0 + int(round(window_ms / result.dt_ms)))
-    epp = result.endplate_mV[i0:i1, col]
-    k = int(np.argmax(epp))
-    peak = float(epp[k])
-    below = np.flatnonzero(epp[k:] < peak / np.e)
-    decay = float(below[0] * result.dt_ms) if below.size else float("nan")
+    epp = _epp_without_aps(result, col, i0, i1)
+    peak, decay = _peak_and_decay_ms(epp, result.dt_ms)
+    _, epc_decay = _peak_and_decay_ms(result.receptor_open[i0:i1, col], result.dt_ms)
     aps = result.activation_times_s[result.activation_units == unit]
     n_aps = int(np.sum((aps >= t0) & (aps < t0 + window_ms / 1000.0)))
     return EndplateResponse(unit, peak, decay,
-                            peak / result.parameters.junction.fibre_threshold_mV, n_aps)
+                            peak / result.parameters.junction.fibre_threshold_mV, n_aps,
+                            epc_decay)
+
+
+def _epp_without_aps(result: SimulationResult, col: int, i0: int, i1: int) -> np.ndarray:
+    """The EPP (mV) of recorded column ``col`` over steps ``i0`` … ``i1`` − 1 as it would be
+    with no fibre action potentials, shape (i1 − i0,).
+
+    Integrates the engine's endplate step from the recorded EPP at ``i0`` (the nerve
+    impulse's step: its ACh acts from the next step) driven by the recorded open fraction.
+    """
+    j = result.parameters.junction
+    g = j.conductance_scale * j.receptor_density
+    membrane = result.dt_ms / j.endplate_time_constant_ms
+    opened = result.receptor_open[i0:i1, col]
+    epp = np.empty(opened.size)
+    v = float(result.endplate_mV[i0, col]) if opened.size else 0.0
+    for k in range(opened.size):
+        if k > 0:
+            v += membrane * (g * opened[k] * (j.reversal_mV - v) - v)
+        epp[k] = v
+    return epp
+
+
+def _peak_and_decay_ms(trace: np.ndarray, dt_ms: float) -> tuple[float, float]:
+    """Peak of ``trace`` and the time (ms) from the peak until it first falls below 1/e
+    of it (NaN if it does not within the trace)."""
+    k = int(np.argmax(trace))
+    peak = float(trace[k])
+    below = np.flatnonzero(trace[k:] < peak / np.e)
+    return peak, (float(below[0] * dt_ms) if below.size else float("nan"))
 
 
 def fibre_aps_per_impulse(result: SimulationResult, start_s: float = 0.0,

@@ -61,8 +61,6 @@ NOISE_INTERVAL_MS = 1.0
 CHUNK_MS = 1000
 """The loop runs in chunks of this much simulated time."""
 RATE_BIN_MS = 50.0
-TERMINAL_REFRACTORY_MS = 10.0
-"""A nerve terminal cannot fire by itself within this time of its last impulse."""
 MAX_DURATION_S = 3600.0
 
 SOURCE_REFLEX = 1
@@ -197,9 +195,10 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                twitch_decay, twitch_impulse, contraction_ms,
                # junction
                quanta_per_impulse, release_fraction, pool_recovery, mobilisation, activity_decay,
-               ach_decay, binding, closing,
+               ach_decay, overlap, dilution_overlap, binding, closing,
                desensitization, resensitization, conductance, reversal, membrane, inact_half,
-               inact_rate, terminal_rate, fibre_threshold, fibre_refractory_steps,
+               inact_inv_width, inact_rate, ap_shunt, terminal_rate, fibre_threshold,
+               fibre_refractory_steps,
                rel_refr_factor, rel_refr_ms, rel_refr_table, terminal_threshold,
                ev_spont_step, ev_spont_unit,
                jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
@@ -244,7 +243,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     wake = (block_quiet, block_quiet_step, jn_pool, jn_desens, jn_epp, jn_h, jn_terminal,
             jn_activity, jn_slow)
     catch_up = (pool_recovery, mobilisation, activity_decay, resensitization, membrane,
-                inact_half, inact_rate, terminal_rate, slow_recovery)
+                inact_half, inact_inv_width, inact_rate, terminal_rate, slow_recovery)
     n_table = rel_refr_table.shape[0]
     n_antidromic = 0  # antidromic spikes on their way to a soma
     for i in range(n):
@@ -373,9 +372,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                  jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
                     jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
                     jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
-                    activity_decay, ach_decay, binding, closing, desensitization, resensitization,
-                    conductance, reversal, membrane, inact_half, inact_rate, terminal_rate,
-                    slow_recovery)
+                    activity_decay, ach_decay, overlap, dilution_overlap, binding, closing,
+                    desensitization, resensitization, conductance, reversal, membrane,
+                    inact_half, inact_inv_width, inact_rate, terminal_rate, slow_recovery)
                 (fibre_refr[i], fibre_at_threshold[i], terminal_armed[i],
                  flagged) = _endplate_events(fibre_refr[i], jn_epp[i], jn_h[i], jn_slow[i],
                                              jn_terminal[i], terminal_armed[i],
@@ -415,6 +414,9 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                                                               rel_refr_factor, rel_refr_ms)
                 if jn_epp[i] * jn_h[i] * jn_slow[i] >= threshold:
                     jn_slow[i] -= use_dependent * jn_slow[i]
+                    # the AP shunts ("wipes out") the EPP (Fatt & Katz 1951): another AP
+                    # needs endplate current that outlasts the refractory period
+                    jn_epp[i] -= ap_shunt * jn_epp[i]
                     if last_fibre_ap[i] >= 0:
                         g = summation_gain(contraction_ms[i], since_ms)
                     else:
@@ -742,10 +744,11 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"],
             jc["quanta_per_impulse"], jc["release_fraction"], jc["pool_recovery"],
-            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["binding"],
-            jc["closing"], jc["desensitization"],
+            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["overlap"],
+            jc["dilution_overlap"], jc["binding"], jc["closing"], jc["desensitization"],
             jc["resensitization"], jc["conductance"], jc["reversal"], jc["membrane"],
-            jc["inact_half"], jc["inact_rate"], jc["terminal_rate"],
+            jc["inact_half"], jc["inact_inv_width"], jc["inact_rate"], jc["ap_shunt"],
+            jc["terminal_rate"],
             p.junction.fibre_threshold_mV, fibre_refractory_steps,
             p.junction.relative_refractory_factor, p.junction.relative_refractory_ms, rel_refr,
             p.junction.terminal_threshold_quanta,
@@ -753,7 +756,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             jn["pool"], jn["ach"], jn["open"], jn["desens"], jn["epp"], jn["h"], jn["terminal"],
             jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
             jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
-            int(round(TERMINAL_REFRACTORY_MS / dt_ms)), release_flag,
+            int(round(p.junction.terminal_refractory_ms / dt_ms)), release_flag,
             fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
             block_always_active, quiet_epp_limit_mV(p.junction), ring_count,
             v, vd, refractory, spike_candidate, ahp, m, h, tw_a, tw_b, noise_ind,

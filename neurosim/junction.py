@@ -14,11 +14,22 @@ second)), where
 fourth-power calcium dependence of release with magnesium competing (Dodge &
 Rahamimoff 1967). Spontaneous quanta (miniature EPPs) arrive at random.
 
-Cleft ACh :math:`A` (in quanta) is removed by hydrolysis and diffusion,
+Cleft ACh :math:`A` (in quanta) is removed by hydrolysis, by escape from the
+cleft and, for isolated quanta, by lateral dilution,
 
-.. math:: \frac{dA}{dt} = -(k_h\,a_{AChE} + k_d)\,A,
+.. math:: \frac{dA}{dt} = -\Big(k_h\,a_{AChE} + k_d + \frac{k_s}{1 + A/A_o}\Big)\,A.
 
-so inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
+With working AChE hydrolysis (:math:`k_h` = ``hydrolysis_per_ms``) clears ACh in a
+fraction of a millisecond, so the endplate current decays with the channels' closing
+(~1 ms). Without it, ACh leaves by diffusion within milliseconds: a single quantum
+spreads into the unflooded cleft around it (:math:`k_s` = ``dilution_per_ms``), but a
+multi-quantal release floods the cleft, the spreading quanta overlap
+(:math:`A_o` = ``quantal_overlap_quanta``) and ACh can only leave at the edges of the
+synapse (:math:`k_d` = ``diffusion_per_ms``) — so with AChE inhibited the evoked EPC is
+prolonged more than a miniature one (Hartzell, Kuffler & Yoshikami 1975). The step
+takes the linear part exactly and the dilution semi-implicitly.
+
+Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
 open and desensitise,
 
 .. math:: \frac{dO}{dt} = k_{on} A (1 - O - D) - \frac{O}{\tau_o}, \qquad
@@ -37,16 +48,21 @@ channels available: :math:`h`, which falls with sustained depolarisation, times
 inactivation) and which recovers over hundreds of ms:
 
 .. math:: \theta_{eff} = \theta\,\big(1 + k\,e^{-t_{AP}/\tau_{rr}}\big) / (h\,h_s), \qquad
-          \frac{dh}{dt} = \frac{h_\infty(V) - h}{\tau_h}.
+          \frac{dh}{dt} = \frac{h_\infty(V) - h}{\tau_h},
 
-No firing rule is scripted beyond this: one-to-one relay in health, several
-fibre APs per nerve impulse when the EPP outlasts the refractory period,
-depolarisation block when :math:`V` stays high, failures when the EPP is small.
+where :math:`h_\infty` falls smoothly from 1 to 0 over ``inactivation_width_mV`` centred
+on ``inactivation_half_mV``. A fibre action potential shunts ("wipes out") the endplate
+potential (Fatt & Katz 1951): :math:`V \leftarrow (1 - \sigma) V` with
+:math:`\sigma` = ``ap_shunt``; the EPP then builds up again only as long as endplate
+current flows. No firing rule is scripted beyond this: one-to-one relay in health,
+several fibre APs per nerve impulse when the endplate *current* outlasts the refractory
+period, depolarisation block when :math:`V` stays high, failures when the EPP is small.
 
 The nerve terminal itself carries nicotinic autoreceptors: it integrates
 lingering cleft ACh, :math:`\tau_T\,dT/dt = A - T`, and fires when :math:`T`
 exceeds ``terminal_threshold_quanta``. Every impulse (its own or one arriving down the
-axon) disarms the terminal until :math:`T` has fallen below half the threshold, so
+axon) disarms the terminal until :math:`T` has fallen below half the threshold and
+``terminal_refractory_ms`` have passed, so
 the ACh of an ordinary evoked release never re-fires it. With working AChE this never happens;
 when AChE is inhibited, spontaneous quanta can fire the terminal — a
 fasciculation of the whole unit.
@@ -147,6 +163,9 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
                              + junction.diffusion_per_ms) * dt_ms),
+        overlap=junction.quantal_overlap_quanta,
+        dilution_overlap=junction.dilution_per_ms * dt_ms * junction.quantal_overlap_quanta,
+        ap_shunt=junction.ap_shunt,
         binding=junction.binding_rate * dt_ms,
         closing=dt_ms / junction.channel_open_time_ms,
         desensitization=junction.desensitization_per_s * dt_ms / 1000.0,
@@ -155,6 +174,7 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         reversal=junction.reversal_mV,
         membrane=dt_ms / junction.endplate_time_constant_ms,
         inact_half=junction.inactivation_half_mV,
+        inact_inv_width=1.0 / junction.inactivation_width_mV,
         inact_rate=dt_ms / junction.inactivation_time_constant_ms,
         terminal_rate=dt_ms / junction.terminal_time_constant_ms,
         slow_recovery=dt_ms / junction.slow_inactivation_recovery_ms,
@@ -162,12 +182,13 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def na_availability_target(epp_mV, inact_half_mV):
+def na_availability_target(epp_mV, inact_half_mV, inact_inv_width):
     """Steady-state Na⁺ availability h∞ at an endplate depolarisation (smooth step).
 
-    1 at 8 mV below ``inact_half_mV`` and lower, 0 at 8 mV above it and higher.
+    1 at half a width (``1 / inact_inv_width`` mV, ``inactivation_width_mV``) below
+    ``inact_half_mV`` and lower, 0 at half a width above it and higher.
     """
-    s = min(max((epp_mV - inact_half_mV) / 16.0 + 0.5, 0.0), 1.0)
+    s = min(max((epp_mV - inact_half_mV) * inact_inv_width + 0.5, 0.0), 1.0)
     return 1.0 - s * s * (3.0 - 2.0 * s)
 
 
@@ -204,14 +225,14 @@ def quiet_epp_limit_mV(junction: JunctionParameters) -> float:
     Below it the fibre cannot reach threshold and h∞ is constant (the EPP only decays
     once ACh is gone), so the closed form of :func:`junction_catch_up` is exact.
     """
-    flat_h = junction.inactivation_half_mV - 8.0  # h∞ is flat (= 1) below this
+    flat_h = junction.inactivation_half_mV - 0.5 * junction.inactivation_width_mV  # h∞ = 1 below
     return min(0.5 * junction.fibre_threshold_mV, flat_h) if flat_h > 0 else 1e-6
 
 
 @njit(cache=True, error_model="numpy")
 def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, pool_recovery,
                       mobilisation, activity_decay, resensitization, membrane, inact_half,
-                      inact_rate, terminal_rate, slow_recovery):
+                      inact_inv_width, inact_rate, terminal_rate, slow_recovery):
     """Advance a quiet endplate (no cleft ACh, no open channels) by ``k`` steps at once.
 
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
@@ -238,7 +259,7 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
     activity *= dk
     desens *= (1.0 - resensitization) ** k
     epp *= (1.0 - membrane) ** k
-    h_rest = na_availability_target(0.0, inact_half)
+    h_rest = na_availability_target(0.0, inact_half, inact_inv_width)
     na_h = h_rest + (na_h - h_rest) * (1.0 - inact_rate) ** k
     terminal *= (1.0 - terminal_rate) ** k
     na_slow = 1.0 - (1.0 - na_slow) * (1.0 - slow_recovery) ** k
@@ -247,12 +268,17 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
 
 @njit(cache=True, inline="always", error_model="numpy")
 def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, binding, closing,
-                  desensitization, resensitization, conductance, reversal, membrane, inact_half,
-                  inact_rate, terminal_rate, slow_recovery):
+                  pool_recovery, mobilisation, activity_decay, ach_decay, overlap,
+                  dilution_overlap, binding, closing, desensitization, resensitization,
+                  conductance, reversal, membrane, inact_half, inact_inv_width, inact_rate,
+                  terminal_rate, slow_recovery):
     """Advance one endplate's continuous dynamics by one step (branch-free).
 
     ``activity`` counts recent nerve impulses (decays over 1 s) and speeds refilling.
+    ``ach_decay`` is the per-step factor of the linear ACh loss (hydrolysis and escape from
+    a flooded cleft); ``overlap`` (quanta, :math:`A_o`) and ``dilution_overlap``
+    (:math:`k_s dt A_o`) give the lateral dilution of isolated quanta, taken
+    semi-implicitly.
 
     Returns
     -------
@@ -261,14 +287,17 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
     ach *= ach_decay
+    # lateral dilution, semi-implicit: ach / (1 + k_s dt / (1 + ach / A_o)), written with
+    # one division and no multiply-add, so compiled and interpreted runs agree bit for bit
+    ach = ach * (ach + overlap) / (ach + overlap + dilution_overlap)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
     bound = binding * ach
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
     desens += desensitization * open_ - desens * resensitization
     g = conductance * open_
     epp += membrane * (g * (reversal - epp) - epp)
-    # Na+ availability: smooth step from 1 (8 mV below the midpoint) to 0 (8 mV above)
-    na_h += (na_availability_target(epp, inact_half) - na_h) * inact_rate
+    # Na+ availability: smooth step from 1 (half a width below the midpoint) to 0 (above)
+    na_h += (na_availability_target(epp, inact_half, inact_inv_width) - na_h) * inact_rate
     terminal += (ach - terminal) * terminal_rate
     na_slow += (1.0 - na_slow) * slow_recovery
     return pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow

@@ -756,21 +756,46 @@ class JunctionParameters(Validated):
         source="Myasthenia gravis: antibody loss of ACh receptors lowers the safety factor "
                "(Drachman 1994, N Engl J Med 330:1797)")
     hydrolysis_per_ms: float = param(
-        1.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
+        5.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
         help="Rate of ACh removal by AChE at activity 1.",
-        source="ACh is gone from the cleft in about 1 ms with working AChE; AChE turns over "
-               "5,000–10,000 ACh per second (Magleby & Stevens 1972; Rosenberry 1975)")
+        source="Changed from 1/ms: with working AChE ACh is gone from the cleft in well under "
+               "1 ms (AChE turns over 5,000–10,000 ACh per second; Rosenberry 1975), so the "
+               "EPC decay (~1 ms) is set by channel closing, not by ACh removal (Magleby & "
+               "Stevens 1972, J Physiol 223:173); the large enzyme reserve means transmission "
+               "changes little until most AChE is inhibited. Value a neurosim choice")
     diffusion_per_ms: float = param(
-        0.03, unit="1/ms", min=0.001, max=10.0, label="ACh diffusion rate",
-        help="Rate of ACh loss by diffusion out of the cleft (what remains without AChE).",
-        source="neurosim choice: without AChE, ACh lingers for tens of ms (rebinding slows its "
-               "escape), so severe inhibition ends in depolarisation block")
+        0.15, unit="1/ms", min=0.01, max=10.0, label="ACh escape rate (flooded cleft)",
+        help="Rate at which ACh leaves a cleft flooded by a multi-quantal release, by "
+             "diffusion out at the edges of the synapse (slowed by rebinding to receptors); "
+             "what clears ACh when AChE is fully inhibited.",
+        source="Changed from 0.03/ms (a 33 ms tail, neurosim choice): diffusion empties the "
+               "cleft within milliseconds, and complete AChE inhibition prolongs the endplate "
+               "current only a few-fold (Katz & Miledi 1973, J Physiol 231:549; Magleby & "
+               "Stevens 1972, J Physiol 223:173); mouse: +76 % acute inhibitor, +37 % "
+               "knockout (Adler et al. 2011). Value a neurosim choice in that range")
+    dilution_per_ms: float = param(
+        1.0, unit="1/ms", min=0.0, max=20.0, label="ACh lateral dilution rate",
+        help="Extra loss of an isolated quantum's ACh as it spreads sideways into the "
+             "unflooded cleft around it; it fades as quanta overlap (see "
+             "quantal_overlap_quanta), so with AChE inhibited a multi-quantal EPC lasts "
+             "longer than a single-quantum MEPC.",
+        source="Quanta interact when AChE is inhibited: the evoked EPC is prolonged more than "
+               "the MEPC (Hartzell, Kuffler & Yoshikami 1975, J Physiol 251:427); value a "
+               "neurosim choice")
+    quantal_overlap_quanta: float = param(
+        3.0, unit="quanta", min=0.1, max=500.0, label="Quantal overlap",
+        help="Cleft ACh (quanta) at which neighbouring quanta's spreading ACh overlaps so "
+             "much that lateral dilution is halved.",
+        source="Hartzell, Kuffler & Yoshikami 1975, J Physiol 251:427 (interaction of quanta "
+               "with AChE inhibited); value a neurosim choice")
     binding_rate: float = param(
-        0.005, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
+        0.027, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
         help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
         source="neurosim choice: a normal evoked release opens a small fraction of the "
                "receptors, so quanta add nearly linearly (a quantum opens ~1,000 of ~10⁷ "
-               "channels; Wood & Slater 2001)")
+               "channels; Wood & Slater 2001). Changed from 0.005 with the faster hydrolysis "
+               "(ACh now lingers ~0.2 ms, not ~1 ms) to keep the safety factor at 3–5 "
+               "(Paton & Waud 1967, J Physiol 191:59)")
     channel_open_time_ms: float = param(
         1.0, unit="ms", min=0.1, max=20.0, label="Channel open time",
         help="Mean open (burst) time of a nicotinic channel.",
@@ -819,10 +844,26 @@ class JunctionParameters(Validated):
         help="Sustained depolarisation (re rest) that inactivates half the Na⁺ channels.",
         source="Sustained depolarisation inactivates Na⁺ channels: depolarisation block "
                "(Hodgkin & Huxley 1952); high ACh gives depolarisation block")
+    inactivation_width_mV: float = param(
+        16.0, unit="mV", min=1.0, max=60.0, label="Na⁺ inactivation width",
+        help="Span of sustained depolarisation over which steady-state Na⁺ availability "
+             "falls from 1 to 0 (a smooth step centred on inactivation_half_mV).",
+        source="Steady-state Na⁺ inactivation is a sigmoid of voltage with a slope factor of "
+               "a few mV, i.e. it goes from mostly available to mostly inactivated over "
+               "~10–25 mV (Hodgkin & Huxley 1952; muscle fibres: Ruff 1996, Acta Physiol Scand "
+               "156:159). Value the previously hard-coded 16 mV span (10–90 % over ~10 mV, at "
+               "the steep end); a neurosim choice")
     inactivation_time_constant_ms: float = param(
         20.0, unit="ms", min=0.1, max=1000.0, label="Na⁺ inactivation time",
         help="Time constant of Na⁺-channel inactivation and recovery.",
         source="Fast inactivation over milliseconds (Hodgkin & Huxley 1952)")
+    ap_shunt: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="EPP shunted by a fibre AP",
+        help="Fraction of the endplate potential wiped out by a muscle-fibre action "
+             "potential; a further AP then needs endplate current that outlasts the "
+             "refractory period to charge the membrane again (0 = the EPP survives the AP).",
+        source="The muscle action potential wipes out the endplate potential (Fatt & Katz "
+               "1951, J Physiol 115:320)")
     use_dependent_inactivation: float = param(
         0.03, unit="1", min=0.0, max=1.0, label="Na⁺ slow inactivation per AP",
         help="Fraction of the available Na⁺ channels that each fibre AP puts into slow "
@@ -838,16 +879,25 @@ class JunctionParameters(Validated):
         help="Spontaneous quanta (miniature EPPs) per second at the endplate.",
         source="About 1 mEPP per second per endplate (Fatt & Katz 1952, J Physiol 117:109)")
     terminal_threshold_quanta: float = param(
-        0.2, unit="quanta", min=0.1, max=500.0, label="Terminal firing threshold",
+        0.03, unit="quanta", min=0.001, max=500.0, label="Terminal firing threshold",
         help="Integrated lingering cleft ACh (quanta) at which the nerve terminal, through "
              "its nicotinic autoreceptors, fires by itself (a fasciculation of the unit); "
-             "with working AChE one quantum reaches about 0.02.",
+             "with working AChE one quantum reaches about 0.01, with 5 % AChE about 0.04.",
         source="Antidromic terminal firing as a proposed cause of fasciculations with "
-               "AChE inhibitors (Masland & Wigton 1940, J Neurophysiol 3:269)")
+               "AChE inhibitors (Masland & Wigton 1940, J Neurophysiol 3:269); changed from "
+               "0.2 with the faster ACh clearance (a spontaneous quantum now lingers ms, not "
+               "tens of ms); value a neurosim choice between health and severe inhibition")
     terminal_time_constant_ms: float = param(
         20.0, unit="ms", min=0.5, max=500.0, label="Terminal integration time",
         help="Time over which the nerve terminal integrates cleft ACh.",
         source="neurosim choice")
+    terminal_refractory_ms: float = param(
+        10.0, unit="ms", min=0.5, max=100.0, label="Terminal refractory time",
+        help="After any impulse the nerve terminal cannot fire by itself (from its "
+             "autoreceptors) for this long.",
+        source="Human motor axons are refractory for ~3 ms after an impulse and subexcitable "
+               "for tens of ms after that (recovery cycle: Kiernan et al. 2000, Muscle Nerve "
+               "23:399); was engine.TERMINAL_REFRACTORY_MS, value a neurosim choice")
     calcium_mM: float = param(
         1.2, unit="mM", min=0.2, max=4.0, label="Extracellular Ca²⁺ (ionised)",
         help="Ionised calcium; low values lower release and make axons hyperexcitable.",

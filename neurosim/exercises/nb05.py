@@ -67,9 +67,10 @@ def _repetitive_firing(answer) -> CheckResult:
         holds_text="gives ≥ 2 fibre APs",
         not_here="At AChE activity {value:g} one shock gives {measured} fibre AP(s) in unit "
                  f"{UNIT}: inhibit AChE more (a smaller activity).",
-        explanation="At {value:.0%} AChE activity (but not at {neighbour:.0%}) the endplate "
-                    "potential is still above threshold when the fibre's refractory period "
-                    "ends, so one nerve impulse fires the fibre twice or more — repetitive "
+        explanation="At {value:.0%} AChE activity (but not at {neighbour:.0%}) endplate "
+                    "current still flows when the fibre's refractory period ends (the first "
+                    "AP wiped the EPP out), so it charges the endplate above threshold again "
+                    "and one nerve impulse fires the fibre twice or more — repetitive "
                     "firing.")
 
 
