@@ -23,7 +23,7 @@ import numpy as np
 import neurosim
 from neurosim import analysis, experiments, scenarios
 from neurosim.parameters import Parameters
-from neurosim.protocols import FreeLimb, NerveStimulation, Noise, Protocol, TorquePulses
+from neurosim.protocols import NerveStimulation, Noise, Protocol
 
 
 def _hold_force_percent(params, level, seed=0):
@@ -145,14 +145,7 @@ def soleus():
 
 def cramp():
     r = scenarios.get("muscle_cramp").run(seed=0)
-    rates, cvs = [], []
-    for u in np.unique(r.activation_units):
-        t = np.sort(r.activation_times_s[r.activation_units == u])
-        if t.size < 5:
-            continue
-        isi = np.diff(t)
-        rates.append(1.0 / isi.mean())
-        cvs.append(isi.std() / isi.mean())
+    rates, cvs = analysis.discharge_regularity(r)
     return dict(units=len(rates), mean_rate_pps=round(float(np.mean(rates)), 1),
                 isi_cv=round(float(np.mean(cvs)), 2))
 

@@ -16,7 +16,7 @@ from .result import SimulationResult
 from .spinal_circuit import resting_inhibition
 
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
-           "firing_statistics", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
+           "firing_statistics", "discharge_regularity", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
            "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "stretch_resistance_Nm",
            "passive_torque_Nm", "ClonusSummary", "clonus",
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
@@ -166,6 +166,39 @@ def firing_statistics(result: SimulationResult) -> FiringStatistics:
         if isi.size >= 3:
             peak[u] = 1.0 / np.convolve(isi, np.ones(3) / 3, mode="valid").min()
     return FiringStatistics(int(np.sum(~np.isnan(rec))), rec, derec, mean, peak)
+
+
+def discharge_regularity(result: SimulationResult, *, min_discharges: int = 5
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """Mean discharge rate and interval variability of each muscle unit.
+
+    Uses the fibre activations (every discharge that reached the muscle, whatever started
+    it), so it describes cramp and fasciculation discharges as well as reflex firing.
+
+    Parameters
+    ----------
+    result : SimulationResult
+    min_discharges : int
+        Units with fewer activations are left out.
+
+    Returns
+    -------
+    rate_pps : ndarray, shape (n_kept,)
+        Mean rate of each kept unit (pulses per second, 1 / mean interval).
+    isi_cv : ndarray, shape (n_kept,)
+        Coefficient of variation of its inter-discharge intervals (0 regular, ≈ 1 Poisson).
+    """
+    if min_discharges < 3:
+        raise ValueError(f"min_discharges = {min_discharges!r} must be ≥ 3 (two intervals)")
+    rates, cvs = [], []
+    for unit in np.unique(result.activation_units):
+        t = np.sort(result.activation_times_s[result.activation_units == unit])
+        if t.size < min_discharges:
+            continue
+        isi = np.diff(t)
+        rates.append(1.0 / isi.mean())
+        cvs.append(isi.std() / isi.mean())
+    return np.array(rates), np.array(cvs)
 
 
 def emg_rms_mV(result: SimulationResult, start_s: float = 0.0, stop_s: float | None = None) -> float:

@@ -1,10 +1,5 @@
 """The engine: invariants, analytic checks, determinism, convergence, compiled = interpreted."""
 
-import json
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
@@ -12,7 +7,8 @@ import pytest
 from neurosim import Parameters, simulate
 from neurosim.motor_pool import firing_rate_lif_hz
 from neurosim.muscle import twitch_arrays
-from neurosim.protocols import Noise, Protocol, Pulses, Ramp, Step, Trapezoid
+from neurosim.protocols import Noise, Ramp, Step, Trapezoid
+from jit_helpers import assert_identical, outputs_with_and_without_jit
 
 SMALL = Parameters().with_changes(**{"pool.n_units": 30})
 
@@ -229,7 +225,7 @@ def test_halving_dt_changes_key_metrics_by_less_than_5_percent(scenario):
 
 # ----------------------------------------------------------------- compiled == interpreted
 def test_jit_equals_disabled_jit_on_a_short_run(tmp_path):
-    code = textwrap.dedent("""
+    code = """
         import json, sys
         import numpy as np
         from neurosim import Parameters, simulate
@@ -244,19 +240,10 @@ def test_jit_equals_disabled_jit_on_a_short_run(tmp_path):
         np.savez(sys.argv[1], force=r.force_N, emg=r.emg_mV, t=r.spike_times_s,
                  u=r.spike_units, v=r.membrane_mV, pic=r.pic_activation,
                  angle=r.joint_angle_deg, act=r.activation_times_s, src=r.activation_sources)
-    """)
-    script = tmp_path / "run.py"
-    script.write_text(code)
-    out = {}
-    for flag in ("0", "1"):
-        env = dict(os.environ, NUMBA_DISABLE_JIT=flag)
-        path = tmp_path / f"jit{flag}.npz"
-        subprocess.run([sys.executable, str(script), str(path)], check=True, env=env,
-                       timeout=600)
-        out[flag] = np.load(path)
-    assert out["0"]["t"].size > 20
-    for key in out["0"].files:
-        np.testing.assert_array_equal(out["0"][key], out["1"][key], err_msg=key)
+    """
+    compiled, interpreted = outputs_with_and_without_jit(code, tmp_path)
+    assert compiled["t"].size > 20
+    assert_identical(compiled, interpreted)
 
 
 # ----------------------------------------------------------------- errors

@@ -12,22 +12,20 @@ Each test encodes a published range or contrast and names its source:
   1994, Muscle Nerve 17:1243), irregular at low rates.
 """
 
-import os
-import subprocess
-import sys
-import textwrap
 
 import numpy as np
 import pytest
 
 import neurosim.engine as engine
 from neurosim import Parameters, scenarios, simulate
-from neurosim.analysis import (fasciculation_breakdown, fasciculation_rate_hz,
+from neurosim.analysis import (discharge_regularity, fasciculation_breakdown,
+                               fasciculation_rate_hz,
                                is_rest_recording)
 from neurosim.experiments import conduction_report, voluntary_protocol
 from neurosim.nerve import (EctopicDischarges, ectopic_interval_stats, nerve_arrays,
                             rested_hazard_hz)
 from neurosim.protocols import NerveStimulation, Noise, Protocol
+from jit_helpers import assert_identical, outputs_with_and_without_jit
 
 MINETTO_RATE_PPS = (6.0, 25.0)  # Minetto et al. 2009: cramp units 14.5 ± 5.1 pps, 6–25
 MINETTO_ISI_CV = (0.3, 0.6)  # Minetto et al. 2009: ISI CV about 0.45
@@ -53,17 +51,9 @@ def _area_duration_ms(x, dt_ms):
     return float(np.sum(np.abs(x)) * dt_ms / (0.5 * np.ptp(x)))
 
 
-def _unit_isi_stats(result, flag=None):
+def _unit_isi_stats(result):
     """Mean rate (pps) and ISI CV of each unit with at least 5 muscle activations."""
-    rates, cvs = [], []
-    for u in np.unique(result.activation_units):
-        t = np.sort(result.activation_times_s[result.activation_units == u])
-        if t.size < 5:
-            continue
-        isi = np.diff(t)
-        rates.append(1.0 / isi.mean())
-        cvs.append(isi.std() / isi.mean())
-    return np.array(rates), np.array(cvs)
+    return discharge_regularity(result, min_discharges=5)
 
 
 # ----------------------------------------------------------------- M-wave, proximal vs distal
@@ -244,7 +234,7 @@ def test_ectopic_runs_are_deterministic_per_seed(cramp):
 
 
 def test_ectopic_firing_is_identical_without_jit(tmp_path):
-    code = textwrap.dedent("""
+    code = """
         import sys
         import numpy as np
         from neurosim import Parameters, simulate
@@ -253,18 +243,10 @@ def test_ectopic_firing_is_identical_without_jit(tmp_path):
         r = simulate(p, Noise(), 0.3, seed=2)
         np.savez(sys.argv[1], t=r.nerve_impulse_times_s, u=r.nerve_impulse_units,
                  act=r.activation_times_s, force=r.force_N)
-    """)
-    script = tmp_path / "run.py"
-    script.write_text(code)
-    out = {}
-    for flag in ("0", "1"):
-        path = tmp_path / f"jit{flag}.npz"
-        subprocess.run([sys.executable, str(script), str(path)], check=True,
-                       env=dict(os.environ, NUMBA_DISABLE_JIT=flag), timeout=600)
-        out[flag] = np.load(path)
-    assert out["0"]["t"].size > 20
-    for key in out["0"].files:
-        np.testing.assert_array_equal(out["0"][key], out["1"][key], err_msg=key)
+    """
+    compiled, interpreted = outputs_with_and_without_jit(code, tmp_path)
+    assert compiled["t"].size > 20
+    assert_identical(compiled, interpreted)
 
 
 # ----------------------------------------------------------------- errors
