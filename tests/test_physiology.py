@@ -268,3 +268,18 @@ def test_healthy_relaxed_and_spastic_recruitment_of_firing():
                                              end_level=1.0)), 4.2, seed=0)
     rec = firing_statistics(r).recruitment_rate_hz
     assert 4.0 <= np.nanmedian(rec) <= 9.0
+
+
+def test_discharge_regularity_is_exact_on_a_regular_train_and_checks_its_argument():
+    """A supramaximal 10 Hz train: every unit discharges every 100 ms (CV 0), up to the one
+    0.1 ms step by which the endplate potential may reach threshold later in a train."""
+    from neurosim.analysis import discharge_regularity
+    from neurosim.experiments import train_protocol
+
+    r = simulate(Parameters(), train_protocol(10.0, 8), 1.0, seed=0)
+    rates, cvs = discharge_regularity(r)
+    assert rates.size == r.n_units
+    np.testing.assert_allclose(rates, 10.0, rtol=1e-3)
+    np.testing.assert_allclose(cvs, 0.0, atol=1e-3)
+    with pytest.raises(ValueError, match=r"min_discharges = 2 must be ≥ 3"):
+        discharge_regularity(r, min_discharges=2)
