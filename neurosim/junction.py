@@ -143,6 +143,13 @@ def electrolyte_ectopic_rate_hz(junction: JunctionParameters) -> float:
     return ECTOPIC_TETANY_RATE_HZ * x * x
 
 
+def _escape_fraction(junction: JunctionParameters, dt_ms: float) -> float:
+    """Fraction of the cleft ACh that escapes the cleft (to the perijunctional space) per
+    step: the escape share :math:`k_d / (k_h a_{AChE} + k_d)` of the linear loss."""
+    k = junction.hydrolysis_per_ms * junction.ache_activity + junction.diffusion_per_ms
+    return junction.diffusion_per_ms / k * (1.0 - math.exp(-k * dt_ms))
+
+
 def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float) -> dict:
     """Per-step constants of the junction stage.
 
@@ -163,6 +170,9 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
                              + junction.diffusion_per_ms) * dt_ms),
+        escape=junction.perijunctional_efficacy * _escape_fraction(junction, dt_ms),
+        outer_decay=math.exp(-(junction.perijunctional_hydrolysis_per_ms * junction.ache_activity
+                               + 1.0 / (1000.0 * junction.perijunctional_washout_s)) * dt_ms),
         overlap=junction.quantal_overlap_quanta,
         dilution_overlap=junction.dilution_per_ms * dt_ms * junction.quantal_overlap_quanta,
         ap_shunt=junction.ap_shunt,
@@ -267,8 +277,9 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, overlap,
+def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow,
+                  pool_recovery, mobilisation, activity_decay, ach_decay, escape, outer_decay,
+                  overlap,
                   dilution_overlap, binding, closing, desensitization, resensitization,
                   conductance, reversal, membrane, inact_half, inact_inv_width, inact_rate,
                   terminal_rate, slow_recovery):
@@ -280,18 +291,27 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     (:math:`k_s dt A_o`) give the lateral dilution of isolated quanta, taken
     semi-implicitly.
 
+    ``outer`` is the perijunctional ACh weighted by its efficacy on the endplate receptors
+    (:math:`c P`, in quanta of cleft ACh that act alike); ``escape`` is :math:`c` times the
+    fraction of the cleft ACh that escapes per step, ``outer_decay`` the pool's per-step
+    decay factor. (At most 30 arguments: CPython 3.11 passes more as ``*args``, which
+    numba cannot inline.)
+
     Returns
     -------
-    pool, ach, open, desens, epp, na_h, terminal, activity, na_slow : float
+    pool, ach, outer, open, desens, epp, na_h, terminal, activity, na_slow : float
     """
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
+    # ACh that escapes the cleft joins the perijunctional pool, which AChE outside the
+    # cleft clears (or, when it is inhibited, washout over seconds)
+    outer = outer * outer_decay + escape * ach
     ach *= ach_decay
     # lateral dilution, semi-implicit: ach / (1 + k_s dt / (1 + ach / A_o)), written with
     # one division and no multiply-add, so compiled and interpreted runs agree bit for bit
     ach = ach * (ach + overlap) / (ach + overlap + dilution_overlap)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
-    bound = binding * ach
+    bound = binding * (ach + outer)
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
     desens += desensitization * open_ - desens * resensitization
     g = conductance * open_
@@ -300,4 +320,4 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     na_h += (na_availability_target(epp, inact_half, inact_inv_width) - na_h) * inact_rate
     terminal += (ach - terminal) * terminal_rate
     na_slow += (1.0 - na_slow) * slow_recovery
-    return pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow
+    return pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow
