@@ -29,10 +29,31 @@ synapse (:math:`k_d` = ``diffusion_per_ms``) — so with AChE inhibited the evok
 prolonged more than a miniature one (Hartzell, Kuffler & Yoshikami 1975). The step
 takes the linear part exactly and the dilution semi-implicitly.
 
+ACh that escapes the cleft (the share :math:`k_d / (k_h a_{AChE} + k_d)` of its linear loss,
+~3 % in health, ~40 % at 5 % AChE) enters the *perijunctional* space around the endplate,
+:math:`P`, where AChE outside the cleft normally destroys it (:math:`k_p` =
+``perijunctional_hydrolysis_per_ms``, scaled by :math:`a_{AChE}`) and otherwise only a slow
+washout clears it (:math:`\tau_w` = ``perijunctional_washout_s``):
+
+.. math:: \frac{dP}{dt} = k_d\,A - \Big(k_p\,a_{AChE} + \frac{1}{\tau_w}\Big)\,P .
+
+It acts on the endplate receptors with the weight :math:`c` = ``perijunctional_efficacy``
+(it is diluted and reaches mainly the receptors at the margins). In health it is gone in
+~20 ms and adds < 1 mV; with AChE at 5 % it lasts ~0.3 s, so during a 30 Hz train it
+*accumulates* with the release rate and holds the endplate depolarised between impulses
+(~10 mV just before the 2nd impulse, > 20 mV from the 5th on): the summation of prolonged
+EPPs that inactivates the Na⁺ channels — depolarisation block after a first phase of
+repetitive firing (anticholinesterase-induced transmission failure at high rates: Maselli &
+Leung 1993, Muscle Nerve 16:548). The same lingering ACh desensitises receptors (Katz &
+Thesleff 1957); within a 1 s train that limits the depolarisation a little rather than
+causing the block, which is the Na⁺ inactivation's. At rest (spontaneous quanta, ~1 Hz) it stays negligible; at
+≥ 10 % AChE a 30 Hz train, and in health a 50 Hz train, are relayed one-to-one. The engine
+keeps the efficacy-weighted :math:`cP` (``outer``) as a state.
+
 Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
 open and desensitise,
 
-.. math:: \frac{dO}{dt} = k_{on} A (1 - O - D) - \frac{O}{\tau_o}, \qquad
+.. math:: \frac{dO}{dt} = k_{on} (A + cP) (1 - O - D) - \frac{O}{\tau_o}, \qquad
           \frac{dD}{dt} = k_{des} O - \frac{D}{\tau_{D}},
 
 and drive the passive endplate towards the reversal potential :math:`E` (≈ 0 mV,
@@ -86,7 +107,8 @@ QUIET_ACH_QUANTA = 1e-5
 """Below this much cleft ACh (quanta) — and with no channels open, no event pending and
 the EPP low — an endplate is *quiet*: the engine stops stepping it and later advances it
 in closed form (:func:`junction_catch_up`). The ACh left over is dropped (≤ 1e-5 quanta,
-a millionth of one nerve impulse's release)."""
+a millionth of one nerve impulse's release); so is the efficacy-weighted perijunctional ACh
+:math:`cP`, which must be below the same bound — a quiet endplate has none."""
 
 QUIET_OPEN_FRACTION = 1e-7
 """Largest open-receptor fraction of a quiet endplate (dropped on going quiet)."""
@@ -243,7 +265,8 @@ def quiet_epp_limit_mV(junction: JunctionParameters) -> float:
 def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, pool_recovery,
                       mobilisation, activity_decay, resensitization, membrane, inact_half,
                       inact_inv_width, inact_rate, terminal_rate, slow_recovery):
-    """Advance a quiet endplate (no cleft ACh, no open channels) by ``k`` steps at once.
+    """Advance a quiet endplate (no cleft or perijunctional ACh, no open channels) by ``k``
+    steps at once.
 
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
     of :func:`junction_step` have a closed form: each variable moves towards its
