@@ -46,9 +46,9 @@ EPPs that inactivates the Na⁺ channels — depolarisation block after a first 
 repetitive firing (anticholinesterase-induced transmission failure at high rates: Maselli &
 Leung 1993, Muscle Nerve 16:548). The same lingering ACh desensitises receptors (Katz &
 Thesleff 1957); within a 1 s train that limits the depolarisation a little rather than
-causing the block, which is the Na⁺ inactivation's. At rest (spontaneous quanta, ~1 Hz) it stays negligible; at
-≥ 10 % AChE a 30 Hz train, and in health a 50 Hz train, are relayed one-to-one. The engine
-keeps the efficacy-weighted :math:`cP` (``outer``) as a state.
+causing the block, which is the Na⁺ inactivation's. At rest (spontaneous quanta, ~1 Hz)
+it stays negligible; at ≥ 10 % AChE a 30 Hz train, and in health a 50 Hz train, are relayed
+one-to-one. The engine keeps the efficacy-weighted :math:`cP` (``outer``) as a state.
 
 Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
 open and desensitise,

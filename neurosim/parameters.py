@@ -796,8 +796,9 @@ class JunctionParameters(Validated):
         source="AChE is also present perijunctionally and extrajunctionally, so ACh that "
                "escapes the cleft is normally destroyed before it can accumulate (Salpeter "
                "1967, J Cell Biol 32:379; Hartzell, Kuffler & Yoshikami 1975, J Physiol "
-               "251:427). Value a neurosim choice: it lasts ~20 ms in health but ~0.3 s (with the "
-               "washout) at 5 % AChE, so only severe inhibition lets it sum over a 30 Hz train")
+               "251:427). Value a neurosim choice: it lasts ~20 ms in health but ~0.3 s (with "
+               "the washout) at 5 % AChE, so only severe inhibition lets it sum over a 30 Hz "
+               "train")
     perijunctional_washout_s: float = param(
         2.0, unit="s", min=0.05, max=60.0, label="Perijunctional ACh washout time",
         help="Time constant with which ACh that escaped the cleft is cleared without AChE "
@@ -805,19 +806,21 @@ class JunctionParameters(Validated):
              "AChE is inhibited.",
         source="Without AChE, ACh around the junction is cleared only by diffusion and "
                "bulk washout over seconds, so it accumulates during high-rate trains and "
-               "depolarises the endplate (Maselli & Leung 1993, Muscle Nerve 16:548; Katz "
-               "& Thesleff 1957, J Physiol 138:63); value a neurosim choice")
+               "depolarises the endplate (anticholinesterase-induced transmission failure at "
+               "high rates: Maselli & Leung 1993, Muscle Nerve 16:548); value a neurosim "
+               "choice")
     perijunctional_efficacy: float = param(
         0.013, unit="1", min=0.0, max=1.0, label="Perijunctional ACh efficacy",
         help="How strongly one quantum's worth of perijunctional ACh opens endplate "
              "receptors, relative to the same ACh in the cleft (it is diluted in a larger "
              "volume and reaches mostly the receptors at the endplate margins).",
         source="neurosim choice: one impulse's escaped ACh depolarises the endplate by less "
-               "than 1 mV in health and well below the Na⁺-inactivation range at 5 % AChE, but "
-               "there it sums over a 30 Hz train until Na⁺ channels inactivate — "
-               "depolarisation block after a first phase of repetitive firing (anticholinesterase-induced transmission failure "
-               "at high rates: Maselli & Leung 1993, Muscle Nerve 16:548); negligible with "
-               "AChE at ≥ 10 % at 30 Hz and in health at 50 Hz")
+               "than 1 mV in health and, at 5 % AChE, by ~10 mV (below the Na⁺-inactivation "
+               "range), but there it sums over a 30 Hz train until Na⁺ channels inactivate — "
+               "depolarisation block after a first phase of repetitive firing "
+               "(anticholinesterase-induced transmission failure at high rates: Maselli & "
+               "Leung 1993, Muscle Nerve 16:548); at ≥ 10 % AChE (30 Hz) and in health "
+               "(50 Hz) every impulse is still relayed")
     binding_rate: float = param(
         0.027, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
         help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
