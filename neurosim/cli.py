@@ -52,8 +52,11 @@ TOUR_REFLEX_VELOCITIES = (10.0, 40.0, 100.0)
 TOUR_SPASTIC = "stroke_like"
 #: Healthy and neuropathic nerve conduction studies compared by the tour.
 TOUR_CONDUCTION = (("healthy", "nerve_conduction_study"), ("diabetic", "diabetic_neuropathy"))
-#: AChE activities (fraction of normal) compared by the tour's neuromuscular-junction figure.
-TOUR_ACHE_ACTIVITY = (1.0, 0.3, 0.05)
+#: AChE activities (fraction of normal) compared by the tour's neuromuscular-junction figure:
+#: healthy; 10 % (one shock fires the fibre repeatedly, a 30 Hz train is still relayed); 5 %
+#: (repetitive firing, then depolarisation block during the train). At 30 % a single shock
+#: and the train look almost healthy, so it teaches nothing distinct here.
+TOUR_ACHE_ACTIVITY = (1.0, 0.1, 0.05)
 #: Units whose endplates the junction figure records (the first one is drawn).
 TOUR_JUNCTION_UNITS = (0, 60, 119)
 

@@ -121,10 +121,13 @@ def _endplate_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, step
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def _can_rest(ach, open_, epp, fibre_refractory, terminal, quiet_epp, terminal_threshold):
-    """Whether an endplate may go quiet: no ACh, no open channels, a low EPP, not refractory,
-    and its terminal far from firing."""
-    return ((ach < QUIET_ACH_QUANTA) & (open_ < QUIET_OPEN_FRACTION) & (epp < quiet_epp)
+def _can_rest(ach, outer_effect, open_, epp, fibre_refractory, terminal, quiet_epp,
+              terminal_threshold):
+    """Whether an endplate may go quiet: no ACh (in the cleft, nor perijunctional ACh that
+    acts on the receptors: ``outer_effect``, efficacy × perijunctional ACh), no open
+    channels, a low EPP, not refractory, and its terminal far from firing."""
+    return ((ach < QUIET_ACH_QUANTA) & (outer_effect < QUIET_ACH_QUANTA)
+            & (open_ < QUIET_OPEN_FRACTION) & (epp < quiet_epp)
             & (fibre_refractory == 0) & (terminal < 0.5 * terminal_threshold))
 
 
@@ -195,14 +198,15 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                twitch_decay, twitch_impulse, contraction_ms,
                # junction
                quanta_per_impulse, release_fraction, pool_recovery, mobilisation, activity_decay,
-               ach_decay, overlap, dilution_overlap, binding, closing,
+               ach_decay, escape, outer_decay, overlap, dilution_overlap,
+               binding, closing,
                desensitization, resensitization, conductance, reversal, membrane, inact_half,
                inact_inv_width, inact_rate, ap_shunt, terminal_rate, fibre_threshold,
                fibre_refractory_steps,
                rel_refr_factor, rel_refr_ms, rel_refr_table, terminal_threshold,
                ev_spont_step, ev_spont_unit,
-               jn_pool, jn_ach, jn_open, jn_desens, jn_epp, jn_h, jn_terminal, jn_activity,
-               jn_slow, use_dependent, slow_recovery,
+               jn_pool, jn_ach, jn_outer, jn_open, jn_desens, jn_epp, jn_h, jn_terminal,
+               jn_activity, jn_slow, use_dependent, slow_recovery,
                fibre_refr, last_fibre_ap, terminal_armed, last_impulse, terminal_refractory_steps,
                release_flag, fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
                block_always_active, quiet_epp, ring_count,
@@ -368,11 +372,12 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
             # unsigned bounds: numba then skips the negative-index check, which would
             # otherwise keep LLVM from vectorising
             for i in range(np.uint64(first * ENDPLATE_BLOCK), np.uint64(b * ENDPLATE_BLOCK)):
-                (jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                 jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
-                    jn_pool[i], jn_ach[i], jn_open[i], jn_desens[i], jn_epp[i], jn_h[i],
-                    jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery, mobilisation,
-                    activity_decay, ach_decay, overlap, dilution_overlap, binding, closing,
+                (jn_pool[i], jn_ach[i], jn_outer[i], jn_open[i], jn_desens[i], jn_epp[i],
+                 jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
+                    jn_pool[i], jn_ach[i], jn_outer[i], jn_open[i], jn_desens[i], jn_epp[i],
+                    jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery,
+                    mobilisation, activity_decay, ach_decay, escape, outer_decay,
+                    overlap, dilution_overlap, binding, closing,
                     desensitization, resensitization, conductance, reversal, membrane,
                     inact_half, inact_inv_width, inact_rate, terminal_rate, slow_recovery)
                 (fibre_refr[i], fibre_at_threshold[i], terminal_armed[i],
@@ -451,11 +456,13 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                     continue
                 resting = 0
                 for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
-                    resting += _can_rest(jn_ach[i], jn_open[i], jn_epp[i], fibre_refr[i],
-                                         jn_terminal[i], quiet_epp, terminal_threshold)
+                    resting += _can_rest(jn_ach[i], jn_outer[i], jn_open[i],
+                                         jn_epp[i], fibre_refr[i], jn_terminal[i], quiet_epp,
+                                         terminal_threshold)
                 if resting == ENDPLATE_BLOCK:
                     for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
                         jn_ach[i] = 0.0
+                        jn_outer[i] = 0.0
                         jn_open[i] = 0.0
                         needs_events[i] = False  # only a nerve impulse wakes it (6b)
                         fibre_at_threshold[i] = False
@@ -617,7 +624,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     # reaches them) and only ever share their block's steps
     n_blocks = -(-n // ENDPLATE_BLOCK)
     n_padded = n_blocks * ENDPLATE_BLOCK
-    jn = {name: np.zeros(n_padded) for name in ("ach", "open", "desens", "epp", "terminal")}
+    jn = {name: np.zeros(n_padded) for name in ("ach", "outer", "open", "desens", "epp",
+                                              "terminal")}
     jn["pool"] = np.ones(n_padded)
     jn["h"] = np.ones(n_padded)
     jn["activity"] = np.zeros(n_padded)
@@ -744,7 +752,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"],
             jc["quanta_per_impulse"], jc["release_fraction"], jc["pool_recovery"],
-            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["overlap"],
+            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["escape"],
+            jc["outer_decay"], jc["overlap"],
             jc["dilution_overlap"], jc["binding"], jc["closing"], jc["desensitization"],
             jc["resensitization"], jc["conductance"], jc["reversal"], jc["membrane"],
             jc["inact_half"], jc["inact_inv_width"], jc["inact_rate"], jc["ap_shunt"],
@@ -753,8 +762,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.junction.relative_refractory_factor, p.junction.relative_refractory_ms, rel_refr,
             p.junction.terminal_threshold_quanta,
             c["sp_step"], c["sp_unit"],
-            jn["pool"], jn["ach"], jn["open"], jn["desens"], jn["epp"], jn["h"], jn["terminal"],
-            jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
+            jn["pool"], jn["ach"], jn["outer"], jn["open"], jn["desens"], jn["epp"], jn["h"],
+            jn["terminal"], jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
             jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
             int(round(p.junction.terminal_refractory_ms / dt_ms)), release_flag,
             fibre_at_threshold, needs_events, block_quiet, block_quiet_step,

@@ -29,10 +29,31 @@ synapse (:math:`k_d` = ``diffusion_per_ms``) — so with AChE inhibited the evok
 prolonged more than a miniature one (Hartzell, Kuffler & Yoshikami 1975). The step
 takes the linear part exactly and the dilution semi-implicitly.
 
+ACh that escapes the cleft (the share :math:`k_d / (k_h a_{AChE} + k_d)` of its linear loss,
+~3 % in health, ~40 % at 5 % AChE) enters the *perijunctional* space around the endplate,
+:math:`P`, where AChE outside the cleft normally destroys it (:math:`k_p` =
+``perijunctional_hydrolysis_per_ms``, scaled by :math:`a_{AChE}`) and otherwise only a slow
+washout clears it (:math:`\tau_w` = ``perijunctional_washout_s``):
+
+.. math:: \frac{dP}{dt} = k_d\,A - \Big(k_p\,a_{AChE} + \frac{1}{\tau_w}\Big)\,P .
+
+It acts on the endplate receptors with the weight :math:`c` = ``perijunctional_efficacy``
+(it is diluted and reaches mainly the receptors at the margins). In health it is gone in
+~20 ms and adds < 1 mV; with AChE at 5 % it lasts ~0.3 s, so during a 30 Hz train it
+*accumulates* with the release rate and holds the endplate depolarised between impulses
+(~10 mV just before the 2nd impulse, > 20 mV from the 5th on): the summation of prolonged
+EPPs that inactivates the Na⁺ channels — depolarisation block after a first phase of
+repetitive firing (anticholinesterase-induced transmission failure at high rates: Maselli &
+Leung 1993, Muscle Nerve 16:548). The same lingering ACh desensitises receptors (Katz &
+Thesleff 1957); within a 1 s train that limits the depolarisation a little rather than
+causing the block, which is the Na⁺ inactivation's. At rest (spontaneous quanta, ~1 Hz)
+it stays negligible; at ≥ 10 % AChE a 30 Hz train, and in health a 50 Hz train, are relayed
+one-to-one. The engine keeps the efficacy-weighted :math:`cP` (``outer``) as a state.
+
 Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
 open and desensitise,
 
-.. math:: \frac{dO}{dt} = k_{on} A (1 - O - D) - \frac{O}{\tau_o}, \qquad
+.. math:: \frac{dO}{dt} = k_{on} (A + cP) (1 - O - D) - \frac{O}{\tau_o}, \qquad
           \frac{dD}{dt} = k_{des} O - \frac{D}{\tau_{D}},
 
 and drive the passive endplate towards the reversal potential :math:`E` (≈ 0 mV,
@@ -86,7 +107,8 @@ QUIET_ACH_QUANTA = 1e-5
 """Below this much cleft ACh (quanta) — and with no channels open, no event pending and
 the EPP low — an endplate is *quiet*: the engine stops stepping it and later advances it
 in closed form (:func:`junction_catch_up`). The ACh left over is dropped (≤ 1e-5 quanta,
-a millionth of one nerve impulse's release)."""
+a millionth of one nerve impulse's release); so is the efficacy-weighted perijunctional ACh
+:math:`cP`, which must be below the same bound — a quiet endplate has none."""
 
 QUIET_OPEN_FRACTION = 1e-7
 """Largest open-receptor fraction of a quiet endplate (dropped on going quiet)."""
@@ -143,6 +165,13 @@ def electrolyte_ectopic_rate_hz(junction: JunctionParameters) -> float:
     return ECTOPIC_TETANY_RATE_HZ * x * x
 
 
+def _escape_fraction(junction: JunctionParameters, dt_ms: float) -> float:
+    """Fraction of the cleft ACh that escapes the cleft (to the perijunctional space) per
+    step: the escape share :math:`k_d / (k_h a_{AChE} + k_d)` of the linear loss."""
+    k = junction.hydrolysis_per_ms * junction.ache_activity + junction.diffusion_per_ms
+    return junction.diffusion_per_ms / k * (1.0 - math.exp(-k * dt_ms))
+
+
 def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float) -> dict:
     """Per-step constants of the junction stage.
 
@@ -163,6 +192,9 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
                              + junction.diffusion_per_ms) * dt_ms),
+        escape=junction.perijunctional_efficacy * _escape_fraction(junction, dt_ms),
+        outer_decay=math.exp(-(junction.perijunctional_hydrolysis_per_ms * junction.ache_activity
+                               + 1.0 / (1000.0 * junction.perijunctional_washout_s)) * dt_ms),
         overlap=junction.quantal_overlap_quanta,
         dilution_overlap=junction.dilution_per_ms * dt_ms * junction.quantal_overlap_quanta,
         ap_shunt=junction.ap_shunt,
@@ -233,7 +265,8 @@ def quiet_epp_limit_mV(junction: JunctionParameters) -> float:
 def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, pool_recovery,
                       mobilisation, activity_decay, resensitization, membrane, inact_half,
                       inact_inv_width, inact_rate, terminal_rate, slow_recovery):
-    """Advance a quiet endplate (no cleft ACh, no open channels) by ``k`` steps at once.
+    """Advance a quiet endplate (no cleft or perijunctional ACh, no open channels) by ``k``
+    steps at once.
 
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
     of :func:`junction_step` have a closed form: each variable moves towards its
@@ -267,8 +300,9 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, overlap,
+def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow,
+                  pool_recovery, mobilisation, activity_decay, ach_decay, escape, outer_decay,
+                  overlap,
                   dilution_overlap, binding, closing, desensitization, resensitization,
                   conductance, reversal, membrane, inact_half, inact_inv_width, inact_rate,
                   terminal_rate, slow_recovery):
@@ -280,18 +314,27 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     (:math:`k_s dt A_o`) give the lateral dilution of isolated quanta, taken
     semi-implicitly.
 
+    ``outer`` is the perijunctional ACh weighted by its efficacy on the endplate receptors
+    (:math:`c P`, in quanta of cleft ACh that act alike); ``escape`` is :math:`c` times the
+    fraction of the cleft ACh that escapes per step, ``outer_decay`` the pool's per-step
+    decay factor. (At most 30 arguments: CPython 3.11 passes more as ``*args``, which
+    numba cannot inline.)
+
     Returns
     -------
-    pool, ach, open, desens, epp, na_h, terminal, activity, na_slow : float
+    pool, ach, outer, open, desens, epp, na_h, terminal, activity, na_slow : float
     """
     pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
     activity *= activity_decay
+    # ACh that escapes the cleft joins the perijunctional pool, which AChE outside the
+    # cleft clears (or, when it is inhibited, washout over seconds)
+    outer = outer * outer_decay + escape * ach
     ach *= ach_decay
     # lateral dilution, semi-implicit: ach / (1 + k_s dt / (1 + ach / A_o)), written with
     # one division and no multiply-add, so compiled and interpreted runs agree bit for bit
     ach = ach * (ach + overlap) / (ach + overlap + dilution_overlap)
     # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
-    bound = binding * ach
+    bound = binding * (ach + outer)
     open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
     desens += desensitization * open_ - desens * resensitization
     g = conductance * open_
@@ -300,4 +343,4 @@ def junction_step(pool, ach, open_, desens, epp, na_h, terminal, activity, na_sl
     na_h += (na_availability_target(epp, inact_half, inact_inv_width) - na_h) * inact_rate
     terminal += (ach - terminal) * terminal_rate
     na_slow += (1.0 - na_slow) * slow_recovery
-    return pool, ach, open_, desens, epp, na_h, terminal, activity, na_slow
+    return pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow

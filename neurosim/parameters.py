@@ -788,6 +788,39 @@ class JunctionParameters(Validated):
              "much that lateral dilution is halved.",
         source="Hartzell, Kuffler & Yoshikami 1975, J Physiol 251:427 (interaction of quanta "
                "with AChE inhibited); value a neurosim choice")
+    perijunctional_hydrolysis_per_ms: float = param(
+        0.05, unit="1/ms", min=0.0, max=10.0, label="Perijunctional ACh hydrolysis rate",
+        help="Rate, at AChE activity 1, at which AChE outside the synaptic cleft (at the "
+             "margins of the endplate and along the fibre) hydrolyses the ACh that escaped "
+             "the cleft; scaled by ache_activity like hydrolysis in the cleft.",
+        source="AChE is also present perijunctionally and extrajunctionally, so ACh that "
+               "escapes the cleft is normally destroyed before it can accumulate (Salpeter "
+               "1967, J Cell Biol 32:379; Hartzell, Kuffler & Yoshikami 1975, J Physiol "
+               "251:427). Value a neurosim choice: it lasts ~20 ms in health but ~0.3 s (with "
+               "the washout) at 5 % AChE, so only severe inhibition lets it sum over a 30 Hz "
+               "train")
+    perijunctional_washout_s: float = param(
+        2.0, unit="s", min=0.05, max=60.0, label="Perijunctional ACh washout time",
+        help="Time constant with which ACh that escaped the cleft is cleared without AChE "
+             "(diffusion away into the interstitium and capillaries); what clears it when "
+             "AChE is inhibited.",
+        source="Without AChE, ACh around the junction is cleared only by diffusion and "
+               "bulk washout over seconds, so it accumulates during high-rate trains and "
+               "depolarises the endplate (anticholinesterase-induced transmission failure at "
+               "high rates: Maselli & Leung 1993, Muscle Nerve 16:548); value a neurosim "
+               "choice")
+    perijunctional_efficacy: float = param(
+        0.013, unit="1", min=0.0, max=1.0, label="Perijunctional ACh efficacy",
+        help="How strongly one quantum's worth of perijunctional ACh opens endplate "
+             "receptors, relative to the same ACh in the cleft (it is diluted in a larger "
+             "volume and reaches mostly the receptors at the endplate margins).",
+        source="neurosim choice: one impulse's escaped ACh depolarises the endplate by less "
+               "than 1 mV in health and, at 5 % AChE, by ~10 mV (below the Na⁺-inactivation "
+               "range), but there it sums over a 30 Hz train until Na⁺ channels inactivate — "
+               "depolarisation block after a first phase of repetitive firing "
+               "(anticholinesterase-induced transmission failure at high rates: Maselli & "
+               "Leung 1993, Muscle Nerve 16:548); at ≥ 10 % AChE (30 Hz) and in health "
+               "(50 Hz) every impulse is still relayed")
     binding_rate: float = param(
         0.027, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
         help="Rate at which one quantum's worth of cleft ACh opens free receptors.",

@@ -269,7 +269,7 @@ def test_tour_writes_figures_and_prints_summary(capsys, tmp_path):
     expected = {f"overview_{name}.png" for name in TOUR_SCENARIOS}
     expected.add("compare_healthy_vs_spinal_cord_injury.png")
     expected |= {"reflex_velocity_healthy_vs_spastic.png", "clonus_stroke_like.png",
-                 "nerve_conduction_healthy_vs_diabetic.png", "junction_ache_100_30_5.png"}
+                 "nerve_conduction_healthy_vs_diabetic.png", "junction_ache_100_10_5.png"}
     assert {p.name for p in out_dir.iterdir()} == expected
     for name in expected:
         assert (out_dir / name).read_bytes()[:8] == PNG_MAGIC

@@ -136,6 +136,45 @@ def test_severe_inhibition_blocks_a_30_hz_train():
     assert fibre_aps_per_impulse(r, 0.8, 1.2) < 0.2
 
 
+def _train_with_baseline(ache, rate_hz=30.0, **changes):
+    """A 1 s train to 30 units and the EPP 1 ms before each shock (mV, mean of 3 units)."""
+    p = Parameters().with_changes(**{"pool.n_units": 30, "junction.ache_activity": ache,
+                                     **changes})
+    r = simulate(p, train_protocol(rate_hz, int(rate_hz)), 1.2, seed=0,
+                 record_units=[0, 15, 29])
+    rows = [int(round((t - 0.001) * 1000.0 / r.dt_ms)) for t, _, _ in r.protocol.stimuli()]
+    return r, r.endplate_mV[rows].mean(axis=1)
+
+
+def test_perijunctional_ach_sums_over_a_train_only_when_ache_is_inhibited():
+    """ACh escaping the cleft is normally destroyed by AChE around the endplate; with AChE
+    inhibited it lingers, so in a high-rate train the endplate no longer repolarises between
+    impulses: prolonged EPPs sum, Na⁺ channels inactivate, transmission fails after a first
+    phase of repetitive firing (anticholinesterase-induced failure at high rates: Maselli &
+    Leung 1993, Muscle Nerve 16:548; pharmacology texts: low doses facilitate, high doses
+    block by persistent depolarisation, then desensitisation). A healthy junction, and one
+    with 30 % AChE, relays 30 and 50 Hz one-to-one (Wood & Slater 2001, Prog Neurobiol
+    64:393)."""
+    j = Parameters().junction
+    inactivation_onset = j.inactivation_half_mV - 0.5 * j.inactivation_width_mV  # h∞ < 1 above
+    for ache in (1.0, 0.3):
+        for rate in (30.0, 50.0):
+            r, baseline = _train_with_baseline(ache, rate)
+            assert fibre_aps_per_impulse(r) == 1.0, (ache, rate)
+            assert baseline.max() < (2.0 if ache == 1.0 else inactivation_onset), (ache, rate)
+    severe, baseline = _train_with_baseline(0.05)
+    # the depolarisation between impulses builds up over the first impulses and stays
+    assert baseline[1] < baseline[4] < baseline[20:].mean()
+    assert baseline[20:].mean() > j.inactivation_half_mV
+    # first excitation (repetitive firing), then block
+    assert fibre_aps_per_impulse(severe, 0.0, 0.2) > 1.0
+    assert fibre_aps_per_impulse(severe, 0.8, 1.2) < 0.2
+    # it is the perijunctional ACh: without it the same junction keeps relaying
+    relayed, baseline = _train_with_baseline(0.05, **{"junction.perijunctional_efficacy": 0.0})
+    assert fibre_aps_per_impulse(relayed, 0.8, 1.2) == 1.0
+    assert baseline[20:].mean() < inactivation_onset
+
+
 def test_na_inactivation_width_sets_the_span_of_h_infinity():
     """h∞ falls from 1 to 0 over ``inactivation_width_mV`` centred on the midpoint; Na⁺
     inactivation goes from mostly available to mostly inactivated over ~10–25 mV (slope
@@ -173,7 +212,8 @@ def test_new_junction_parameters_are_declared_and_validated():
     specs = field_specs()
     for name in ("junction.dilution_per_ms", "junction.quantal_overlap_quanta",
                  "junction.ap_shunt", "junction.inactivation_width_mV",
-                 "junction.terminal_refractory_ms"):
+                 "junction.terminal_refractory_ms", "junction.perijunctional_hydrolysis_per_ms",
+                 "junction.perijunctional_washout_s", "junction.perijunctional_efficacy"):
         spec = specs[name]
         assert spec.unit and spec.label and spec.help and spec.source, name
         assert spec.group is None, name  # not a teaching slider
@@ -188,6 +228,8 @@ def test_new_junction_parameters_are_declared_and_validated():
         Parameters().with_changes(**{"junction.dilution_per_ms": -1.0})
     with pytest.raises(ValueError, match=r"junction\.quantal_overlap_quanta = 0 quanta is out of range"):
         Parameters().with_changes(**{"junction.quantal_overlap_quanta": 0.0})
+    with pytest.raises(ValueError, match=r"junction\.perijunctional_washout_s = 0 s is out of range"):
+        Parameters().with_changes(**{"junction.perijunctional_washout_s": 0.0})
 
 
 def test_jit_equals_disabled_jit_with_ache_inhibited(tmp_path):
