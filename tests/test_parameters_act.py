@@ -3,10 +3,11 @@
 A parameter that does nothing teaches something false (a student moves it and concludes the
 mechanism does not matter). For every field of :class:`neurosim.Parameters`, this runs a small
 battery of protocols that between them exercise every stage — a voluntary contraction with a
-sensory volley, the same volley below a spinal injury, a passive stretch, a free ankle under load with a push, a nerve-conduction
-study, and a poisoned junction with hyperexcitable axons under a fast train — once at the
-defaults and once with the field moved to another allowed value, and asserts that some output
-array differs.
+sensory volley, the same volley below a spinal injury, a passive stretch, a free ankle under
+load with a push, a nerve-conduction study, and a poisoned junction (with hyperexcitable
+axons, or with brisk terminal autoreceptors) under a fast train — once at the defaults and
+once with the field moved to another allowed value, and asserts that some output array
+differs.
 """
 
 import numpy as np
@@ -39,6 +40,12 @@ PROBES = (
         NerveStimulation(times_s=(0.35,), intensity_mA=15.0, site="distal"), Noise()), 0.5),
     ("poisoned junction, ectopic axons",
      {"junction.ache_activity": 0.05, "nerve.ectopic_rate_hz": 10.0, "nerve.ectopic_fraction": 0.5},
+     Protocol(NerveStimulation(times_s=tuple(0.3 + k / 30 for k in range(12)),
+                               intensity_mA=60.0), Noise()), 1.0),
+    # a terminal whose autoreceptor signal is brief re-arms as soon as its refractory time
+    # allows: the one set-up where that time limits self-firing
+    ("poisoned junction, brisk terminal",
+     {"junction.ache_activity": 0.05, "junction.terminal_time_constant_ms": 1.0},
      Protocol(NerveStimulation(times_s=tuple(0.3 + k / 30 for k in range(12)),
                                intensity_mA=60.0), Noise()), 1.0),
 )
