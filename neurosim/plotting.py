@@ -1089,13 +1089,15 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
                    unit=None) -> np.ndarray:
     """Acetylcholinesterase inhibition at the junction: one shock, then a 30 Hz train.
 
-    For each case (e.g. 100 %, 30 % and 5 % AChE activity) the top row shows the
+    For each case (e.g. 100 %, 10 % and 5 % AChE activity) the top row shows the
     endplate potential of one recorded unit after a single supramaximal nerve shock;
     the bottom row overlays the force of every case during a repetitive train. With
     working AChE one shock gives one brief EPP and one fibre action potential, and a
-    30 Hz train a sustained tetanus. Less AChE lets ACh linger: the EPP lasts longer
-    and fires the fibre repeatedly; with very little AChE it stays above threshold,
-    the Na⁺ channels inactivate (depolarisation block) and force falls during the train.
+    30 Hz train a sustained tetanus. With little AChE the endplate current lasts a few
+    times longer and re-fires the fibre after its refractory period (repetitive firing);
+    with very little, ACh that escapes the cleft lingers, sums over the train and keeps
+    the endplate depolarised, the Na⁺ channels inactivate (depolarisation block) and
+    force falls during the train.
 
     Parameters
     ----------
