@@ -37,7 +37,8 @@ from numba import njit
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 
 from . import emg as emg_stage
-from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, electrolyte_ectopic_rate_hz,
+from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, QUIET_OUTER_EFFECT,
+                       electrolyte_ectopic_rate_hz,
                        junction_catch_up, junction_constants, junction_step,
                        quiet_epp_limit_mV, relative_refractory_table,
                        relative_refractory_threshold)
@@ -123,12 +124,14 @@ def _endplate_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, step
 @njit(cache=True, inline="always", error_model="numpy")
 def _can_rest(ach, outer_effect, open_, epp, fibre_refractory, terminal, quiet_epp,
               terminal_threshold):
-    """Whether an endplate may go quiet: no ACh (in the cleft, nor perijunctional ACh that
-    acts on the receptors: ``outer_effect``, efficacy × perijunctional ACh), no open
-    channels, a low EPP, not refractory, and its terminal far from firing."""
-    return ((ach < QUIET_ACH_QUANTA) & (outer_effect < QUIET_ACH_QUANTA)
+    """Whether an endplate may go quiet: no ACh in the cleft, too little perijunctional ACh
+    acting on the receptors (``outer_effect``, efficacy × perijunctional ACh) to matter, no
+    open channels, a low EPP, not refractory, and its terminal below its firing threshold
+    (with no ACh it only decays, so a quiet terminal cannot fire; whether it has re-armed
+    is decided from its decayed value when the endplate wakes)."""
+    return ((ach < QUIET_ACH_QUANTA) & (outer_effect < QUIET_OUTER_EFFECT)
             & (open_ < QUIET_OPEN_FRACTION) & (epp < quiet_epp)
-            & (fibre_refractory == 0) & (terminal < 0.5 * terminal_threshold))
+            & (fibre_refractory == 0) & (terminal < terminal_threshold))
 
 
 @njit(cache=True, inline="always", error_model="numpy")

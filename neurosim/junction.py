@@ -101,17 +101,25 @@ from .parameters import JunctionParameters
 __all__ = ["junction_constants", "release_factor", "junction_step", "junction_catch_up",
            "na_availability_target", "quiet_epp_limit_mV", "electrolyte_ectopic_rate_hz",
            "relative_refractory_threshold", "relative_refractory_table",
-           "QUIET_ACH_QUANTA", "QUIET_OPEN_FRACTION"]
+           "QUIET_ACH_QUANTA", "QUIET_OPEN_FRACTION", "QUIET_OUTER_EFFECT"]
 
 QUIET_ACH_QUANTA = 1e-5
 """Below this much cleft ACh (quanta) — and with no channels open, no event pending and
 the EPP low — an endplate is *quiet*: the engine stops stepping it and later advances it
 in closed form (:func:`junction_catch_up`). The ACh left over is dropped (≤ 1e-5 quanta,
 a millionth of one nerve impulse's release); so is the efficacy-weighted perijunctional ACh
-:math:`cP`, which must be below the same bound — a quiet endplate has none."""
+:math:`cP`, which must be below :data:`QUIET_OUTER_EFFECT` — a quiet endplate has none."""
 
-QUIET_OPEN_FRACTION = 1e-7
-"""Largest open-receptor fraction of a quiet endplate (dropped on going quiet)."""
+QUIET_OPEN_FRACTION = 3e-5
+"""Largest open-receptor fraction of a quiet endplate (dropped on going quiet): what
+:data:`QUIET_OUTER_EFFECT` of perijunctional ACh holds open (binding × 1e-3 / closing), a
+conductance that depolarises the endplate by less than 0.1 mV."""
+
+QUIET_OUTER_EFFECT = 1e-3
+"""Largest efficacy-weighted perijunctional ACh (quanta) of a quiet endplate, dropped on
+going quiet. It could open at most binding × 1e-3 / closing ≈ 3e-5 of the receptors, an EPP
+below 0.1 mV; waiting for it to fall to the cleft's 1e-5 kept every endplate of a unit
+firing at 10 Hz awake (it decays over ~20 ms with working AChE)."""
 
 NORMAL_CALCIUM_MM = 1.2
 """Normal extracellular ionised Ca²⁺ (mM): the middle of the 1.1–1.3 mM reference range of
