@@ -3,12 +3,18 @@
 A teaching toy, not a clinical model.
 """
 
-from . import analysis, experiments, scenarios
-from .engine import simulate
-from .parameters import Parameters, field_specs
-from .protocols import Protocol
-from .result import SimulationResult
-from .sweep import SweepResult, sweep
+from ._cache import configure_numba_cache
+
+# before any compiled function is defined: numba caches compiled code in a per-user folder,
+# never inside the installed package (see neurosim._cache)
+NUMBA_CACHE = configure_numba_cache()
+
+from . import analysis, experiments, scenarios  # noqa: E402
+from .engine import simulate  # noqa: E402
+from .parameters import Parameters, field_specs  # noqa: E402
+from .protocols import Protocol  # noqa: E402
+from .result import SimulationResult  # noqa: E402
+from .sweep import SweepResult, sweep  # noqa: E402
 
 __version__ = "0.1.0"
 TEACHING_LABEL = "neurosim — teaching toy, not a clinical model"

@@ -29,6 +29,7 @@ results (slowly); this is tested.
 
 from __future__ import annotations
 
+import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
 
@@ -36,6 +37,7 @@ import numpy as np
 from numba import njit
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 
+from . import _cache
 from . import emg as emg_stage
 from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, QUIET_OUTER_EFFECT,
                        electrolyte_ectopic_rate_hz,
@@ -63,6 +65,11 @@ CHUNK_MS = 1000
 """The loop runs in chunks of this much simulated time."""
 RATE_BIN_MS = 50.0
 MAX_DURATION_S = 3600.0
+
+_log = logging.getLogger("neurosim")
+COMPILE_NOTICE = ("neurosim: compiling the simulation engine — once per install (or after an "
+                  "upgrade), about 10 s; later runs start at once.")
+"""Said once, on stderr (logging), before the first run that has to compile the loop."""
 
 SOURCE_REFLEX = 1
 """Activation flag: a motor-neuron spike conducted down the axon (voluntary or reflex)."""
@@ -796,6 +803,9 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     muap = emg_stage.muap_arrays(p.emg, n)
     emg_clean = np.zeros(n_out)
     emg_jobs = []
+    first_compile = not _cache.engine_compiled()
+    if first_compile:  # the inputs are valid; the first chunk is about to compile the loop
+        _log.warning(COMPILE_NOTICE)
     preparer = ThreadPoolExecutor(max_workers=1)
     with preparer:
         upcoming = [preparer.submit(chunk_inputs, step0) for step0 in chunk_starts[:1]]
@@ -806,6 +816,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             out_j = run_one_chunk(step0, inputs, out_j)
     for job in emg_jobs:
         job.result()  # re-raises anything that went wrong on the preparing thread
+    if first_compile:
+        _cache.mark_engine_compiled()
 
     spike_times = np.concatenate([a for a, _ in spikes]) * dt_s
     spike_units = np.concatenate([b for _, b in spikes])

@@ -1,0 +1,130 @@
+"""Where numba keeps neurosim's compiled code: a per-user cache directory.
+
+numba's default is a ``__pycache__`` folder next to each source file — inside the installed
+package. Files written there are not part of the installation, so ``pip`` leaves them behind
+when it replaces the package, and a folder holding only them shadows a later (editable)
+install as an empty namespace package (``cannot import name 'Parameters' from 'neurosim'``).
+neurosim therefore points numba at a per-user cache directory before any of its compiled
+functions is defined:
+
+* ``$NUMBA_CACHE_DIR`` if the user set it (respected as is);
+* otherwise ``<user cache>/neurosim/numba/<key>``, where the user cache is
+  ``$XDG_CACHE_HOME`` or ``~/.cache`` (Linux), ``~/Library/Caches`` (macOS) or
+  ``%LOCALAPPDATA%`` (Windows), and ``key`` is a digest of the package's compiled sources and
+  the numba and Python versions. numba itself only notices edits to the file that holds a
+  compiled function, not to the stage functions inlined into it; keying the folder by every
+  source makes any change start a fresh cache. Only the newest few folders are kept.
+* a folder under the system's temporary directory if the user cache is not writable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+__all__ = ["user_cache_dir", "configure_numba_cache", "engine_compiled", "mark_engine_compiled",
+           "KEEP_CACHES", "COMPILED_MARKER"]
+
+KEEP_CACHES = 4
+"""How many compiled-code folders (one per version of the sources) are kept per user."""
+
+COMPILED_MARKER = "engine-compiled"
+"""File left in the cache folder once the simulation loop has been compiled and cached."""
+
+
+def user_cache_dir() -> Path:
+    """The platform's per-user cache directory for neurosim (not created here)."""
+    if sys.platform.startswith("win"):
+        base = os.environ.get("LOCALAPPDATA") or str(Path.home() / "AppData" / "Local")
+        return Path(base) / "neurosim" / "Cache"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Caches" / "neurosim"
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neurosim"
+
+
+def _source_key() -> str:
+    import numba
+
+    digest = hashlib.sha256()
+    digest.update(f"{sys.version_info[:2]} numba {numba.__version__}".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _writable(path: Path) -> bool:
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+        probe = path / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+        return True
+    except OSError:
+        return False
+
+
+def _prune(parent: Path, keep: Path) -> None:
+    """Remove all but the :data:`KEEP_CACHES` most recently used sibling folders."""
+    try:
+        folders = sorted((p for p in parent.iterdir() if p.is_dir()),
+                         key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in folders[KEEP_CACHES:]:
+        if old != keep:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def configure_numba_cache() -> Path:
+    """Point numba's on-disk cache at a per-user folder (unless ``NUMBA_CACHE_DIR`` is set).
+
+    Must run before any ``@njit(cache=True)`` function of the package is defined; the package's
+    ``__init__`` calls it first. Sets ``NUMBA_CACHE_DIR`` too, so that numba's configuration
+    reloads and worker processes agree.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder numba writes compiled code to.
+    """
+    import numba
+
+    chosen = os.environ.get("NUMBA_CACHE_DIR")
+    if chosen:
+        path = Path(chosen)
+    else:
+        parent = user_cache_dir() / "numba"
+        path = parent / _source_key()
+        if _writable(path):
+            os.utime(path)  # most recently used: kept by _prune
+            _prune(parent, path)
+        else:
+            path = Path(tempfile.gettempdir()) / f"neurosim-numba-{_source_key()}"
+            path.mkdir(parents=True, exist_ok=True)
+        os.environ["NUMBA_CACHE_DIR"] = str(path)
+    numba.config.CACHE_DIR = str(path)
+    return path
+
+
+def _cache_folder() -> Path:
+    import numba
+
+    return Path(numba.config.CACHE_DIR)
+
+
+def engine_compiled() -> bool:
+    """Whether the simulation loop has already been compiled into the current cache folder."""
+    return (_cache_folder() / COMPILED_MARKER).exists()
+
+
+def mark_engine_compiled() -> None:
+    """Record that the loop is compiled and cached (a failure to write is harmless)."""
+    try:
+        (_cache_folder() / COMPILED_MARKER).write_text("")
+    except OSError:
+        pass
