@@ -5,11 +5,6 @@ Each test encodes a published range or contrast and names its source. The endpla
 measures it from the recorded open-receptor fraction (under clamp EPC ∝ open channels).
 """
 
-import os
-import subprocess
-import sys
-import textwrap
-
 import numpy as np
 import pytest
 
@@ -17,6 +12,7 @@ from neurosim import Parameters, simulate
 from neurosim.analysis import endplate_response, fibre_aps_per_impulse
 from neurosim.experiments import train_protocol
 from neurosim.junction import na_availability_target
+from jit_helpers import assert_identical, outputs_with_and_without_jit
 
 RECORD = [0, 60, 119]  # smallest, middle and largest unit of the default 120-unit pool
 
@@ -235,7 +231,7 @@ def test_new_junction_parameters_are_declared_and_validated():
 def test_jit_equals_disabled_jit_with_ache_inhibited(tmp_path):
     """The new junction code (dilution, AP shunt) gives identical results compiled and
     interpreted."""
-    code = textwrap.dedent("""
+    code = """
         import sys
         import numpy as np
         from neurosim import Parameters, simulate
@@ -245,15 +241,7 @@ def test_jit_equals_disabled_jit_with_ache_inhibited(tmp_path):
         r = simulate(p, train_protocol(30.0, 3), 0.15, seed=5, record_units=[0, 7])
         np.savez(sys.argv[1], act=r.activation_times_s, imp=r.nerve_impulse_times_s,
                  epp=r.endplate_mV, ach=r.cleft_ach, o=r.receptor_open, force=r.force_N)
-    """)
-    script = tmp_path / "run.py"
-    script.write_text(code)
-    out = {}
-    for flag in ("0", "1"):
-        path = tmp_path / f"jit{flag}.npz"
-        subprocess.run([sys.executable, str(script), str(path)], check=True, timeout=600,
-                       env=dict(os.environ, NUMBA_DISABLE_JIT=flag))
-        out[flag] = np.load(path)
-    assert out["0"]["act"].size > 8
-    for key in out["0"].files:
-        np.testing.assert_array_equal(out["0"][key], out["1"][key], err_msg=key)
+    """
+    compiled, interpreted = outputs_with_and_without_jit(code, tmp_path)
+    assert compiled["act"].size > 8
+    assert_identical(compiled, interpreted)
