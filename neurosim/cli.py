@@ -175,6 +175,12 @@ def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except BrokenPipeError:
+        # the reader went away (e.g. `neurosim list --parameters | head`): stop quietly, and
+        # keep Python from complaining when it flushes stdout at exit
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except ValueError as exc:
         return _fail(str(exc))
     except OSError as exc:
@@ -301,6 +307,7 @@ def _cmd_run(args) -> int:
     print(repr(result))
     for path in written:
         print(f"wrote {path}")
+    print(TEACHING_REMINDER)
     return 0
 
 

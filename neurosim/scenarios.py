@@ -12,6 +12,7 @@ the direction the literature describes, never a model of a patient.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -462,9 +463,13 @@ def get(name: str) -> Scenario:
     Raises
     ------
     ValueError
-        If there is no such scenario (the message lists the known names).
+        If there is no such scenario (the message suggests the closest names and lists
+        the known ones).
     """
     try:
         return _REGISTRY[name]
     except KeyError:
-        raise ValueError(f"unknown scenario {name!r}; known: {', '.join(_REGISTRY)}") from None
+        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=3, cutoff=0.75)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ValueError(f"unknown scenario {name!r}{hint} (known: {', '.join(_REGISTRY)})"
+                         ) from None

@@ -295,3 +295,25 @@ def test_tour_out_dir_is_a_file(capsys, tmp_path):
     blocker.write_text("not a directory")
     code, _, err = run_cli(capsys, "tour", "--out-dir", str(blocker))
     assert_one_line_error(code, err)
+
+
+def test_a_closed_pipe_ends_the_command_quietly():
+    """`neurosim list --parameters | head`: the reader goes away; no error, no traceback."""
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "neurosim", "list", "--parameters"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=120) == 0
+    assert err == ""
+
+
+def test_every_run_ends_with_the_teaching_toy_reminder(capsys, tmp_path, monkeypatch):
+    from neurosim.cli import TEACHING_REMINDER
+
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run_cli(capsys, "run", "healthy", "--duration", "0.5")
+    assert code == 0
+    assert out.rstrip().splitlines()[-1] == TEACHING_REMINDER

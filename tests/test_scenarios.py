@@ -105,8 +105,14 @@ def test_every_scenario_has_teaching_text_and_runs():
 
 
 def test_unknown_scenario_lists_known_names():
-    with pytest.raises(ValueError, match=r"unknown scenario 'sci'; known: healthy"):
+    with pytest.raises(ValueError, match=r"unknown scenario 'sci' \(known: healthy"):
         scenarios.get("sci")
+
+
+def test_unknown_scenario_suggests_the_closest_names():
+    with pytest.raises(ValueError, match=r"unknown scenario 'strok_like'; did you mean "
+                                         r"stroke_like\?"):
+        scenarios.get("strok_like")
 
 
 def test_scenario_file_round_trip(tmp_path):
