@@ -318,3 +318,23 @@ def test_no_show_or_print(monkeypatch, capsys, small):
     plotting.overview(small)
     plotting.comparison(small, small)
     assert capsys.readouterr().out == ""
+
+
+def test_the_teaching_toy_footer_is_legible_on_a_projector_and_in_print():
+    """At least 9 pt, and a text contrast of at least 4.5:1 on white (WCAG AA)."""
+    import matplotlib.colors as mcolors
+    import matplotlib.pyplot as plt
+
+    from neurosim.plotting import add_teaching_label
+
+    fig = plt.figure(figsize=(6, 4), layout="constrained")
+    fig.add_subplot().plot([0, 1], [0, 1])
+    label = add_teaching_label(fig)
+    assert label.get_fontsize() >= 9.0
+
+    def luminance(colour):
+        channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                    for c in mcolors.to_rgb(colour)]
+        return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+    assert (1.0 + 0.05) / (luminance(label.get_color()) + 0.05) >= 4.5
