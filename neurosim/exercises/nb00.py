@@ -77,6 +77,17 @@ def _as_triple(answer):
     return unit, low, high
 
 
+UNIT_SYNONYMS = {"mM": ("mM", "mmol/L", "mmol/l", "mmol L-1", "mmol·L⁻¹", "mmol/litre",
+                        "mmol/liter", "millimolar")}
+"""Ways of writing a unit that mean the same (millimolar = mmol per litre)."""
+
+
+def _same_unit(given: str, unit: str) -> bool:
+    """Whether ``given`` names ``unit``, allowing the synonyms of :data:`UNIT_SYNONYMS`."""
+    given = given.strip()
+    return given == unit or given in UNIT_SYNONYMS.get(unit, ())
+
+
 def _close(a, b) -> bool:
     return math.isclose(float(a), float(b), rel_tol=1e-6, abs_tol=1e-9)
 
@@ -92,9 +103,10 @@ def _unit_and_range(answer) -> CheckResult:
     if not isinstance(unit, str):
         return wrong("The unit is a string, e.g. \"ms\" (it is spec.unit).")
     problems = []
-    if unit.strip() != spec.unit:
-        problems.append(f"the unit {unit.strip()!r} is not it (units are case-sensitive: "
-                        "mM is millimolar, mm would be millimetres)")
+    if not _same_unit(unit, spec.unit):
+        hint = (" (units are case-sensitive: mM is millimolar, mm would be millimetres)"
+                if unit.strip().lower() == spec.unit.lower() else "")
+        problems.append(f"the unit {unit.strip()!r} is not it — spec.unit holds it{hint}")
     try:
         if not _close(low, spec.min):
             problems.append("the minimum is wrong")

@@ -31,8 +31,10 @@ VOLUNTARY_LEVEL = 0.5
 HOLD_WINDOW_S = (2.0, 3.5)
 """Part of the hold phase of :func:`neurosim.experiments.voluntary_protocol` averaged in 03.3 (s)."""
 
-FORCE_TOLERANCE_POINTS = 2.0
-"""Accepted error of each force in the answer to 03.3 (percentage points of maximal force)."""
+FORCE_TOLERANCE_POINTS = 0.2
+"""Accepted error of each force in the answer to 03.3 (percentage points of maximal force):
+enough for answers rounded to one decimal, small enough that a swapped pair is not accepted
+(the two forces differ by about 1.5 points)."""
 
 _SCENARIO = "spinal_cord_injury"
 
@@ -108,6 +110,10 @@ def _baclofen_voluntary(answer) -> CheckResult:
     expected = [held_voluntary_force_percent(_SCENARIO),
                 held_voluntary_force_percent("baclofen_like")]
     close = [abs(g - e) <= FORCE_TOLERANCE_POINTS for g, e in zip(given, expected)]
+    swapped = [abs(g - e) <= FORCE_TOLERANCE_POINTS for g, e in zip(given, expected[::-1])]
+    if all(swapped) and not all(close) and abs(expected[0] - expected[1]) > FORCE_TOLERANCE_POINTS:
+        return wrong("The two numbers are in the wrong order: give (untreated, treated) — "
+                     "spinal_cord_injury first, then baclofen_like.")
     if all(close):
         untreated, treated = expected
         change = 100.0 * (treated - untreated) / untreated
@@ -118,7 +124,8 @@ def _baclofen_voluntary(answer) -> CheckResult:
                      "changes little.")
     if 0.0 < max(given) <= 1.0:
         return wrong("Give forces in % of maximal force (result.force_percent), not as fractions.")
-    which = " and ".join(name for name, ok in zip(("untreated", "treated"), close) if not ok)
-    return wrong(f"The {which} value is off. Run experiments.voluntary_protocol(0.5) for 5.5 s "
+    which = " and ".join(f"{name} value ({g:g})" for name, ok, g
+                         in zip(("untreated", "treated"), close, given) if not ok)
+    return wrong(f"The {which} is off. Run experiments.voluntary_protocol(0.5) for 5.5 s "
                  "(seed 0) with each scenario's .parameters and average result.force_percent "
                  "where 2.0 ≤ result.time_s < 3.5.")
