@@ -98,13 +98,14 @@ def configure_numba_cache() -> Path:
     if chosen:
         path = Path(chosen)
     else:
+        key = _source_key()
         parent = user_cache_dir() / "numba"
-        path = parent / _source_key()
+        path = parent / key
         if _writable(path):
             os.utime(path)  # most recently used: kept by _prune
             _prune(parent, path)
         else:
-            path = Path(tempfile.gettempdir()) / f"neurosim-numba-{_source_key()}"
+            path = Path(tempfile.gettempdir()) / f"neurosim-numba-{key}"
             path.mkdir(parents=True, exist_ok=True)
         os.environ["NUMBA_CACHE_DIR"] = str(path)
     numba.config.CACHE_DIR = str(path)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .emg import rms_envelope
+from .engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
 from .result import SimulationResult
 from .spinal_circuit import resting_inhibition
 
@@ -330,6 +331,7 @@ def stretch_reflex(result: SimulationResult) -> ReflexResponse:
     ramp_stop = min(max(stop, start + c.amplitude_deg / c.velocity_deg_s), result.duration_s)
     ramp = (result.time_s >= start) & (result.time_s < ramp_stop)
     resistance = stretch_resistance_Nm(result)[ramp]
+    passive = passive_torque_Nm(result)[ramp]
     k_peak = int(np.argmax(resistance)) if resistance.size else 0
     before = result.time_s < start
     envelope = rms_envelope(result.emg_mV, result.output_rate_hz, REFLEX_ENVELOPE_MS)
@@ -345,7 +347,7 @@ def stretch_reflex(result: SimulationResult) -> ReflexResponse:
         spikes=spikes, emg_peak_mV=max(0.0, peak - baseline),
         peak_muscle_torque_Nm=float(torque.max()) if torque.size else 0.0,
         peak_resistance_Nm=float(resistance[k_peak]) if resistance.size else 0.0,
-        peak_passive_torque_Nm=(float(passive_torque_Nm(result)[ramp][k_peak])
+        peak_passive_torque_Nm=(float(passive[k_peak])
                                 if resistance.size else 0.0))
 
 
@@ -660,8 +662,6 @@ def decrement_percent(amplitudes: np.ndarray, *, index: int = 3) -> float:
 
 
 # --------------------------------------------------------------------------- fasciculations
-# source flags of the nerve impulses (engine.SOURCE_*; not imported to keep analysis light)
-_MOTOR_NEURON, _ECTOPIC, _TERMINAL = 1, 4, 8
 
 
 @dataclass(frozen=True)
@@ -727,9 +727,9 @@ def fasciculation_breakdown(result: SimulationResult) -> FasciculationBreakdown:
     """
     src = np.asarray(result.nerve_impulse_sources).astype(np.int64)
     rest = is_rest_recording(result)
-    ectopic = (src & _ECTOPIC) != 0
-    terminal = ((src & _TERMINAL) != 0) & ~ectopic
-    neuron = (((src & _MOTOR_NEURON) != 0) & ~ectopic & ~terminal) if rest else \
+    ectopic = (src & SOURCE_ECTOPIC) != 0
+    terminal = ((src & SOURCE_TERMINAL) != 0) & ~ectopic
+    neuron = (((src & SOURCE_REFLEX) != 0) & ~ectopic & ~terminal) if rest else \
         np.zeros(src.shape, dtype=bool)
     counts = [int(np.sum(x)) for x in (ectopic, terminal, neuron)]
     duration = float(result.duration_s)

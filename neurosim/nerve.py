@@ -57,7 +57,7 @@ import math
 import numpy as np
 
 from .motor_pool import exponential_spread, interpolate_across_pool, unit_rank
-from .parameters import NerveParameters, SpindleParameters
+from .parameters import NerveParameters, SpindleParameters, field_specs
 
 __all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
            "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
@@ -183,7 +183,7 @@ def max_ectopic_rate_hz() -> float:
     The upper end of ``nerve.ectopic_rate_hz``'s declared range (its metadata), so a
     parameter change and low Ca²⁺/Mg²⁺ together stay inside what the parameter allows.
     """
-    return float(NerveParameters.__dataclass_fields__["ectopic_rate_hz"].metadata["max"])
+    return float(field_specs()["nerve.ectopic_rate_hz"].max)
 
 
 def _recovery_table(nerve: NerveParameters):
@@ -275,15 +275,14 @@ def ectopic_interval_stats(nerve: NerveParameters, rate_hz: float | None = None)
         raise ValueError(f"rate_hz = {rate_hz:g} Hz must be > 0")
     r0 = rested_hazard_hz(nerve, rate_hz)
     x, g = _recovery_table(nerve)
-    survival = np.exp(-r0 * _cumulative(x, g))
-    t_ref = nerve.ectopic_refractory_ms / 1000.0
+    g_integral = _cumulative(x, g)
+    survival = np.exp(-r0 * g_integral)
     s_end = float(survival[-1])
-    dx = np.diff(x)
-    m1 = float(np.sum(0.5 * (survival[1:] + survival[:-1]) * dx)) + s_end / r0
+    mean = _mean_interval_s(r0, nerve, x, g_integral)
+    m1 = mean - nerve.ectopic_refractory_ms / 1000.0  # the part after the refractory period
     xs = x * survival
-    m2 = 2.0 * float(np.sum(0.5 * (xs[1:] + xs[:-1]) * dx)) \
+    m2 = 2.0 * float(np.sum(0.5 * (xs[1:] + xs[:-1]) * np.diff(x))) \
         + 2.0 * s_end * (x[-1] / r0 + 1.0 / r0 ** 2)
-    mean = t_ref + m1
     var = m2 - m1 * m1  # the refractory period shifts the interval, not its spread
     return mean, math.sqrt(max(var, 0.0)) / mean
 
