@@ -236,7 +236,7 @@ METRICS: Mapping[str, Metric] = MappingProxyType({m.name: m for m in (
            longest_spasm_s, threshold=SPASM_THRESHOLD_S),
     Metric("spasm_count", "1", "Spasms", "Number of spasm episodes.", spasm_count,
            threshold=0.5),
-    Metric("peak_force_percent", "% MVC", "Peak force",
+    Metric("peak_force_percent", "% of max", "Peak force",
            "Largest muscle force in % of maximal (fully fused) force.", peak_force_percent),
     Metric("clonus_frequency_hz", "Hz", "Clonus frequency",
            "Dominant joint oscillation frequency after the push; NaN when there is no clonus.",

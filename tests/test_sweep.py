@@ -77,7 +77,7 @@ def _counted_force(result):
     return peak_force_percent(result)
 
 
-COUNTED = Metric("counted_force", "% MVC", "Peak force", "Peak force, counted.", _counted_force)
+COUNTED = Metric("counted_force", "% of max", "Peak force", "Peak force, counted.", _counted_force)
 
 
 def test_resume_after_interruption_recomputes_nothing_done(tmp_path):
@@ -308,7 +308,7 @@ def test_sweep_line_shows_mean_and_spread(local_reference):
     np.testing.assert_allclose(mean.get_ydata(),
                                local_reference.mean("peak_force_percent")[1])
     assert any(c.get_gid() == "spread" for c in ax.collections)
-    assert ax.get_ylabel() == "Peak force (% MVC)"
+    assert ax.get_ylabel() == "Peak force (% of max)"
     assert label_count(ax.figure) == 1
     with pytest.raises(ValueError, match="needs fixed="):
         plotting.sweep_line(local_reference, "peak_force_percent", axis="pic.strength")
