@@ -3,14 +3,21 @@
 Each notebook in ``notebooks/`` is executed top to bottom on a fresh kernel in a
 temporary working directory (so files it writes land there). Exercise cells carry
 tags: ``exercise`` (the student's cell, a placeholder), ``check`` (calls
-``neurosim.exercises.check``), ``solution`` (the worked solution, collapsed, which
-runs the check again). After execution every solution's check must say ✅ and the
-placeholder's check must say ❌ — so each check can fail and the solution passes it.
+``neurosim.exercises.check``), ``solution`` (a markdown cell holding the worked solution
+inside a collapsed ``<details>`` block, so that "Run All" never shows a solution or its
+output: the student sees it only by opening it). Predict/observe/explain questions are
+followed by a ``discussion`` cell, collapsed the same way.
+
+The notebook is executed as a student's "Run All" would run it; then every solution's code
+is run in the same kernel, after the last cell. The placeholder's check must say ❌ and no
+cell of the student's run may say ✅ (nothing is answered for them); every solution's check
+must say ✅ — so each check can fail and each solution passes it.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -30,6 +37,21 @@ TIMEOUT_S = 600
 
 def _text(cell) -> str:
     return "".join(cell.source) if isinstance(cell.source, list) else cell.source
+
+
+_CODE_BLOCK = re.compile(r"```python\n(.*?)\n```", re.S)
+_COLLAPSED = re.compile(r"^<details>\s*<summary>.+?</summary>.*</details>\s*$", re.S)
+
+
+def _solution_code(cell) -> str:
+    """The Python code inside a solution cell's collapsed block."""
+    blocks = _CODE_BLOCK.findall(_text(cell))
+    assert len(blocks) == 1, f"a solution cell holds one python block:\n{_text(cell)}"
+    return blocks[0]
+
+
+def _tags(cell) -> set:
+    return set(cell.metadata.get("tags", []))
 
 
 def _outputs_text(cell) -> str:
@@ -64,30 +86,42 @@ def test_committed_without_outputs_and_structured(path):
     body = "\n".join(_text(c) for c in nb.cells if c.cell_type == "code")
     for forbidden in ("pip install", "sys.path", "os.chdir", "%cd", "def simulate"):
         assert forbidden not in body, f"{path.name}: {forbidden!r} in a code cell"
-    tags = [set(c.metadata.get("tags", [])) for c in nb.cells]
+    tags = [_tags(c) for c in nb.cells]
     n_ex = sum("exercise" in t for t in tags)
     assert n_ex >= 2, f"{path.name}: needs at least two exercises"
     assert sum("check" in t for t in tags) >= n_ex
     assert sum("solution" in t for t in tags) >= n_ex
     for cell, t in zip(nb.cells, tags):
+        if "solution" in t or "discussion" in t:
+            # markdown, so that Run All cannot execute it and show its output; collapsed, so
+            # that the student opens it only when they choose to
+            assert cell.cell_type == "markdown", f"{path.name}: {t} cell must be markdown"
+            assert _COLLAPSED.match(_text(cell)), \
+                f"{path.name}: a {t} cell must be one collapsed <details> block"
         if "solution" in t:
-            assert cell.metadata.get("jupyter", {}).get("source_hidden") is True, \
-                f"{path.name}: solutions start collapsed"
-            assert "check(" in _text(cell)
+            assert "check(" in _solution_code(cell)
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_runs_top_to_bottom_and_checks_work(path, tmp_path):
     nb = nbformat.read(path, as_version=4)
+    n_student = len(nb.cells)
+    solutions = [_solution_code(c) for c in nb.cells if "solution" in _tags(c)]
+    for code in solutions:  # after the student's Run All, open and run every solution
+        nb.cells.append(nbformat.v4.new_code_cell(code))
     client = nbclient.NotebookClient(nb, timeout=TIMEOUT_S, kernel_name="python3",
                                      resources={"metadata": {"path": str(tmp_path)}})
     client.execute()  # raises CellExecutionError on any error
-    tags = [set(c.metadata.get("tags", [])) for c in nb.cells]
-    for cell, t in zip(nb.cells, tags):
-        if "solution" in t:
-            out = _outputs_text(cell)
-            assert RIGHT_MARK in out and WRONG_MARK not in out, \
-                f"{path.name}: a solution does not pass its check:\n{_text(cell)}\n{out}"
-    first_checks = [c for c, t in zip(nb.cells, tags) if "check" in t]
-    assert first_checks and all(WRONG_MARK in _outputs_text(c) for c in first_checks), \
+    student = nb.cells[:n_student]
+    checks = [c for c in student if "check" in _tags(c)]
+    assert checks and all(WRONG_MARK in _outputs_text(c) for c in checks), \
         f"{path.name}: a check did not reject the unanswered placeholder"
+    exercise_ids = {m for c in nb.cells if "check" in _tags(c)
+                    for m in re.findall(r'check\("([^"]+)"', _text(c))}
+    revealed = [(_text(c), ex) for c in student for ex in exercise_ids
+                if f"{RIGHT_MARK} Exercise {ex}:" in _outputs_text(c)]
+    assert not revealed, f"{path.name}: Run All shows the answer to an exercise:\n{revealed}"
+    for code, cell in zip(solutions, nb.cells[n_student:]):
+        out = _outputs_text(cell)
+        assert RIGHT_MARK in out and WRONG_MARK not in out, \
+            f"{path.name}: a solution does not pass its check:\n{code}\n{out}"
