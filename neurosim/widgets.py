@@ -36,7 +36,7 @@ import ipywidgets as w
 from . import TEACHING_LABEL, scenarios
 from .engine import simulate
 from .experiments import PROTOCOL_CHOICES
-from .livefigure import COMPARE_MODES, IMAGE_FORMAT, LiveFigure
+from .livefigure import COMPARE_MODES, IMAGE_FORMAT, PANELS, LiveFigure
 from .parameters import FieldSpec, Parameters, field_specs, slider_groups
 from .protocols import ImposedStretch
 from .scenarios import Scenario
@@ -111,6 +111,12 @@ class Dashboard(w.VBox):
         Noise seed of every run (fixed, so a change on screen is caused by the slider).
     files : bool
         Show the save/load controls.
+    panels : sequence of str, optional
+        Figure panels to show (subset of :data:`neurosim.livefigure.PANELS`); default:
+        whatever the run has to show. A notebook shows only what it has taught so far.
+    metrics : sequence of str, optional
+        Big numbers to show (names in :data:`neurosim.sweep.METRICS`); default: every
+        metric that applies to the run's protocol.
 
     Attributes
     ----------
@@ -129,8 +135,11 @@ class Dashboard(w.VBox):
 
     def __init__(self, scenario="healthy", *, fields=None, picker: bool = True,
                  compare: str = "overlay", projector: bool = False,
-                 protocol: str = SCENARIO_PROTOCOL, seed: int = 0, files: bool = True):
+                 protocol: str = SCENARIO_PROTOCOL, seed: int = 0, files: bool = True,
+                 panels=None, metrics=None):
         super().__init__()
+        self._panels = _checked_choice(panels, PANELS, "panels")
+        self._metric_names = _checked_choice(metrics, tuple(METRICS), "metrics")
         self.add_class("ns-app")
         self.seed = int(seed)
         self.scenario = scenarios.get(scenario) if isinstance(scenario, str) else scenario
@@ -316,9 +325,9 @@ class Dashboard(w.VBox):
             title = f"{self.scenario.title} — {self._protocol_label()}"
             self.image.value = self.live_figure.render(
                 result, reference, compare=self.compare.value, title=title,
-                labels=("current settings", REFERENCE_SCENARIO))
+                panels=self._panels, labels=("current settings", REFERENCE_SCENARIO))
             self.result, self.reference = result, reference
-            self.metrics = _metrics(result)
+            self.metrics = _metrics(result, self._metric_names)
             self.metric_cards.value = _cards(self.metrics)
             self.message.value = ""
             self.updates += 1
@@ -510,9 +519,20 @@ def _applicable(result) -> list[str]:
     return specific + [n for n in _ALWAYS if n in METRICS]
 
 
-def _metrics(result) -> dict[str, float]:
+def _checked_choice(chosen, allowed: tuple, what: str):
+    """``None`` or a tuple of names, each in ``allowed`` (else a ValueError naming them)."""
+    if chosen is None:
+        return None
+    chosen = (chosen,) if isinstance(chosen, str) else tuple(chosen)
+    unknown = [name for name in chosen if name not in allowed]
+    if unknown or not chosen:
+        raise ValueError(f"{what} = {list(chosen)!r}: choose one or more of {list(allowed)}")
+    return chosen
+
+
+def _metrics(result, names=None) -> dict[str, float]:
     out = {}
-    for name in _applicable(result):
+    for name in _applicable(result) if names is None else names:
         try:
             out[name] = METRICS[name](result)
         except ValueError:  # e.g. a clonus test too short to judge: leave the card out
@@ -549,7 +569,7 @@ def dashboard(scenario: str = "healthy", *, projector: bool = False, **kwargs) -
 
 
 def explorer(scenario: str = "healthy", fields=None, *, protocol: str = SCENARIO_PROTOCOL,
-             compare: str = "off", **kwargs) -> Dashboard:
+             compare: str = "off", panels=None, metrics=None, **kwargs) -> Dashboard:
     """A compact explorer for notebooks: a few sliders and the figure, no picker or files.
 
     Parameters
@@ -562,6 +582,9 @@ def explorer(scenario: str = "healthy", fields=None, *, protocol: str = SCENARIO
         Protocol-menu key (default: the scenario's own).
     compare : {"off", "overlay", "side by side"}
         Comparison with the healthy scenario.
+    panels, metrics : sequence of str, optional
+        Only these figure panels and big numbers (a notebook shows what it has taught);
+        see :class:`Dashboard`.
     **kwargs
         Passed to :class:`Dashboard`.
 
@@ -574,4 +597,4 @@ def explorer(scenario: str = "healthy", fields=None, *, protocol: str = SCENARIO
     True
     """
     return Dashboard(scenario, fields=fields, picker=False, files=False, protocol=protocol,
-                     compare=compare, **kwargs)
+                     compare=compare, panels=panels, metrics=metrics, **kwargs)

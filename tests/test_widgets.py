@@ -253,3 +253,22 @@ def test_nice_ceiling(x, expected):
 def test_nice_ceiling_rejects_non_positive():
     with pytest.raises(ValueError, match="x = 0"):
         nice_ceiling(0.0)
+
+
+def test_an_explorer_shows_only_the_panels_and_numbers_it_is_given():
+    app = widgets.explorer("junction_train", ["junction.ache_activity"], panels=("force", "emg"),
+                   metrics=("peak_force_percent",))
+    shown = sorted(ax.get_gid() for ax in app.live_figure.figure.axes if ax.get_gid())
+    assert shown == ["emg", "force"]
+    assert list(app.metrics) == ["peak_force_percent"]
+    app.set_value("junction.ache_activity", 0.3)  # the choice survives an update
+    assert list(app.metrics) == ["peak_force_percent"]
+    default = widgets.explorer("junction_train", ["junction.ache_activity"])
+    assert "epp_decay_ms" in default.metrics  # by default every applicable number is shown
+
+
+def test_an_explorer_rejects_unknown_panels_and_numbers_by_name():
+    with pytest.raises(ValueError, match=r"panels = \['membrane'\]: choose one or more of"):
+        widgets.explorer("healthy", panels=("membrane",))
+    with pytest.raises(ValueError, match=r"metrics = \['spasm_count', 'nope'\]: choose"):
+        widgets.explorer("healthy", metrics=("spasm_count", "nope"))
