@@ -23,7 +23,8 @@ __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStati
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
            "fasciculation_rate_hz", "FasciculationBreakdown", "fasciculation_breakdown",
-           "is_rest_recording"]
+           "is_rest_recording", "SPASM_FORCE_THRESHOLD_PERCENT", "SPASM_MIN_DURATION_S",
+           "TRAIN_LATE_WINDOW_S", "late_train_force_percent"]
 
 
 @dataclass(frozen=True)
@@ -74,8 +75,16 @@ def recruitment_command(result: SimulationResult) -> float:
     return min(1.0, x * p.pool.rheobase_smallest_nA / full_drive_nA)
 
 
-def spasm_episodes(result: SimulationResult, *, force_threshold_percent: float = 10.0,
-                   min_duration_s: float = 0.5, command_threshold: float | None = None
+SPASM_FORCE_THRESHOLD_PERCENT = 10.0
+"""Involuntary force above this (% of maximal force) can be part of a spasm."""
+SPASM_MIN_DURATION_S = 0.5
+"""Involuntary force must last this long (s) to count as a spasm."""
+
+
+def spasm_episodes(result: SimulationResult, *,
+                   force_threshold_percent: float = SPASM_FORCE_THRESHOLD_PERCENT,
+                   min_duration_s: float = SPASM_MIN_DURATION_S,
+                   command_threshold: float | None = None
                    ) -> SpasmSummary:
     """Find spasm episodes: involuntary force lasting at least ``min_duration_s``.
 
@@ -638,6 +647,18 @@ def fibre_aps_per_impulse(result: SimulationResult, start_s: float = 0.0,
                       & (result.nerve_impulse_times_s < stop_s))
     aps = np.sum((result.activation_times_s >= start_s) & (result.activation_times_s < stop_s))
     return float(aps / impulses) if impulses else float("nan")
+
+
+TRAIN_LATE_WINDOW_S = (0.9, 1.1)
+"""Late part of a 30 Hz train starting at 0.1 s (s): held force there is a tetanus, lost
+force is depolarisation block."""
+
+
+def late_train_force_percent(result: SimulationResult) -> float:
+    """Mean force (% of maximal) in :data:`TRAIN_LATE_WINDOW_S`; NaN if the run is shorter."""
+    a, b = TRAIN_LATE_WINDOW_S
+    sel = (result.time_s >= a) & (result.time_s < b)
+    return float(result.force_percent[sel].mean()) if sel.any() else float("nan")
 
 
 def cmap_amplitudes(result: SimulationResult, *, window_ms: tuple = (1.0, 25.0)) -> np.ndarray:

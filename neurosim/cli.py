@@ -36,7 +36,7 @@ from . import analysis, scenarios
 from .engine import MAX_DURATION_S
 from .parameters import Parameters, field_specs
 
-__all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_REFLEX_VELOCITIES", "TOUR_SPASTIC",
+__all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_SPASTIC",
            "TOUR_CONDUCTION", "TOUR_ACHE_ACTIVITY"]
 
 PROG = "neurosim"
@@ -46,8 +46,6 @@ TOUR_SCENARIOS = ("healthy", "inhibition_loss_only", "pic_only", "spinal_cord_in
                   "baclofen_like", "recruitment_ramp", "voluntary_contraction")
 #: The pair drawn side by side by ``neurosim tour``.
 TOUR_COMPARISON = ("healthy", "spinal_cord_injury")
-#: Passive-stretch velocities (deg/s) of the tour's healthy-versus-spastic reflex figure.
-TOUR_REFLEX_VELOCITIES = (10.0, 40.0, 100.0)
 #: Scenario whose parameters stand for the spastic limb, and whose run is the clonus test.
 TOUR_SPASTIC = "stroke_like"
 #: Healthy and neuropathic nerve conduction studies compared by the tour.
@@ -57,8 +55,6 @@ TOUR_CONDUCTION = (("healthy", "nerve_conduction_study"), ("diabetic", "diabetic
 #: (repetitive firing, then depolarisation block during the train). At 30 % a single shock
 #: and the train look almost healthy, so it teaches nothing distinct here.
 TOUR_ACHE_ACTIVITY = (1.0, 0.1, 0.05)
-#: Units whose endplates the junction figure records (the first one is drawn).
-TOUR_JUNCTION_UNITS = (0, 60, 119)
 
 OUT_SUFFIXES = (".png", ".npz", ".csv")
 
@@ -276,7 +272,7 @@ def _print_parameters() -> None:
 # ---------------------------------------------------------------------------
 
 def _cmd_run(args) -> int:
-    scenario = _load_scenario(args.scenario)
+    scenario = base = _load_scenario(args.scenario)
     changes = _parse_changes(args.changes)
     if changes:
         scenario = scenario.with_changes(**changes)
@@ -286,13 +282,18 @@ def _cmd_run(args) -> int:
     save_to = _check_scenario_path(args.save_scenario) if args.save_scenario else None
 
     result = scenario.run(seed=args.seed)
+    reference, reference_label = None, None
+    if changes:  # compare what the user changed with the scenario as it is defined
+        reference, reference_label = base, f"{base.name} as defined"
+    measured = scenario.measure(result, seed=args.seed, reference=reference,
+                                reference_label=reference_label)
 
     title = f"{scenario.title}  [{scenario.name}]"
     if changes:
         title += "  with " + ", ".join(f"{k} = {v:g}" for k, v in changes.items())
     written = []
     if out is not None:
-        written.append(_write_result(result, out, title=title))
+        written += _write_measured(result, measured, out, title=title)
     if save_to is not None:
         written.append(scenario.save(save_to))
 
@@ -301,8 +302,10 @@ def _cmd_run(args) -> int:
     if diffs:
         print("changed from healthy defaults: "
               + ", ".join(f"{k} = {new:g}" for k, (_, new) in diffs.items()))
-    print()
-    print(_summary_table([(scenario.name, analysis.summary_row(result))]))
+    for m in measured:
+        print()
+        print(f"{m.measurement.title}: {m.measurement.definition}")
+        print(m.table())
     print()
     print(repr(result))
     for path in written:
@@ -384,19 +387,26 @@ def _check_parent(path: Path) -> None:
         raise ValueError(f"cannot write {str(path)!r}: it is a directory")
 
 
-def _write_result(result, path: Path, *, title: str) -> Path:
+def _write_measured(result, measured: list, path: Path, *, title: str) -> list[Path]:
+    """Write the run (.npz, .csv) or each measurement's figure (.png: the first to
+    ``path``, the others beside it as ``<stem>_<measurement>.png``)."""
     suffix = path.suffix.lower()
     if suffix == ".npz":
-        return result.save(path)
+        return [result.save(path)]
     if suffix == ".csv":
-        return result.to_csv(path)
+        return [result.to_csv(path)]
     plt, plotting = _pyplot()
-    axes = plotting.overview(result, title=title)
-    fig = _figure_of(axes)
-    try:
-        return plotting.save_figure(fig, path)
-    finally:
-        plt.close(fig)
+    written = []
+    for k, m in enumerate(measured):
+        target = path if k == 0 else path.with_name(f"{path.stem}_{m.measurement.name}"
+                                                    f"{path.suffix}")
+        fig = _figure_of(m.draw())
+        fig.suptitle(f"{title}\n{m.measurement.title}", fontweight="bold")
+        try:
+            written.append(plotting.save_figure(fig, target))
+        finally:
+            plt.close(fig)
+    return written
 
 
 # ---------------------------------------------------------------------------
@@ -431,17 +441,17 @@ def _cmd_tour(args) -> int:
     finally:
         plt.close(fig)
 
-    clinical_lines, conduction_rows = _tour_clinical(args.seed, out_dir, plt, plotting, written)
-    clinical_lines += _tour_junction(args.seed, out_dir, plt, plotting, written)
+    clinical = _tour_clinical(args.seed)
+    for filename, m in clinical:
+        written.append(_save_and_close(plt, plotting, m.draw(), out_dir / filename))
 
     print(f"neurosim tour (seed {args.seed})")
     print()
     print(_summary_table([(name, analysis.summary_row(r)) for name, r in results.items()]))
-    print()
-    print(conduction_rows)
-    print()
-    for text in clinical_lines:
-        print(text)
+    for _, m in clinical:
+        print()
+        print(f"{m.measurement.title}: {m.measurement.definition}")
+        print(m.table())
     print()
     print(f"Files written to {out_dir}:")
     for path in written:
@@ -459,95 +469,27 @@ def _save_and_close(plt, plotting, axes, path: Path) -> Path:
         plt.close(fig)
 
 
-def _tour_clinical(seed: int, out_dir: Path, plt, plotting, written: list):
-    """The tour's clinical-test figures; returns (summary lines, conduction table)."""
-    from . import experiments  # local: only the tour needs it
+def _tour_clinical(seed: int) -> list:
+    """The tour's clinical tests as ``(file name, Measured)``: reflex and clonus of the
+    spastic limb, a nerve conduction study, AChE inhibition at the junction."""
+    from .measurements import Case, measure
 
     spastic = scenarios.get(TOUR_SPASTIC)
-    velocities = TOUR_REFLEX_VELOCITIES
-    healthy_curve, healthy_runs = experiments.reflex_vs_velocity(
-        Parameters(), velocities, seed=seed, return_results=True)
-    spastic_curve, spastic_runs = experiments.reflex_vs_velocity(
-        spastic.parameters, velocities, seed=seed, return_results=True)
-    reflex_labels = ("healthy", f"spastic ({TOUR_SPASTIC})")
-    written.append(_save_and_close(plt, plotting, plotting.reflex_velocity_panel(
-        [healthy_curve, spastic_curve], labels=reflex_labels,
-        results=[healthy_runs, spastic_runs]),
-        out_dir / "reflex_velocity_healthy_vs_spastic.png"))
-
-    clonus_run = spastic.run(seed=seed)
-    clonus = analysis.clonus(clonus_run)
-    written.append(_save_and_close(plt, plotting,
-                                   plotting.clonus_panel(clonus_run, summary=clonus),
-                                   out_dir / f"clonus_{TOUR_SPASTIC}.png"))
-
-    names = [name for name, _ in TOUR_CONDUCTION]
-    conduction_runs = [scenarios.get(scenario).run(seed=seed)
-                       for _, scenario in TOUR_CONDUCTION]
-    reports = [experiments.conduction_report(r) for r in conduction_runs]
-    written.append(_save_and_close(
-        plt, plotting, plotting.conduction_panel(conduction_runs, labels=names),
-        out_dir / "nerve_conduction_{}_vs_{}.png".format(*names)))
-
-    speeds = "/".join(f"{v:g}" for v in velocities)
-    lines = [
-        f"reflex torque at {speeds} deg/s — "
-        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.peak_muscle_torque_Nm)
-                    + " N·m"
-                    for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
-        f"resistance to stretch (passive + muscle) at {speeds} deg/s — "
-        + ", ".join(f"{label}: " + "/".join(f"{x:.2g}" for x in curve.peak_resistance_Nm)
-                    + " N·m"
-                    for label, curve in zip(reflex_labels, (healthy_curve, spastic_curve))),
-        f"{TOUR_SPASTIC} clonus: " + _clonus_words(clonus),
+    healthy = Case("healthy", Parameters())
+    conduction = [Case(label, scenarios.get(name).parameters) for label, name in TOUR_CONDUCTION]
+    ache = [Case(f"AChE {100 * a:g} %", Parameters().with_changes(
+        **{"junction.ache_activity": a})) for a in TOUR_ACHE_ACTIVITY]
+    return [
+        ("reflex_velocity_healthy_vs_spastic.png",
+         measure("reflex", [healthy, Case(f"spastic ({TOUR_SPASTIC})", spastic.parameters)],
+                 seed=seed)),
+        (f"clonus_{TOUR_SPASTIC}.png",
+         measure("clonus", [Case(TOUR_SPASTIC, spastic.parameters)], seed=seed)),
+        ("nerve_conduction_{}_vs_{}.png".format(*(c.label for c in conduction)),
+         measure("conduction", conduction, seed=seed)),
+        ("junction_ache_{}.png".format("_".join(f"{100 * a:g}" for a in TOUR_ACHE_ACTIVITY)),
+         measure("junction", ache, seed=seed)),
     ]
-    header = ("nerve conduction", *names, "unit")
-    rows_per_run = [rep.rows() for rep in reports]
-    body = [(measure, *(rows[i][1] for rows in rows_per_run), unit)
-            for i, (measure, _, unit) in enumerate(rows_per_run[0])]
-    table = _format_table(header, body, right_aligned=set(range(1, 1 + len(names))))
-    return lines, table
-
-
-def _tour_junction(seed: int, out_dir: Path, plt, plotting, written: list) -> list[str]:
-    """The tour's neuromuscular-junction figure (AChE inhibition); returns one line per case."""
-    from . import experiments  # local: only the tour needs it
-    from .engine import simulate
-
-    singles, trains = [], []
-    for activity in TOUR_ACHE_ACTIVITY:
-        p = Parameters().with_changes(**{"junction.ache_activity": activity})
-        singles.append(simulate(p, experiments.train_protocol(1.0, 1), 0.25, seed=seed,
-                                record_units=list(TOUR_JUNCTION_UNITS)))
-        trains.append(simulate(p, experiments.train_protocol(30.0, 30), 1.2, seed=seed))
-    written.append(_save_and_close(
-        plt, plotting, plotting.junction_panel(singles, trains),
-        out_dir / "junction_ache_{}.png".format(
-            "_".join(f"{100 * a:g}" for a in TOUR_ACHE_ACTIVITY))))
-
-    lines = []
-    for activity, single, train in zip(TOUR_ACHE_ACTIVITY, singles, trains):
-        shock_s = single.protocol.stimuli()[0][0]
-        epp = analysis.endplate_response(single, impulse_time_s=shock_s,
-                                         unit=TOUR_JUNCTION_UNITS[0])
-        force = train.force_percent
-        late = (train.time_s >= 0.9) & (train.time_s < 1.1)
-        decay = (f"{epp.epp_decay_ms:.1f} ms" if math.isfinite(epp.epp_decay_ms)
-                 else "> 50 ms")
-        aps = f"{epp.fibre_aps} fibre AP{'' if epp.fibre_aps == 1 else 's'}"
-        lines.append(f"AChE {100 * activity:g} %: EPP {epp.epp_amplitude_mV:.0f} mV, "
-                     f"decay {decay}, safety factor {epp.safety_factor:.1f}, {aps} per nerve "
-                     f"spike; 30 Hz train force {force.max():.0f} % → "
-                     f"{force[late].mean():.0f} %")
-    return lines
-
-
-def _clonus_words(summary) -> str:
-    if not summary.present:
-        return f"none (oscillation dies out, late/early amplitude {summary.decay_ratio:.2f})"
-    kind = "sustained" if summary.sustained else "decaying"
-    return (f"{summary.frequency_hz:.1f} Hz, {kind} (peak-to-peak {summary.early_amplitude_deg:.1f}"
-            f"° → {summary.late_amplitude_deg:.1f}°)")
 
 
 # ---------------------------------------------------------------------------

@@ -30,7 +30,8 @@ from .result import SimulationResult
 __all__ = ["spasm_test_protocol", "voluntary_protocol", "tendon_tap_protocol",
            "ProtocolChoice", "PROTOCOL_CHOICES", "protocol_choice",
            "stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
-           "reflex_vs_velocity", "voluntary_force_percent",
+           "reflex_vs_velocity", "voluntary_force_percent", "hold_force_percent",
+           "VOLUNTARY_HOLD_S",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
 
 H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
@@ -78,8 +79,19 @@ def voluntary_force_percent(parameters: Parameters, level: float, *, seed: int =
                          f"maximal effort)")
     result = simulate(parameters, voluntary_protocol(level), 4.0, seed=seed,
                       label=f"voluntary {level:g}")
-    hold = (result.time_s >= 2.0) & (result.time_s < 3.5)
-    return float(result.force_percent[hold].mean())
+    return hold_force_percent(result)
+
+
+VOLUNTARY_HOLD_S = (2.0, 3.5)
+"""The settled part of the hold of :func:`voluntary_protocol` (s), where strength is read."""
+
+
+def hold_force_percent(result: SimulationResult) -> float:
+    """Mean force (% of ``muscle.max_force_N``) in :data:`VOLUNTARY_HOLD_S` of a
+    :func:`voluntary_protocol` run (NaN if the run is shorter)."""
+    a, b = VOLUNTARY_HOLD_S
+    hold = (result.time_s >= a) & (result.time_s < b)
+    return float(result.force_percent[hold].mean()) if hold.any() else float("nan")
 
 
 def tendon_tap_protocol(*, at_s: float = 0.5) -> Protocol:
@@ -302,15 +314,19 @@ class ConductionReport:
         """``(measure, value, unit)`` rows for printing."""
         def f(x, fmt):
             return "absent" if not np.isfinite(x) else fmt.format(x)
+        return [(label, f(value, fmt), unit) for label, value, unit, fmt in self.measures()]
+
+    def measures(self) -> list[tuple[str, float, str, str]]:
+        """``(measure, value, unit, format)`` of every number (NaN when absent)."""
         return [
-            ("distal M latency", f(self.distal.m_latency_ms, "{:.1f}"), "ms"),
-            ("distal M amplitude", f(self.distal.m_amplitude_mV, "{:.2f}"), "mV"),
-            ("proximal M latency", f(self.proximal.m_latency_ms, "{:.1f}"), "ms"),
-            ("proximal M amplitude", f(self.proximal.m_amplitude_mV, "{:.2f}"), "mV"),
-            ("motor conduction velocity", f(self.conduction_velocity_m_s, "{:.1f}"), "m/s"),
-            ("H-reflex latency", f(self.h_latency_ms, "{:.1f}"), "ms"),
-            ("Hmax", f(self.h_max_mV, "{:.2f}"), "mV"),
-            ("Hmax / Mmax", f(self.h_m_ratio, "{:.2f}"), ""),
+            ("distal M latency", self.distal.m_latency_ms, "ms", "{:.1f}"),
+            ("distal M amplitude", self.distal.m_amplitude_mV, "mV", "{:.2f}"),
+            ("proximal M latency", self.proximal.m_latency_ms, "ms", "{:.1f}"),
+            ("proximal M amplitude", self.proximal.m_amplitude_mV, "mV", "{:.2f}"),
+            ("motor conduction velocity", self.conduction_velocity_m_s, "m/s", "{:.1f}"),
+            ("H-reflex latency", self.h_latency_ms, "ms", "{:.1f}"),
+            ("Hmax", self.h_max_mV, "mV", "{:.2f}"),
+            ("Hmax / Mmax", self.h_m_ratio, "", "{:.2f}"),
         ]
 
 

@@ -36,7 +36,8 @@ from .result import SimulationResult
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
            "membrane", "endplate", "display_trace", "joint", "overview", "comparison", "reflex_velocity_panel",
-           "clonus_panel", "conduction_panel", "junction_panel", "save_figure"]
+           "clonus_panel", "conduction_panel", "junction_panel", "strength_panel",
+           "decrement_panel", "save_figure"]
 
 PALETTE = {
     "black": "#000000",
@@ -1045,7 +1046,7 @@ def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
 # --------------------------------------------------------------------- junction
 JUNCTION_WINDOW_MS = 60.0
 """Time after the single nerve shock shown by :func:`junction_panel` (ms)."""
-JUNCTION_LATE_FORCE_S = (0.9, 1.1)
+JUNCTION_LATE_FORCE_S = analysis.TRAIN_LATE_WINDOW_S
 """Window in which :func:`junction_panel` averages the force late in the train (s)."""
 
 
@@ -1063,11 +1064,7 @@ def _ache_label(result: SimulationResult) -> str:
 
 def _late_force(result: SimulationResult) -> tuple[float, float]:
     """(peak force, mean force in :data:`JUNCTION_LATE_FORCE_S`), both % of maximal."""
-    f = result.force_percent
-    a, b = JUNCTION_LATE_FORCE_S
-    sel = (result.time_s >= a) & (result.time_s < b)
-    late = float(f[sel].mean()) if sel.any() else float("nan")
-    return float(f.max(initial=0.0)), late
+    return float(result.force_percent.max(initial=0.0)), analysis.late_train_force_percent(result)
 
 
 def _ap_words(n: int) -> str:
@@ -1262,6 +1259,114 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
                      f"one nerve shock (top), a {train_words} (bottom)", fontweight="bold")
     for ax in axes:
         add_teaching_label(ax.figure)
+    return axes
+
+
+def strength_panel(runs_by_effort, *, labels=None, ax=None):
+    """Voluntary force at several efforts for several cases, on one axis.
+
+    Parameters
+    ----------
+    runs_by_effort : mapping of float to sequence of SimulationResult
+        Effort (fraction of maximal command) → one :func:`~neurosim.experiments.voluntary_protocol`
+        run per case, cases in the same order for every effort.
+    labels : sequence of str, optional
+        One name per case (default each run's label).
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new 9 × 3.6 in figure).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Force (% of maximal) against time (s): one colour per case, solid for the
+        largest effort and dashed for smaller ones; the hold in which strength is read
+        (:data:`neurosim.experiments.VOLUNTARY_HOLD_S`) is shaded (``gid="hold"``) and
+        each line's legend entry gives its mean force there. Lines have
+        ``gid="strength_{case}_{effort}"``.
+    """
+    from .experiments import VOLUNTARY_HOLD_S, hold_force_percent
+    efforts = sorted(runs_by_effort, reverse=True)
+    n = len(runs_by_effort[efforts[0]])
+    labels = _set_labels(labels, n, (r.label or f"case {k + 1}"
+                                     for k, r in enumerate(runs_by_effort[efforts[0]])))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(9.0, 3.6), layout="constrained")
+    ax.axvspan(*VOLUNTARY_HOLD_S, color=PALETTE["grey"], alpha=0.12, linewidth=0, gid="hold",
+               label="hold: strength read here")
+    for j, effort in enumerate(efforts):
+        for k, (r, label) in enumerate(zip(runs_by_effort[effort], labels)):
+            (line,) = ax.plot(r.time_s, r.force_percent, color=_set_colour(k),
+                              linewidth=2.0 if j == 0 else 1.4,
+                              linestyle="-" if j == 0 else (0, (4, 2)),
+                              gid=f"strength_{k}_{effort:g}",
+                              label=f"{label}, {100 * effort:g} % effort: "
+                                    f"{hold_force_percent(r):.0f} %")
+            line.sticky_edges.y.append(0.0)
+    ax.set_xlim(0.0, max(float(r.duration_s) for runs in runs_by_effort.values() for r in runs))
+    ax.set_xlabel(_TIME_LABEL)
+    ax.set_ylabel("force (% of max)")
+    ax.set_title("strength: voluntary force at the same effort", loc="left")
+    ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
+    return _finish(ax)
+
+
+def decrement_panel(results, *, axes=None, labels=None) -> np.ndarray:
+    """Repetitive nerve stimulation: the M-waves of a train and their decrement.
+
+    Parameters
+    ----------
+    results : sequence of SimulationResult
+        One train run per case (e.g. ``simulate(p, experiments.train_protocol(3.0, 10), 3.5)``).
+    axes : sequence of 2 matplotlib.axes.Axes, optional
+        Default: a new 11 × 3.8 in figure.
+    labels : sequence of str, optional
+        One name per case (default each run's label).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (2,)
+        ``[0]`` the M-waves after the 1st (solid) and 4th (dashed) shock, ms after the
+        shock, per case (``gid="mwave_{case}_{shock}"``); ``[1]`` each compound muscle
+        action potential (:func:`neurosim.analysis.cmap_amplitudes`) in % of the first,
+        against the shock number (``gid="cmap_{case}"``), with the −10 % line that marks a
+        clinically significant decrement (``gid="decrement_limit"``).
+    """
+    results = _as_list(results, "decrement_panel")
+    labels = _set_labels(labels, len(results), (r.label or f"case {k + 1}"
+                                                for k, r in enumerate(results)))
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained",
+                               width_ratios=(1.0, 1.2))
+    axes = _check_axes(axes, (2,), "decrement_panel")
+    wave_ax, amp_ax = axes
+    for k, (r, label) in enumerate(zip(results, labels)):
+        shocks = [t for t, _, _ in r.protocol.stimuli()]
+        if len(shocks) < 4:
+            raise ValueError(f"decrement_panel needs at least 4 shocks per run; "
+                             f"{label!r} has {len(shocks)}")
+        c = _set_colour(k)
+        for i, style in ((0, "-"), (3, (0, (4, 2)))):
+            x, y = _emg_segment(r, shocks[i], 25.0)
+            wave_ax.plot(x, y, color=c, linestyle=style, linewidth=1.6, gid=f"mwave_{k}_{i + 1}",
+                         label=f"{label}, shock {i + 1}")
+        amplitudes = analysis.cmap_amplitudes(r)
+        relative = 100.0 * amplitudes / amplitudes[0] if amplitudes[0] > 0 else \
+            np.zeros_like(amplitudes)
+        amp_ax.plot(np.arange(1, amplitudes.size + 1), relative, color=c, marker="o",
+                    linewidth=1.6, gid=f"cmap_{k}", label=label)
+    wave_ax.set_xlabel("time after the shock (ms)")
+    wave_ax.set_ylabel("surface EMG (mV)")
+    wave_ax.set_title("M-waves: 1st and 4th shock", loc="left")
+    wave_ax.legend(loc="upper right", fontsize="small", frameon=False)
+    amp_ax.axhline(90.0, color=PALETTE["black"], linestyle="--", linewidth=1.0,
+                   gid="decrement_limit", label="−10 %: a significant decrement")
+    amp_ax.set_xlabel("shock number (3 Hz train)")
+    amp_ax.set_ylabel("CMAP (% of the 1st)")
+    amp_ax.set_ylim(0.0, 115.0)
+    amp_ax.set_title("compound muscle action potential through the train", loc="left")
+    amp_ax.legend(loc="lower left", fontsize="small", frameon=False)
+    for ax in axes:
+        _finish(ax)
     return axes
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from . import measurements
 from .engine import simulate
 from .parameters import Parameters
 from .experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
@@ -56,6 +57,13 @@ class Scenario:
         Dotted parameter changes relative to the healthy defaults.
     protocol : Protocol
     duration_s : float
+    measurements : tuple of str
+        The tests that show this scenario's point, by name in
+        :data:`neurosim.measurements.MEASUREMENTS`, most telling first (``neurosim run``
+        prints their numbers and draws the first one's figure). Left empty, they are
+        suggested from the protocol (:func:`neurosim.measurements.suggest`).
+    treats : str or None
+        For a treatment: the name of the untreated condition it is compared with.
     """
 
     name: str
@@ -68,12 +76,72 @@ class Scenario:
     changes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     protocol: Protocol = field(default_factory=Protocol)
     duration_s: float = 6.0
+    measurements: tuple = ()
+    treats: str | None = None
 
     def __post_init__(self):
         if self.category not in CATEGORIES:
             raise ValueError(f"scenario category {self.category!r} must be one of {CATEGORIES}")
         object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
         self.parameters  # validate the changes now, not at run time
+        chosen = tuple(self.measurements) or measurements.suggest(self.protocol)
+        unknown = [m for m in chosen if m not in measurements.MEASUREMENTS]
+        if unknown:
+            raise ValueError(f"scenario {self.name!r}: unknown measurement(s) {unknown}; "
+                             f"choose from {list(measurements.MEASUREMENTS)}")
+        object.__setattr__(self, "measurements", chosen)
+        if self.treats is not None and self.category != "treatment":
+            raise ValueError(f"scenario {self.name!r} is a {self.category}, so it cannot "
+                             f"name a condition it treats (treats={self.treats!r})")
+
+    def reference(self) -> "Scenario | None":
+        """The scenario this one is compared with: a treatment's untreated condition (or
+        the healthy limb when it names none), a condition's healthy limb; ``None`` for an
+        experiment (it is the healthy limb)."""
+        if self.treats is not None:
+            return get(self.treats)
+        if self.category != "experiment":
+            return get("healthy")
+        return None
+
+    def measure(self, result: SimulationResult | None = None, *, seed: int = 0,
+                parameters: Parameters | None = None, reference: "Scenario | None" = None,
+                reference_label: str | None = None) -> list:
+        """Make every declared measurement, compared with the reference scenario.
+
+        Parameters
+        ----------
+        result : SimulationResult, optional
+            The scenario's own run (reused where a test's protocol is the scenario's).
+        seed : int
+            Noise seed of every run.
+        parameters : Parameters, optional
+            Override the scenario's parameters (e.g. command-line changes).
+        reference : Scenario, optional
+            Compare with this scenario instead of :meth:`reference`.
+        reference_label : str, optional
+            Its column heading (default: "untreated" for a treatment's condition, else
+            the reference's name).
+
+        Returns
+        -------
+        list of neurosim.measurements.Measured
+            One per entry of :attr:`measurements`. Cases: healthy, then for a treatment
+            its untreated condition, then this scenario (or ``reference``, then this).
+        """
+        cases = [measurements.Case(self.name, self.parameters if parameters is None
+                                   else parameters, result)]
+        if reference is not None:
+            cases.insert(0, measurements.Case(reference_label or reference.name,
+                                              reference.parameters))
+        elif self.reference() is not None:
+            untreated = self.reference()
+            if untreated.name == self.treats:
+                cases.insert(0, measurements.Case(f"untreated ({untreated.name})",
+                                                  untreated.parameters))
+                untreated = untreated.reference()
+            cases.insert(0, measurements.Case(untreated.name, untreated.parameters))
+        return [measurements.measure(name, cases, seed=seed) for name in self.measurements]
 
     @property
     def parameters(self) -> Parameters:
@@ -110,7 +178,8 @@ class Scenario:
                     category=self.category, description=self.description,
                     mechanism=self.mechanism, learning_goal=self.learning_goal,
                     caveat=self.caveat, changes=dict(self.changes),
-                    protocol=self.protocol.to_dict(), duration_s=self.duration_s)
+                    protocol=self.protocol.to_dict(), duration_s=self.duration_s,
+                    measurements=list(self.measurements), treats=self.treats)
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scenario":
@@ -122,7 +191,9 @@ class Scenario:
                        description=data["description"], mechanism=data["mechanism"],
                        learning_goal=data["learning_goal"], caveat=data["caveat"],
                        changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
-                       duration_s=float(data["duration_s"]))
+                       duration_s=float(data["duration_s"]),
+                       measurements=tuple(data.get("measurements", ())),
+                       treats=data.get("treats"))
         except KeyError as exc:
             raise ValueError(f"scenario file is missing the field {exc}") from None
 
@@ -176,7 +247,8 @@ _SCENARIOS = [
                     "Motor units fire while the input lasts and fall silent right after.",
         mechanism="Intact inhibition and modest persistent inward currents: output follows input.",
         learning_goal="See the baseline: force and EMG start and stop with the input.",
-        caveat=_CAVEAT, protocol=spasm_test_protocol(), duration_s=8.0),
+        caveat=_CAVEAT, protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm",)),
     Scenario(
         name="recruitment_ramp", title="Size principle: a slow voluntary ramp",
         category="experiment",
@@ -186,7 +258,8 @@ _SCENARIOS = [
         learning_goal="Read a raster: recruitment order, rate coding, and how force builds.",
         caveat=_CAVEAT,
         protocol=Protocol(Ramp(start_s=0.5, stop_s=8.5, start_level=0.0, end_level=0.6), Noise()),
-        duration_s=9.0),
+        duration_s=9.0,
+        measurements=("contraction",)),
     Scenario(
         name="voluntary_contraction", title="Voluntary contraction at 30 %",
         category="experiment",
@@ -195,7 +268,8 @@ _SCENARIOS = [
         mechanism="Recruitment and rate coding under voluntary command; surface EMG grows with force.",
         learning_goal="Relate command, firing, force and EMG during an ordinary contraction.",
         caveat=_CAVEAT,
-        protocol=voluntary_protocol(0.3), duration_s=5.5),
+        protocol=voluntary_protocol(0.3), duration_s=5.5,
+        measurements=("contraction", "strength")),
     Scenario(
         name="stretch_reflex", title="Healthy stretch reflex: a brisk passive stretch",
         category="experiment",
@@ -206,7 +280,8 @@ _SCENARIOS = [
                   "and efferent conduction delays.",
         learning_goal="Find the reflex latency and see why a healthy relaxed muscle offers "
                       "little reflex resistance.",
-        caveat=_CAVEAT, protocol=stretch_protocol(100.0), duration_s=3.0),
+        caveat=_CAVEAT, protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex",)),
     Scenario(
         name="nerve_conduction_study", title="Nerve conduction study (healthy)",
         category="experiment",
@@ -217,7 +292,8 @@ _SCENARIOS = [
                   "monosynaptic H-reflex and its collision with antidromic motor spikes.",
         learning_goal="Read latencies, amplitudes and the conduction velocity from the EMG.",
         caveat=_CAVEAT + " Real studies also test sensory nerves and F-waves.",
-        protocol=conduction_protocol(), duration_s=13.2),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction",)),
     Scenario(
         name="inhibition_loss_only", title="Loss of inhibition alone", category="condition",
         description="Reciprocal, presynaptic and descending inhibition are cut to 20 % while "
@@ -227,7 +303,8 @@ _SCENARIOS = [
                   "reverberate, but without large PICs the pool stops soon after.",
         learning_goal="Inhibition loss makes the response bigger and somewhat longer — "
                       "but by itself not a spasm lasting seconds.",
-        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=8.0),
+        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm",)),
     Scenario(
         name="pic_only", title="Large persistent inward currents alone", category="condition",
         description="Persistent inward currents are as large as after chronic spinal injury, "
@@ -236,7 +313,8 @@ _SCENARIOS = [
         mechanism="Persistent inward currents give self-sustained firing, but inhibition "
                   "holds them back.",
         learning_goal="PICs can sustain firing without input; inhibition keeps them in check.",
-        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=8.0),
+        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm",)),
     Scenario(
         name="spinal_cord_injury", title="Chronic spinal cord injury: a spasm",
         category="condition",
@@ -254,7 +332,8 @@ _SCENARIOS = [
                       "voluntary force falls — spasticity comes with paresis.",
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
         changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS}, protocol=spasm_test_protocol(),
-        duration_s=8.0),
+        duration_s=8.0,
+        measurements=("spasm", "strength")),
     Scenario(
         name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
         category="condition",
@@ -266,7 +345,8 @@ _SCENARIOS = [
         learning_goal="Spasticity is velocity-dependent (Lance 1980): compare slow and fast "
                       "stretches.",
         caveat=_CAVEAT, changes={"spindle.gain": 3.0}, protocol=stretch_protocol(100.0),
-        duration_s=3.0),
+        duration_s=3.0,
+        measurements=("reflex",)),
     Scenario(
         name="stroke_like", title="Upper-motor-neuron lesion (stroke-like): clonus",
         category="condition",
@@ -281,7 +361,8 @@ _SCENARIOS = [
                       "inhibition makes it die out.",
         caveat=_CAVEAT + " Real strokes also change the muscle itself (contracture, fibre "
                          "loss); the weakness here is only the lost descending drive.",
-        changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0),
+        changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0,
+        measurements=("clonus", "reflex", "strength")),
     Scenario(
         name="multiple_sclerosis_like", title="Multiple-sclerosis-like: central slowing",
         category="condition",
@@ -297,7 +378,8 @@ _SCENARIOS = [
         changes={"nerve.central_delay_ms": 4.0, "descending.voluntary_drive": 0.5,
                  "inhibition.descending": 0.4, "inhibition.presynaptic": 0.5,
                  "spindle.gain": 1.5},
-        protocol=stretch_protocol(100.0), duration_s=3.0),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "conduction", "strength")),
     Scenario(
         name="diabetic_neuropathy", title="Diabetic neuropathy: nerve conduction study",
         category="condition",
@@ -309,7 +391,8 @@ _SCENARIOS = [
         learning_goal="How nerve damage shows in a nerve conduction study: latency, amplitude, "
                       "velocity.",
         caveat=_CAVEAT + " Real diabetic neuropathy is length-dependent and mostly sensory.",
-        changes=_DIABETIC, protocol=conduction_protocol(), duration_s=13.2),
+        changes=_DIABETIC, protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction",)),
     Scenario(
         name="muscle_cramp", title="Muscle cramp from hyperexcitable motor axons",
         category="condition",
@@ -323,7 +406,8 @@ _SCENARIOS = [
         caveat=_CAVEAT + " Real cramps involve spinal and peripheral mechanisms.",
         # Minetto et al. 2009, J Neurophysiol 102:1890: cramp units 14.5 ± 5.1 pps, ISI CV ≈ 0.45
         changes={"nerve.ectopic_rate_hz": 14.5, "nerve.ectopic_fraction": 0.5},
-        protocol=Protocol(Noise()), duration_s=4.0),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",)),
     Scenario(
         name="baclofen_like", title="Spinal cord injury treated with a baclofen-like drug",
         category="treatment",
@@ -339,7 +423,8 @@ _SCENARIOS = [
         caveat=_CAVEAT + " Real baclofen also causes drowsiness and some weakness; dosing is "
                          "not modelled. Not medical advice.",
         changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "inhibition.presynaptic": 1.3},
-        protocol=spasm_test_protocol(), duration_s=8.0),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "strength"), treats="spinal_cord_injury"),
 ]
 
 _SCENARIOS += [
@@ -354,7 +439,8 @@ _SCENARIOS += [
         caveat=_CAVEAT + " Real tizanidine also sedates and lowers blood pressure. Not medical "
                          "advice.",
         changes={**_STROKE, "inhibition.interneuron_weight": 0.0},
-        protocol=stretch_protocol(100.0), duration_s=3.0),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "clonus"), treats="stroke_like"),
 ]
 
 
@@ -371,7 +457,8 @@ _SCENARIOS += [
                     "even as release depresses during the train.",
         mechanism="Quantal release, AChE clearance, receptor opening, safety factor.",
         learning_goal="Read the endplate potential, its safety factor and the one-to-one relay.",
-        caveat=_JUNCTION_CAVEAT, protocol=train_protocol(3.0, 10), duration_s=3.5),
+        caveat=_JUNCTION_CAVEAT, protocol=train_protocol(3.0, 10), duration_s=3.5,
+        measurements=("junction", "decrement")),
     Scenario(
         name="ache_inhibition_mild", title="Mild AChE inhibition (neostigmine-like)",
         category="treatment",
@@ -385,7 +472,8 @@ _SCENARIOS += [
         learning_goal="Why a small AChE inhibition helps a failing junction.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
         changes={"junction.ache_activity": 0.5}, protocol=train_protocol(3.0, 10),
-        duration_s=3.5),
+        duration_s=3.5,
+        measurements=("junction", "decrement")),
     Scenario(
         name="ache_inhibition_severe",
         title="Severe AChE inhibition (organophosphate-poisoning-like physiology)",
@@ -405,7 +493,8 @@ _SCENARIOS += [
         changes={"junction.ache_activity": 0.05},
         protocol=Protocol(NerveStimulation(times_s=tuple(1.5 + k / 30 for k in range(30)),
                                            intensity_mA=60.0)),
-        duration_s=3.0),
+        duration_s=3.0,
+        measurements=("junction", "spontaneous")),
     Scenario(
         name="myasthenia_like", title="Myasthenia-like: too few ACh receptors",
         category="condition",
@@ -416,7 +505,8 @@ _SCENARIOS += [
         learning_goal="The decrement on repetitive nerve stimulation, and why it appears.",
         caveat=_JUNCTION_CAVEAT + " Real myasthenia is autoimmune and fluctuates.",
         changes={"junction.receptor_density": 0.25}, protocol=train_protocol(3.0, 10),
-        duration_s=3.5),
+        duration_s=3.5,
+        measurements=("decrement", "junction")),
     Scenario(
         name="low_magnesium_calcium", title="Low calcium and magnesium: cramps and twitches",
         category="condition",
@@ -427,7 +517,8 @@ _SCENARIOS += [
         learning_goal="Electrolytes act on nerve and junction, not only on the spinal cord.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
         changes={"junction.calcium_mM": 0.8, "junction.magnesium_mM": 0.5},
-        protocol=Protocol(Noise()), duration_s=4.0),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous", "junction")),
     Scenario(
         name="botulinum_toxin", title="Spinal cord injury treated with botulinum toxin",
         category="treatment",
@@ -441,7 +532,8 @@ _SCENARIOS += [
         caveat=_JUNCTION_CAVEAT + " Real injections are local and wear off over months. "
                                   "Not medical advice.",
         changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "junction.quantal_scale": 0.3},
-        protocol=spasm_test_protocol(), duration_s=8.0),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "junction"), treats="spinal_cord_injury"),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}

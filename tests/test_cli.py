@@ -77,8 +77,13 @@ def test_run_prints_title_summary_table_and_repr_and_writes_nothing(capsys, tmp_
     code, out, err = run_cli(capsys, "run", "spinal_cord_injury", "--duration", "2")
     assert code == 0 and err == ""
     assert scenarios.get("spinal_cord_injury").title in out
-    header = next(l for l in out.splitlines() if l.startswith("scenario"))
-    assert header.split() == ["scenario", *analysis.SUMMARY_COLUMNS]
+    # the scenario's declared measurements, against healthy, on the 2 s run
+    header = next(l for l in out.splitlines() if l.startswith("Spasm test  "))
+    assert header.split() == ["Spasm", "test", "healthy", "spinal_cord_injury", "unit"]
+    run = scenarios.get("spinal_cord_injury").run(seed=0, duration_s=2.0)
+    row = next(l for l in out.splitlines() if l.startswith("longest spasm"))
+    assert row.split()[-2:] == [f"{analysis.spasm_episodes(run).longest_s:.2f}", "s"]
+    assert any(l.startswith("Strength test  ") for l in out.splitlines())
     assert "SimulationResult('spinal_cord_injury', 120 units, 2 s" in out
     assert "seed 0" in out
     assert list(tmp_path.iterdir()) == []

@@ -306,15 +306,18 @@ def test_tour_prints_conduction_table_and_clinical_summaries(capsys, tmp_path):
     assert main(["tour", "--out-dir", str(tmp_path), "--seed", "0"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()
-    header = next(i for i, l in enumerate(lines) if l.startswith("nerve conduction"))
-    assert lines[header].split() == ["nerve", "conduction", "healthy", "diabetic", "unit"]
+    header = next(i for i, l in enumerate(lines) if l.startswith("Nerve conduction study  "))
+    assert lines[header].split()[-3:] == ["healthy", "diabetic", "unit"]
     measures = [l.split("  ")[0].strip() for l in lines[header + 2:header + 10]]
     report = experiments.conduction_report(scenarios.get("nerve_conduction_study").run(seed=0))
     assert measures == [m for m, _, _ in report.rows()]
     cv_row = next(l for l in lines if l.startswith("motor conduction velocity"))
     assert cv_row.split()[3] == f"{report.conduction_velocity_m_s:.1f}"
-    assert any(l.startswith("stroke_like clonus: ") and " Hz, " in l for l in lines)
-    assert any(l.startswith("reflex torque at 10/40/100 deg/s") for l in lines)
+    clonus = analysis.clonus(scenarios.get("stroke_like").run(seed=0))
+    clonus_row = next(l for l in lines if l.startswith("clonus frequency"))
+    assert clonus_row.split()[-2:] == [f"{clonus.frequency_hz:.1f}", "Hz"]
+    reflex_rows = [l for l in lines if l.startswith("reflex torque at ")]
+    assert [r.split()[3] for r in reflex_rows] == ["10", "40", "100"]
     for name in ("reflex_velocity_healthy_vs_spastic.png", "clonus_stroke_like.png",
-                 "nerve_conduction_healthy_vs_diabetic.png"):
+                 "nerve_conduction_healthy_vs_diabetic.png", "junction_ache_100_10_5.png"):
         assert (tmp_path / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
