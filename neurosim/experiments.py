@@ -31,7 +31,7 @@ __all__ = ["spasm_test_protocol", "voluntary_protocol", "tendon_tap_protocol",
            "ProtocolChoice", "PROTOCOL_CHOICES", "protocol_choice",
            "stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
            "reflex_vs_velocity", "voluntary_force_percent", "hold_force_percent",
-           "VOLUNTARY_HOLD_S",
+           "VOLUNTARY_HOLD_S", "stretch_test",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
 
 H_CURVE_MA = (5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0, 15.0, 20.0, 30.0, 45.0)
@@ -104,6 +104,18 @@ def stretch_protocol(velocity_deg_s: float = 100.0, *, amplitude_deg: float = 15
     """Passive ramp-and-hold dorsiflexion of the relaxed foot, with synaptic noise."""
     return Protocol(ImposedStretch(start_s=start_s, amplitude_deg=amplitude_deg,
                                    velocity_deg_s=velocity_deg_s, hold_s=hold_s), Noise())
+
+
+def stretch_test(velocity_deg_s: float, *, amplitude_deg: float = 15.0) -> tuple:
+    """The passive stretch test at one velocity: ``(protocol, duration_s)``.
+
+    A :func:`stretch_protocol` ramp and hold, run long enough for the reflex after the
+    ramp and the hold (0.5 s rest, ramp, 1 s hold, 0.5 s after; plus a second ramp-length
+    of margin).
+    """
+    v = float(velocity_deg_s)
+    return (stretch_protocol(v, amplitude_deg=amplitude_deg),
+            0.5 + 2 * amplitude_deg / v + 1.0 + 0.5)
 
 
 def clonus_protocol(*, load_torque_Nm: float = 3.0, push_torque_Nm: float = 8.0,
@@ -269,12 +281,8 @@ def reflex_vs_velocity(parameters: Parameters, velocities_deg_s=(10.0, 40.0, 100
     -------
     ReflexCurve, or (ReflexCurve, list of SimulationResult) with ``return_results``.
     """
-    results = []
-    for v in velocities_deg_s:
-        proto = stretch_protocol(float(v), amplitude_deg=amplitude_deg)
-        duration = 0.5 + 2 * amplitude_deg / float(v) + 1.0 + 0.5
-        results.append(simulate(parameters, proto, duration, seed=seed,
-                                label=f"stretch {v:g} deg/s"))
+    results = [simulate(parameters, *stretch_test(v, amplitude_deg=amplitude_deg), seed=seed,
+                        label=f"stretch {v:g} deg/s") for v in velocities_deg_s]
     curve = ReflexCurve(np.asarray(velocities_deg_s, dtype=float),
                         tuple(stretch_reflex(r) for r in results))
     return (curve, results) if return_results else curve

@@ -39,7 +39,8 @@ from . import plotting
 from .plotting import PALETTE
 from .result import SimulationResult
 
-__all__ = ["LiveFigure", "PANELS", "COMPARE_MODES", "IMAGE_FORMAT", "panels_for", "nice_ceiling"]
+__all__ = ["LiveFigure", "PANELS", "COMPARE_MODES", "IMAGE_FORMAT", "DPI", "panels_for",
+           "nice_ceiling", "render_static", "rc_params"]
 
 PANELS = ("raster", "force", "joint", "emg", "endplate")
 """Every panel the live figure can show, in display order."""
@@ -59,7 +60,8 @@ _NORMAL_RC = {"font.size": 10.0, "axes.titlesize": 11.0, "legend.fontsize": 9.0}
 _PROJECTOR_LINE_SCALE = 1.8
 _PANEL_HEIGHT_IN = {False: 2.3, True: 3.0}
 _FIGURE_WIDTH_IN = {False: 11.0, True: 13.0}
-_DPI = {False: 80.0, True: 80.0}
+DPI = 100.0
+"""Pixels per inch of every live picture: font sizes in points are 1.39 px per point."""
 IMAGE_FORMAT = "jpeg"
 """Format of the bytes :meth:`LiveFigure.render` returns (an ipywidgets Image format)."""
 _JPEG_QUALITY = 92
@@ -83,6 +85,69 @@ def nice_ceiling(x: float) -> float:
     return float(10.0 ** (exponent + 1))  # pragma: no cover  (10 × 10ⁿ always qualifies)
 
 
+def _checked_size(size_px):
+    if size_px is None:
+        return None
+    width, height = (int(round(x)) for x in size_px)
+    if not (160 <= width <= 8000 and 120 <= height <= 8000):
+        raise ValueError(f"size_px = {tuple(size_px)!r} px is out of range: allowed width "
+                         f"[160, 8000] and height [120, 8000]")
+    return (width, height)
+
+
+def rc_params(projector: bool) -> dict:
+    """Matplotlib settings of the live pictures (normal or projector mode)."""
+    return _PROJECTOR_RC if projector else _NORMAL_RC
+
+
+def render_static(draw, *, size_px, projector: bool = False, title: str = "") -> tuple:
+    """Draw a whole figure at a given pixel size and encode it (no blitting).
+
+    For the figures of :mod:`neurosim.measurements`, which build their own layout.
+
+    Parameters
+    ----------
+    draw : callable
+        ``draw() -> axes``: creates the figure (e.g. :meth:`Measured.draw`).
+    size_px : (int, int)
+        Width and height of the picture (pixels).
+    projector : bool
+        Large fonts and thick lines.
+    title : str
+        Figure title (replaces the drawing's own).
+
+    Returns
+    -------
+    (bytes, matplotlib.figure.Figure)
+        The picture as :data:`IMAGE_FORMAT`, and the figure (kept for saving; the
+        caller closes it).
+    """
+    width, height = _checked_size(size_px)
+    with matplotlib.rc_context(rc_params(projector)):
+        axes = draw()
+        fig = np.ravel(axes)[0].figure if not hasattr(axes, "figure") else axes.figure
+        fig = plotting._root_figure(fig)
+        fig.set_dpi(DPI)
+        fig.set_size_inches(width / DPI, height / DPI)
+        if title:
+            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+        if projector:
+            for line in (ln for ax in fig.axes for ln in ax.get_lines()):
+                line.set_linewidth(line.get_linewidth() * _PROJECTOR_LINE_SCALE)
+        if not isinstance(fig.canvas, FigureCanvasAgg):
+            FigureCanvasAgg(fig)
+        fig.canvas.draw()
+    return _encode_canvas(fig.canvas), fig
+
+
+def _encode_canvas(canvas) -> bytes:
+    width, height = canvas.get_width_height(physical=True)
+    image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
+    out = io.BytesIO()
+    image.convert("RGB").save(out, format="JPEG", quality=_JPEG_QUALITY, subsampling=0)
+    return out.getvalue()
+
+
 def panels_for(result: SimulationResult) -> tuple[str, ...]:
     """The panels that have something to show for this run, in :data:`PANELS` order."""
     chosen = ["raster", "force"]
@@ -99,6 +164,7 @@ class _Layout:
     panels: tuple
     side_by_side: bool
     projector: bool
+    size_px: tuple | None
 
 
 class LiveFigure:
@@ -108,6 +174,10 @@ class LiveFigure:
     ----------
     projector : bool
         Large fonts and thick lines for a lecture hall.
+    size_px : (int, int), optional
+        Width and height of the picture in pixels: the size it is shown at, so it is
+        never scaled (a scaled-up picture is blurred, a scaled-down one has tiny
+        labels). Default: a fixed size in inches at :data:`DPI`.
 
     Attributes
     ----------
@@ -119,8 +189,9 @@ class LiveFigure:
         How many renders drew the whole figure and how many only the data.
     """
 
-    def __init__(self, *, projector: bool = False):
+    def __init__(self, *, projector: bool = False, size_px=None):
         self.projector = bool(projector)
+        self.size_px = _checked_size(size_px)
         self.figure = None
         self.full_redraws = 0
         self.blits = 0
@@ -167,7 +238,7 @@ class LiveFigure:
         if reference is not None and "endplate" in chosen and not reference.recorded_units.size:
             reference = None
         layout = _Layout(chosen, reference is not None and compare == "side by side",
-                         self.projector)
+                         self.projector, self.size_px)
         with matplotlib.rc_context(self._rc()):
             if layout != self._layout:
                 self._build(layout)
@@ -200,14 +271,17 @@ class LiveFigure:
 
     # ------------------------------------------------------------------ internals
     def _rc(self) -> dict:
-        return _PROJECTOR_RC if self.projector else _NORMAL_RC
+        return rc_params(self.projector)
 
     def _build(self, layout: _Layout) -> None:
         n = len(layout.panels)
         columns = 2 if layout.side_by_side else 1
-        width = _FIGURE_WIDTH_IN[layout.projector]
-        height = 0.6 + _PANEL_HEIGHT_IN[layout.projector] * n
-        fig = Figure(figsize=(width, height), dpi=_DPI[layout.projector], layout="constrained")
+        if layout.size_px is None:
+            size_in = (_FIGURE_WIDTH_IN[layout.projector],
+                       0.6 + _PANEL_HEIGHT_IN[layout.projector] * n)
+        else:
+            size_in = (layout.size_px[0] / DPI, layout.size_px[1] / DPI)
+        fig = Figure(figsize=size_in, dpi=DPI, layout="constrained")
         FigureCanvasAgg(fig)
         grid = fig.subplots(n, columns, sharex=True, squeeze=False)
         self._axes = {}
@@ -380,9 +454,4 @@ class LiveFigure:
             artist.axes.draw_artist(artist) if artist.axes is not None else artist.draw(renderer)
 
     def _encode(self) -> bytes:
-        canvas = self.figure.canvas
-        width, height = canvas.get_width_height(physical=True)
-        image = Image.frombuffer("RGBA", (width, height), canvas.buffer_rgba(), "raw", "RGBA", 0, 1)
-        out = io.BytesIO()
-        image.convert("RGB").save(out, format="JPEG", quality=_JPEG_QUALITY, subsampling=0)
-        return out.getvalue()
+        return _encode_canvas(self.figure.canvas)

@@ -180,7 +180,7 @@ class Measurement:
         What it measures and how, in one or two sentences a student can read on screen
         (e.g. what counts as a spasm).
     function : callable
-        ``function(cases, seed) -> Measured``.
+        ``function(cases, runner) -> Measured`` (the runner simulates the cases).
     """
 
     name: str
@@ -190,18 +190,37 @@ class Measurement:
 
 
 # --------------------------------------------------------------------------- running
-def _run(case: Case, protocol: Protocol, duration_s: float, seed: int, *,
-         record_units=()) -> SimulationResult:
-    """The case's run of ``protocol``: its own run if it is one, else a new simulation."""
-    own = case.result
-    if own is not None and own.protocol == protocol and (
-            not record_units or set(record_units) <= set(int(u) for u in own.recorded_units)):
-        return own
-    # the engine's default recording unless units are needed: which endplates are recorded
-    # (stepped every step) changes the numbers slightly, and a reference must match the
-    # scenario's own run exactly
-    return simulate(case.parameters, protocol, duration_s, seed=seed, label=case.label,
-                    record_units=list(record_units) if record_units else None)
+class _Runner:
+    """Runs the tests' protocols for the cases: the case's own run where it is the test's,
+    else a run from ``cache`` (a dict owned by the caller, e.g. the dashboard, so that
+    moving a slider does not simulate the unchanged healthy limb again), else a new one."""
+
+    def __init__(self, seed: int, cache: dict | None):
+        self.seed = seed
+        self.cache = cache
+
+    def run(self, case: Case, protocol: Protocol, duration_s: float, *,
+            record_units=()) -> SimulationResult:
+        own = case.result
+        if own is not None and own.protocol == protocol and (
+                not record_units
+                or set(record_units) <= set(int(u) for u in own.recorded_units)):
+            return own
+        key = (case.parameters, protocol, float(duration_s), self.seed, tuple(record_units))
+        if self.cache is not None and key in self.cache:
+            return self.cache[key]
+        # the engine's default recording unless units are needed: which endplates are
+        # recorded (stepped every step) changes the numbers slightly, and a reference must
+        # match the scenario's own run exactly
+        result = simulate(case.parameters, protocol, duration_s, seed=self.seed,
+                          label=case.label, record_units=list(record_units) or None)
+        if self.cache is not None:
+            self.cache[key] = result
+        return result
+
+    def runs(self, cases, test, **kwargs) -> list[SimulationResult]:
+        protocol, duration_s = test
+        return [self.run(c, protocol, duration_s, **kwargs) for c in cases]
 
 
 def _own_protocol(cases: Sequence[Case], accepts: Callable[[Protocol], bool], default):
@@ -210,11 +229,6 @@ def _own_protocol(cases: Sequence[Case], accepts: Callable[[Protocol], bool], de
         if case.result is not None and accepts(case.result.protocol):
             return case.result.protocol, float(case.result.duration_s)
     return default
-
-
-def _runs(cases, test, seed, **kwargs) -> list[SimulationResult]:
-    protocol, duration_s = test
-    return [_run(c, protocol, duration_s, seed, **kwargs) for c in cases]
 
 
 def _values(function, items) -> tuple:
@@ -234,9 +248,9 @@ def _two_columns(plotting, runs, labels, axes):
 
 
 # --------------------------------------------------------------------------- measurements
-def _spasm(cases, seed) -> Measured:
+def _spasm(cases, runner: _Runner) -> Measured:
     test = _own_protocol(cases, lambda p: p == _SPASM_TEST[0], _SPASM_TEST)
-    runs = _runs(cases, test, seed)
+    runs = runner.runs(cases, test)
     episodes = [analysis.spasm_episodes(r) for r in runs]
     readings = (
         Reading("spasms", "", tuple(float(e.count) for e in episodes), "{:.0f}"),
@@ -260,8 +274,8 @@ def _has_command(protocol: Protocol) -> bool:
     return any(c.channel == "command" for c in protocol.components)
 
 
-def _contraction(cases, seed) -> Measured:
-    runs = _runs(cases, _own_protocol(cases, _has_command, _CONTRACTION), seed)
+def _contraction(cases, runner: _Runner) -> Measured:
+    runs = runner.runs(cases, _own_protocol(cases, _has_command, _CONTRACTION))
     stats = [analysis.firing_statistics(r) for r in runs]
     readings = (
         Reading("peak force", "% of max", tuple(float(r.force_percent.max()) for r in runs),
@@ -279,8 +293,8 @@ def _contraction(cases, seed) -> Measured:
     return Measured(MEASUREMENTS["contraction"], _labels(cases), readings, tuple(runs), draw)
 
 
-def _strength(cases, seed) -> Measured:
-    per_effort = {effort: _runs(cases, (experiments.voluntary_protocol(effort), 4.0), seed)
+def _strength(cases, runner: _Runner) -> Measured:
+    per_effort = {effort: runner.runs(cases, (experiments.voluntary_protocol(effort), 4.0))
                   for effort in STRENGTH_EFFORTS}
     readings = tuple(
         Reading("voluntary force, maximal effort" if effort == 1.0
@@ -295,13 +309,12 @@ def _strength(cases, seed) -> Measured:
                     tuple(per_effort[max(STRENGTH_EFFORTS)]), draw)
 
 
-def _reflex(cases, seed) -> Measured:
-    curves, runs = [], []
-    for case in cases:
-        curve, results = experiments.reflex_vs_velocity(
-            case.parameters, REFLEX_VELOCITIES_DEG_S, seed=seed, return_results=True)
-        curves.append(curve)
-        runs.append(results)
+def _reflex(cases, runner: _Runner) -> Measured:
+    runs = [[runner.run(case, *experiments.stretch_test(v)) for v in REFLEX_VELOCITIES_DEG_S]
+            for case in cases]
+    curves = [experiments.ReflexCurve(np.asarray(REFLEX_VELOCITIES_DEG_S),
+                                      tuple(analysis.stretch_reflex(r) for r in results))
+              for results in runs]
     speeds = [f"{v:g} °/s" for v in REFLEX_VELOCITIES_DEG_S]
     fastest = len(REFLEX_VELOCITIES_DEG_S) - 1
     readings = (
@@ -328,8 +341,8 @@ def _is_free_limb(protocol: Protocol) -> bool:
     return any(isinstance(c, FreeLimb) for c in protocol.components)
 
 
-def _clonus(cases, seed) -> Measured:
-    runs = _runs(cases, _own_protocol(cases, _is_free_limb, _CLONUS_TEST), seed)
+def _clonus(cases, runner: _Runner) -> Measured:
+    runs = runner.runs(cases, _own_protocol(cases, _is_free_limb, _CLONUS_TEST))
     summaries = [analysis.clonus(r) for r in runs]
     readings = (
         Reading("clonus frequency", "Hz",
@@ -349,8 +362,8 @@ def _clonus(cases, seed) -> Measured:
     return Measured(MEASUREMENTS["clonus"], _labels(cases), readings, tuple(runs), draw)
 
 
-def _conduction(cases, seed) -> Measured:
-    runs = _runs(cases, _CONDUCTION, seed)
+def _conduction(cases, runner: _Runner) -> Measured:
+    runs = runner.runs(cases, _CONDUCTION)
     reports = [experiments.conduction_report(r) for r in runs]
     rows = [rep.measures() for rep in reports]
     readings = tuple(
@@ -363,9 +376,9 @@ def _conduction(cases, seed) -> Measured:
     return Measured(MEASUREMENTS["conduction"], _labels(cases), readings, tuple(runs), draw)
 
 
-def _junction(cases, seed) -> Measured:
-    singles = _runs(cases, _SINGLE_SHOCK, seed, record_units=JUNCTION_RECORDED_UNITS)
-    trains = _runs(cases, _FAST_TRAIN, seed)
+def _junction(cases, runner: _Runner) -> Measured:
+    singles = runner.runs(cases, _SINGLE_SHOCK, record_units=JUNCTION_RECORDED_UNITS)
+    trains = runner.runs(cases, _FAST_TRAIN)
     epps = [analysis.endplate_response(r, unit=JUNCTION_RECORDED_UNITS[0]) for r in singles]
     shocks = _FAST_TRAIN[0].stimuli()
     first_s, last_s = shocks[0][0], shocks[-1][0]
@@ -400,8 +413,8 @@ def _junction(cases, seed) -> Measured:
     return Measured(MEASUREMENTS["junction"], _labels(cases), readings, tuple(trains), draw)
 
 
-def _decrement(cases, seed) -> Measured:
-    runs = _runs(cases, _own_protocol(cases, lambda p: p == _SLOW_TRAIN[0], _SLOW_TRAIN), seed)
+def _decrement(cases, runner: _Runner) -> Measured:
+    runs = runner.runs(cases, _own_protocol(cases, lambda p: p == _SLOW_TRAIN[0], _SLOW_TRAIN))
     amplitudes = [analysis.cmap_amplitudes(r) for r in runs]
 
     def decrement(a):
@@ -428,8 +441,8 @@ def _at_rest(protocol: Protocol) -> bool:
     return all(isinstance(c, Noise) for c in protocol.components)
 
 
-def _spontaneous(cases, seed) -> Measured:
-    runs = _runs(cases, _own_protocol(cases, _at_rest, _REST), seed)
+def _spontaneous(cases, runner: _Runner) -> Measured:
+    runs = runner.runs(cases, _own_protocol(cases, _at_rest, _REST))
     breakdown = [analysis.fasciculation_breakdown(r) for r in runs]
 
     def median_cv(r):
@@ -494,7 +507,8 @@ MEASUREMENTS: Mapping[str, Measurement] = MappingProxyType({m.name: m for m in (
 )})
 
 
-def measure(name: str, cases: Sequence[Case], *, seed: int = 0) -> Measured:
+def measure(name: str, cases: Sequence[Case], *, seed: int = 0,
+            cache: dict | None = None) -> Measured:
     """Make measurement ``name`` on ``cases`` (the scenario itself last).
 
     Parameters
@@ -506,6 +520,10 @@ def measure(name: str, cases: Sequence[Case], *, seed: int = 0) -> Measured:
         Case("stroke-like", p, result=own_run)]``.
     seed : int
         Noise seed of every run.
+    cache : dict, optional
+        Runs already made, reused when the same parameters, protocol, duration, seed
+        and recording come again; new runs are added. The caller owns it (and decides
+        when to empty it).
 
     Returns
     -------
@@ -521,7 +539,7 @@ def measure(name: str, cases: Sequence[Case], *, seed: int = 0) -> Measured:
     cases = list(cases)
     if not cases:
         raise ValueError("measure needs at least one case")
-    return MEASUREMENTS[name].function(cases, int(seed))
+    return MEASUREMENTS[name].function(cases, _Runner(int(seed), cache))
 
 
 def suggest(protocol: Protocol) -> tuple:

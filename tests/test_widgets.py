@@ -52,12 +52,13 @@ def test_sliders_come_from_the_metadata():
 
 
 def test_inhibition_and_pic_groups_change_spasms(sci):
+    assert sci.view == "test:spasm"  # the scenario's first declared test
     before_force = _force_line(sci)
     before = dict(sci.metrics)
-    assert before["longest_spasm_s"] > 0.5
+    assert before["longest spasm"] > 0.5
     sci.set_value("inhibition.presynaptic", 1.6)
     assert sci.parameters.inhibition.presynaptic == 1.6
-    assert sci.metrics["longest_spasm_s"] < before["longest_spasm_s"]
+    assert sci.metrics["longest spasm"] < before["longest spasm"]
     assert not np.array_equal(_force_line(sci), before_force)
     assert "ns-changed" in sci.sliders["inhibition.presynaptic"]._dom_classes
     sci.reset()
@@ -66,7 +67,7 @@ def test_inhibition_and_pic_groups_change_spasms(sci):
     assert "ns-changed" not in sci.sliders["inhibition.presynaptic"]._dom_classes
     sci.set_value("pic.strength", 0.25)
     assert sci.parameters.pic.strength == 0.25
-    assert sci.metrics["longest_spasm_s"] < before["longest_spasm_s"]
+    assert sci.metrics["longest spasm"] < before["longest spasm"]
     sci.reset()
 
 
@@ -82,7 +83,7 @@ def test_spindle_group_changes_the_stretch_reflex():
 def test_velocity_slider_only_for_the_stretch_and_it_matters():
     app = widgets.explorer("stroke_like", ["spindle.gain"], protocol="spasm_test")
     assert app.velocity.layout.display == "none"
-    app.protocol_picker.value = "stretch"
+    app.select_view("run:stretch")
     assert app.velocity.layout.display is None
     fast = app.metrics["reflex_torque_Nm"]
     app.velocity.value = 10.0
@@ -156,7 +157,7 @@ def test_save_figure_and_scenario_round_trip(tmp_path, capsys):
     app = widgets.dashboard("healthy", compare="off")
     app.set_value("pic.strength", 1.0)
     app.set_value("inhibition.descending", 0.3)
-    app.protocol_picker.value = "stretch"
+    app.select_view("run:stretch")
     app.velocity.value = 60.0
     png = app.save_figure(tmp_path / "fig.png")
     with Image.open(png) as im:
@@ -167,42 +168,90 @@ def test_save_figure_and_scenario_round_trip(tmp_path, capsys):
     other = widgets.dashboard("stroke_like", compare="off")
     other.load_scenario(path)
     assert other.parameters == app.parameters
+    assert other.view == "test:spasm"  # the tests the file declares (healthy's)
+    other.select_view("run:scenario")
     assert other.protocol() == app.protocol()
     assert other.metrics == app.metrics
     assert cli.main(["run", str(path), "--duration", "0.5"]) == 0
     capsys.readouterr()
 
 
-def test_buttons_report_in_the_message_line(tmp_path, monkeypatch):
-    monkeypatch.chdir(tmp_path)
+def _sent(app, monkeypatch) -> list:
+    """Messages the app sends to the browser page (downloads, play)."""
+    sent = []
+    monkeypatch.setattr(app.bridge, "send", lambda content, buffers=None: sent.append(content))
+    return sent
+
+
+def _upload(app, name: str, data: bytes) -> None:
+    """What the browser's file picker does."""
+    import datetime
+    app.upload.value = ({"name": name, "type": "application/json", "size": len(data),
+                         "content": memoryview(data),
+                         "last_modified": datetime.datetime.now(datetime.timezone.utc)},)
+
+
+def test_downloads_go_to_the_browser_and_uploads_come_back(monkeypatch):
+    import base64
     app = widgets.dashboard("healthy", compare="off")
-    app.file_name.value = "my_settings"
+    sent = _sent(app, monkeypatch)
+    app.set_value("pic.strength", 1.0)
     app.save_scenario_button.click()
-    assert (tmp_path / "my_settings.json").exists()
-    assert "Scenario saved" in app.message_text
+    settings = sent[-1]
+    assert settings["type"] == "download" and settings["name"] == "healthy_settings.json"
+    data = base64.b64decode(settings["b64"])
+    assert json.loads(data)["changes"]["pic.strength"] == 1.0
+    assert "Settings sent to your browser as healthy_settings.json" in app.files_message_text
     app.save_figure_button.click()
-    assert (tmp_path / "my_settings.png").exists()
-    app.file_name.value = "missing"
-    app.load_scenario_button.click()  # no such file: a message, no exception
-    assert "does not exist" in app.message_text
+    figure = sent[-1]
+    assert figure["mime"] == "image/png"
+    assert base64.b64decode(figure["b64"])[:8] == b"\x89PNG\r\n\x1a\n"
+    other = widgets.dashboard("stroke_like", compare="off")
+    _upload(other, "healthy_settings.json", data)
+    assert other.parameters == app.parameters
+    assert "Loaded healthy_settings.json" in other.files_message_text
+    assert other.message_text == ""  # the message sits next to the file controls
 
 
-def test_invalid_settings_show_a_message_and_the_app_keeps_working(tmp_path):
+def test_a_bad_upload_is_explained_next_to_the_file_controls_and_changes_nothing():
     app = widgets.dashboard("healthy", compare="off")
     bad = scenarios.get("healthy").to_dict()
     bad["changes"] = {"junction.ache_activity": 3.0}
-    path = tmp_path / "bad.json"
-    path.write_text(json.dumps(bad))
-    image = app.image.value
-    app.file_name.value = str(path.with_suffix(""))
-    app.load_scenario_button.click()
-    text = app.message_text
+    image, n = app.image.value, app.updates
+    _upload(app, "bad.json", json.dumps(bad).encode())
+    text = app.files_message_text
+    assert "could not load bad.json" in text
     assert "junction.ache_activity = 3" in text and "[0, 1]" in text
-    assert "Traceback" not in text
-    assert app.image.value == image
-    n = app.updates
-    app.set_value("pic.strength", 0.5)
+    assert "Traceback" not in text and app.image.value == image and app.updates == n
+    _upload(app, "notes.json", b"my lecture notes")
+    assert "not a scenario file: it is not JSON" in app.files_message_text
+    app.set_value("pic.strength", 0.5)  # the app keeps working
     assert app.updates == n + 1 and app.message_text == ""
+
+
+def test_typed_values_get_plain_language_messages_next_to_the_slider():
+    app = widgets.explorer("spinal_cord_injury", ["inhibition.presynaptic"])
+    n = app.updates
+    app.type_value("inhibition.presynaptic", "0,5")
+    text = app.slider_message_text("inhibition.presynaptic")
+    assert text.startswith("Presynaptic inhibition: “0,5” is not a number")
+    assert "Use a dot for decimals: 0.5" in text and "dimensionless" not in text
+    assert app.updates == n and app.readouts["inhibition.presynaptic"].value == "0.2"
+    app.type_value("inhibition.presynaptic", "5")
+    text = app.slider_message_text("inhibition.presynaptic")
+    assert "5 is too large — allowed: between 0 and 1.6" in text
+    assert app.parameters.inhibition.presynaptic == 0.2 and app.updates == n
+    app.type_value("inhibition.presynaptic", "0.6")
+    assert app.slider_message_text("inhibition.presynaptic") == ""
+    assert app.parameters.inhibition.presynaptic == 0.6 and app.updates == n + 1
+
+
+def test_arrow_keys_cross_a_slider_in_about_twenty_steps():
+    for spec in field_specs().values():
+        if spec.integer:
+            continue
+        steps = (spec.max - spec.min) / widgets._slider(spec).step
+        assert 10 <= steps <= 25, spec.name
 
 
 def test_a_failing_simulation_is_reported_not_raised(monkeypatch):
@@ -272,3 +321,124 @@ def test_an_explorer_rejects_unknown_panels_and_numbers_by_name():
         widgets.explorer("healthy", panels=("membrane",))
     with pytest.raises(ValueError, match=r"metrics = \['spasm_count', 'nope'\]: choose"):
         widgets.explorer("healthy", metrics=("spasm_count", "nope"))
+
+
+# ------------------------------------------------------------------ lecture-hall features
+def test_the_figure_is_drawn_at_the_size_the_page_shows_it():
+    app = widgets.dashboard("spinal_cord_injury", compare="off")
+    for box in ([700, 430], [1500, 820]):
+        app.bridge.figure_box = box  # what the browser reports after measuring
+        with Image.open(io.BytesIO(app.image.value)) as im:
+            assert list(im.size) == box  # drawn at that size: never scaled, never cut
+        assert (app.image.layout.width, app.image.layout.height) == (f"{box[0]}px",
+                                                                     f"{box[1]}px")
+    app.select_view("test:reflex")  # a test that draws its own figure: the same size
+    with Image.open(io.BytesIO(app.image.value)) as im:
+        assert list(im.size) == [1500, 820]
+
+
+def test_each_scenario_shows_its_declared_test_with_its_numbers_and_definition():
+    app = widgets.dashboard("diabetic_neuropathy")
+    assert app.view == "test:conduction"
+    report = app.measured
+    assert report.labels == ("healthy", "diabetic_neuropathy")
+    assert app.metrics["motor conduction velocity"] == pytest.approx(
+        report.value("motor conduction velocity"))
+    assert "Nerve conduction study:" in app.definition.value
+    assert app.metric_cards.value.count('class="ns-card"') == widgets.MAX_CARDS
+    app.select_scenario("spinal_cord_injury")
+    assert app.view == "test:spasm"
+    assert "above 10 % of maximal force for at least 0.5 s" in app.definition.value
+
+
+def test_a_treatment_is_compared_with_untreated_and_healthy_and_presets_set_it_up():
+    app = widgets.dashboard("healthy")
+    app.preset_picker.value = "tizanidine_like"
+    assert app.scenario.name == "tizanidine_like" and app.compare.value == "side by side"
+    assert app.measured.labels == ("healthy", "untreated (stroke_like)", "tizanidine_like")
+    torque = app.measured.reading("reflex torque at 100 °/s").values
+    assert torque[2] < torque[1]  # the drug lowers the reflex of the untreated limb
+    assert "untreated (stroke_like) " in app.metric_cards.value
+
+
+def test_the_title_names_every_moved_slider():
+    app = widgets.dashboard("spinal_cord_injury", compare="off")
+    app.set_value("inhibition.presynaptic", 0.6)
+    app.set_value("pic.strength", 0.5)
+    title = app.live_figure.figure._suptitle.get_text()
+    assert "changed: Presynaptic inhibition 0.2 → 0.6; PIC strength" in title
+    assert title == app.title
+
+
+def test_the_address_keeps_the_state_and_reopens_it():
+    from neurosim import dashboard_state
+    app = widgets.served_dashboard("")
+    app.select_scenario("stroke_like")
+    app.select_view("test:reflex")
+    app.compare.value = "side by side"
+    app.set_value("spindle.gain", 2.0)
+    query = app.bridge.url_state
+    assert "scenario=stroke_like" in query and "set=spindle.gain:2" in query
+    again = widgets.served_dashboard(query)
+    assert (again.scenario.name, again.view, again.compare.value) == (
+        "stroke_like", "test:reflex", "side by side")
+    assert again.parameters == app.parameters and again.metrics == app.metrics
+    state = dashboard_state.decode(query)
+    assert dashboard_state.encode(state) == query
+
+
+@pytest.mark.parametrize("query, message", [
+    ("scenario=strok_like", "unknown scenario 'strok_like'; did you mean stroke_like"),
+    ("scenario=healthy&set=pic.strength:9", "pic.strength = 9"),
+    ("scenario=healthy&zoom=2", "unknown part(s) ['zoom']"),
+    ("scenario=healthy&view=test:ecg", "view = 'test:ecg' is not offered"),
+])
+def test_a_bad_address_opens_the_default_view_and_says_why(query, message):
+    app = widgets.served_dashboard(query, scenario="healthy")
+    assert app.scenario.name == "healthy" and app.result is not None
+    assert "The page address was not understood" in app.message_text
+    assert message in app.message_text
+
+
+def test_keyboard_shortcuts(monkeypatch):
+    app = widgets.served_dashboard("scenario=spinal_cord_injury")
+    sent = _sent(app, monkeypatch)
+    names = scenarios.names()
+    i = names.index("spinal_cord_injury")
+    app.bridge.press("n")
+    assert app.scenario.name == names[i + 1]
+    app.bridge.press("p")
+    assert app.scenario.name == "spinal_cord_injury"
+    app.bridge.press("c")
+    assert app.compare.value == "side by side"
+    app.bridge.press("t")
+    assert app.view == "test:strength"  # the next of the scenario's own tests
+    app.bridge.press("t")
+    assert app.view == "test:spasm"
+    app.set_value("pic.strength", 0.5)
+    app.bridge.press("r")
+    assert app.changed() == {}
+    app.bridge.press("h")
+    assert app.help_panel.layout.display is None and "space" in app.help_panel.value
+    app.bridge.press("f")
+    assert "ns-figure-mode" in app._dom_classes
+    app.bridge.press(" ")
+    assert sent[-1]["type"] == "play"
+    app.bridge.press("Escape")
+    assert {"type": "stop"} in sent[-2:] and "ns-figure-mode" not in app._dom_classes
+
+
+def test_play_sweeps_the_time_axis_of_the_run_on_screen(monkeypatch):
+    app = widgets.dashboard("stroke_like", compare="off")  # the clonus test
+    sent = _sent(app, monkeypatch)
+    app.slow_motion.value = 10.0
+    assert app.play()
+    frames = sent[-1]
+    assert frames["slowmo"] == 10.0
+    assert frames["time_s"][0] == 0.0 and frames["time_s"][-1] == pytest.approx(
+        app.result.duration_s, abs=0.03)
+    assert np.allclose(frames["angle_deg"], np.interp(frames["time_s"], app.result.time_s,
+                                                       app.result.joint_angle_deg))
+    assert 0.0 < frames["x0"] < frames["x1"] < 1.0 and 0.0 < frames["top"] < frames["bottom"]
+    app.select_view("test:reflex")  # three velocities: no single time axis to sweep
+    assert not app.play() and "Play works on views with one time axis" in app.message_text
