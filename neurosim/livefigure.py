@@ -58,6 +58,7 @@ _PROJECTOR_RC = {"font.size": 15.0, "axes.titlesize": 17.0, "axes.labelsize": 15
                  "xtick.color": "black", "ytick.color": "black"}
 _NORMAL_RC = {"font.size": 10.0, "axes.titlesize": 11.0, "legend.fontsize": 9.0}
 _PROJECTOR_LINE_SCALE = 1.8
+_NARROW_PX = 900  # narrower pictures put their legends inside the panels
 _PANEL_HEIGHT_IN = {False: 2.3, True: 3.0}
 _FIGURE_WIDTH_IN = {False: 11.0, True: 13.0}
 DPI = 100.0
@@ -130,7 +131,8 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
         fig.set_dpi(DPI)
         fig.set_size_inches(width / DPI, height / DPI)
         if title:
-            fig.suptitle(title, x=0.01, ha="left", fontweight="bold")
+            fig.suptitle(wrap_title(title, fig), x=0.01, ha="left", fontweight="bold")
+        _fold_long_ylabels(fig)
         if projector:
             for line in (ln for ax in fig.axes for ln in ax.get_lines()):
                 line.set_linewidth(line.get_linewidth() * _PROJECTOR_LINE_SCALE)
@@ -138,6 +140,28 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
             FigureCanvasAgg(fig)
         fig.canvas.draw()
     return _encode_canvas(fig.canvas), fig
+
+
+def wrap_title(title: str, fig) -> str:
+    """``title`` with each line wrapped to the figure's width (suptitle font size)."""
+    import textwrap
+    size_pt = matplotlib.font_manager.FontProperties(
+        size=matplotlib.rcParams["figure.titlesize"]).get_size_in_points()
+    width_px = fig.get_figwidth() * fig.dpi
+    chars = max(20, int(width_px / (size_pt * fig.dpi / 72.0 * 0.58)))
+    return "\n".join(textwrap.fill(line, chars) for line in title.splitlines())
+
+
+def _fold_long_ylabels(fig) -> None:
+    """Put a y-label's unit on a second line when the label is longer than its panel."""
+    height_px = fig.get_figheight() * fig.dpi
+    for ax in fig.axes:
+        label = ax.yaxis.label
+        text = label.get_text()
+        size_px = label.get_fontsize() * fig.dpi / 72.0
+        if " (" in text and "\n" not in text and \
+                len(text) * 0.55 * size_px > ax.get_position().height * height_px:
+            label.set_text(text.replace(" (", "\n(", 1))
 
 
 def _encode_canvas(canvas) -> bytes:
@@ -420,14 +444,23 @@ class LiveFigure:
             if self._layout.side_by_side and not key.startswith("reference:"):
                 continue
             handles, labels = self._legend_entries(key, ax)
-            if handles:
+            if not handles:
+                continue
+            if self._layout.size_px is not None and (self._layout.size_px[0] < _NARROW_PX
+                                                     or self._layout.projector):
+                # a narrow picture keeps its width for the data: legends inside the panels
+                ax.legend(handles, labels, loc="upper right", fontsize="x-small",
+                          frameon=True, framealpha=0.8, edgecolor="none", borderpad=0.2,
+                          labelspacing=0.2, handlelength=1.2)
+            else:
                 ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                           fontsize="small", frameon=False)
 
     def _full_draw(self, title: str) -> None:
         fig = self.figure
-        fig.suptitle(title or " ", x=0.01, ha="left", fontweight="bold")
+        fig.suptitle(wrap_title(title, fig) or " ", x=0.01, ha="left", fontweight="bold")
         self._place_legends()
+        _fold_long_ylabels(fig)
         hidden = self._data_artists + self._extra_axes
         for artist in hidden:
             artist.set_visible(False)

@@ -84,6 +84,7 @@ SLOW_MOTION = {"real time": 1.0, "2× slower": 2.0, "5× slower": 5.0, "10× slo
 """Play speeds: wall-clock seconds per simulated second."""
 
 _DEFAULT_SIZE_PX = (960, 560)
+_NARROW_FIGURE_PX = 640  # a narrower first figure folds the controls away
 _TEST = "test:"
 _RUN = "run:"
 _CATEGORY_TITLES = {"experiment": "Experiments", "condition": "Conditions",
@@ -97,6 +98,8 @@ _CSS = f"""
 .ns-app.ns-projector .widget-label, .ns-app.ns-projector .widget-readout,
 .ns-app.ns-projector select, .ns-app.ns-projector button, .ns-app.ns-projector input,
 .ns-app.ns-projector .widget-html-content {{ font-size: 17px !important; }}
+.ns-app.ns-projector .ns-header select, .ns-app.ns-projector .ns-header button,
+.ns-app.ns-projector .ns-header .widget-label {{ font-size: 15px !important; }}
 .ns-app .widget-html-content {{ line-height: 1.3; }}
 .ns-header {{ flex-wrap: wrap; align-items: center; gap: 2px 6px; }}
 .ns-banner {{ background: #000; color: #fff; padding: 2px 8px; font-weight: bold;
@@ -117,11 +120,17 @@ _CSS = f"""
 .ns-cards {{ display: flex; flex-wrap: nowrap; gap: 6px; width: 100%; }}
 .ns-card {{ flex: 1 1 0; min-width: 0; border: 2px solid #0072B2; border-radius: 6px;
   padding: 2px 8px; overflow: hidden; }}
-.ns-card .ns-value {{ font-size: 1.55em; font-weight: bold; color: #000; white-space: nowrap; }}
+.ns-card .ns-value {{ font-size: 1.45em; font-weight: bold; color: #000; white-space: nowrap;
+  line-height: 1.15; }}
 .ns-card .ns-value small {{ font-size: 0.6em; font-weight: normal; }}
-.ns-card .ns-name {{ font-size: 0.82em; color: #222; line-height: 1.15; }}
-.ns-card .ns-ref {{ font-size: 0.78em; color: #333; line-height: 1.15; }}
-.ns-definition {{ font-size: 0.92em; color: #111; margin: 2px 0; }}
+.ns-card .ns-name, .ns-card .ns-ref {{ font-size: 0.74em; color: #222; line-height: 1.15;
+  overflow: hidden; text-overflow: ellipsis; display: -webkit-box; -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical; }}
+.ns-card .ns-ref {{ color: #333; -webkit-line-clamp: 1; }}
+.ns-definition {{ font-size: 0.8em; color: #111; margin: 2px 0; line-height: 1.25;
+  display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
+  overflow: hidden; }}
+.ns-controls .ns-definition {{ -webkit-line-clamp: unset; display: block; }}
 .ns-help-panel {{ border: 2px solid #009E73; border-radius: 6px; padding: 6px 10px; }}
 .ns-error {{ background: #D55E00; color: #fff; padding: 4px 8px; border-radius: 4px; }}
 .ns-info {{ background: #009E73; color: #fff; padding: 4px 8px; border-radius: 4px; }}
@@ -802,7 +811,15 @@ class Dashboard(w.VBox):
         self.bridge.remeasure()
 
     def _on_figure_box(self, change) -> None:
-        if len(change["new"]) == 2 and tuple(change["new"]) != self.live_figure.size_px:
+        box = change["new"]
+        if len(box) != 2:
+            return
+        if (not change["old"] and box[0] < _NARROW_FIGURE_PX and self.controls_toggle.value
+                and self.bridge.fit_height):
+            # a small screen (a projector at 1024 × 768): the figure first, controls folded
+            self.controls_toggle.value = False
+            return  # folding the controls widens the figure area: measured again
+        if tuple(box) != self.live_figure.size_px:
             self.update()
 
     def _on_key(self, key: str) -> None:
