@@ -13,7 +13,10 @@ def test_00_2_explains_a_case_mistake_and_rejects_a_wrong_unit():
     result = check("00.2", ("mm", 0.2, 4.0))
     assert not result and "millimolar" in result.message
     result = check("00.2", ("mV", 0.2, 4.0))
-    assert not result and "spec.unit" in result.message and "millimolar" not in result.message
+    # the hint names an expression the notebook can run, not its variable ``spec`` (which holds
+    # another parameter's metadata there)
+    assert not result and "field_specs()['junction.calcium_mM'].unit" in result.message
+    assert "millimolar" not in result.message
 
 
 def test_03_3_says_when_the_pair_is_swapped_and_names_the_wrong_value():
