@@ -108,7 +108,7 @@ def _smallest_pic(answer) -> CheckResult:
         number(answer), field="pic.strength", low=0.0, high=2.0, step=PIC_STEP, toward=-1,
         measure=lambda v: has_spasm(**{"pic.strength": v}), holds_text="gives a spasm",
         not_here="At pic.strength = {value:g} the volley gives no spasm of 0.5 s or more "
-                 "(analysis.spasm_episodes(result).count is 0): try larger PICs.",
+                 "(analysis.spasm_episodes of that run has count 0): try larger PICs.",
         explanation="With inhibition reduced, PICs of strength {value:g} keep enough units "
                     "firing after the volley to hold the force above 10 % for at least "
                     "0.5 s; at {neighbour:g} the involuntary force ends sooner. A PIC keeps "
@@ -156,9 +156,11 @@ def _baclofen_voluntary(answer) -> CheckResult:
                      "— already low after the injury, which cut the descending drive — "
                      "changes little.")
     if 0.0 < max(given) <= 1.0:
-        return wrong("Give forces in % of maximal force (result.force_percent), not as fractions.")
+        return wrong("Give forces in % of maximal force (each run's force_percent), not as "
+                     "fractions.")
     which = " and ".join(f"{name} value ({g:g})" for name, ok, g
                          in zip(("untreated", "treated"), close, given) if not ok)
     return wrong(f"The {which} is off. Run experiments.voluntary_protocol(0.5) for 5.5 s "
-                 "(seed 0) with each scenario's .parameters and average result.force_percent "
-                 "where 2.0 ≤ result.time_s < 3.5.")
+                 "(seed 0) with each scenario's .parameters, e.g. run = neurosim.simulate("
+                 "scenarios.get('baclofen_like').parameters, experiments.voluntary_protocol(0.5), "
+                 "5.5, seed=0), and average run.force_percent where 2.0 ≤ run.time_s < 3.5.")
