@@ -1,7 +1,8 @@
 """Figures of a :class:`~neurosim.result.SimulationResult` (matplotlib).
 
 Single-panel functions (:func:`raster`, :func:`force`, :func:`emg`,
-:func:`pic_and_inhibition`, :func:`membrane`, :func:`joint`) draw on one Axes:
+:func:`pic_and_inhibition`, :func:`pic_balance`, :func:`membrane`, :func:`joint`) draw on
+one Axes:
 pass ``ax=`` to draw into an existing Axes, or leave it out to get a new figure.
 They return the Axes. :func:`overview` stacks four panels for one run;
 :func:`comparison` puts two runs side by side with shared y-limits so amplitudes
@@ -35,9 +36,9 @@ from .emg import rms_envelope
 from .result import SimulationResult
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
-           "membrane", "endplate", "display_trace", "joint", "overview", "comparison", "reflex_velocity_panel",
-           "clonus_panel", "conduction_panel", "junction_panel", "strength_panel",
-           "decrement_panel", "save_figure"]
+           "pic_balance", "membrane", "endplate", "display_trace", "joint", "overview",
+           "comparison", "reflex_velocity_panel", "clonus_panel", "conduction_panel",
+           "junction_panel", "strength_panel", "decrement_panel", "save_figure"]
 
 PALETTE = {
     "black": "#000000",
@@ -350,6 +351,108 @@ def pic_and_inhibition(result: SimulationResult, *, ax=None):
     ax.set_xlabel(_TIME_LABEL)
     ax.set_ylabel("PIC (0–1) / inhibition")
     ax.legend(loc="upper right", fontsize="small", frameon=False)
+    return _finish(ax)
+
+
+def pic_balance(result: SimulationResult, *, ax=None, units=None, legend: bool = True):
+    r"""The balance that decides self-sustained firing: PIC against rheobase + inhibition.
+
+    A motor neuron keeps firing with no input once its persistent inward current beats
+    its rheobase plus the inhibition that is left, :math:`P_i\,m_i h_i > 1 + \iota(t)`
+    (see :mod:`neurosim.motor_pool`). This panel draws both sides of that inequality on
+    one axis, in units of the unit's own rheobase, so you can see the PIC line cross
+    above the threshold when the unit switches on and sink below it when it stops. The
+    inequality leaves out the smaller terms of the input (noise, the AHP, what is left of
+    the synaptic drive), so firing can stop a little before or after the crossing.
+
+    Parameters
+    ----------
+    result : SimulationResult
+        A run with recorded units (``record_units=`` of :func:`neurosim.simulate` or
+        ``Scenario.run``); their per-step PIC activation ``m·h`` is used.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new 8 × 3 in figure).
+    units : sequence of int, optional
+        Recorded units to show (default: all recorded units). One unit per panel reads
+        best.
+    legend : bool
+        Draw the legend (default, lower right). ``False`` leaves it to the caller, e.g. in
+        a grid of panels that all say the same.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        x = time (s), y = current in units of rheobase (dimensionless, 1 = rheobase):
+
+        * ``gid="threshold"`` — rheobase plus inhibition, ``1 + result.inhibition``
+          (black, at ``result.time_s``);
+        * ``gid="pic_<unit>"`` — the unit's PIC :math:`P_i m_i h_i`: its amplitude
+          :math:`P_i` (``pic.strength`` × the unit's own amplitude, in rheobase units;
+          :func:`neurosim.motor_pool.pool_arrays`) times the recorded activation
+          ``result.unit_pic_activation`` (``m·h``, 0–1) sampled at ``result.time_s``;
+        * ``gid="spikes_<unit>"`` — the unit's spike times as thin tick marks in a strip
+          at the top of the panel (a ``LineCollection``);
+        * ``gid="self_sustained_<unit>"`` — shaded from the end of the input
+          (``result.protocol.input_end_s()``) to the unit's last spike, when the unit
+          fires after the input has ended: the self-sustained stretch;
+        * ``gid="afferent"`` — every stretch of afferent input, shaded orange.
+
+        The y axis starts at 0; its top leaves room for the spike strip and never lowers
+        a limit already set, so panels that share their y axis all fit.
+
+    Raises
+    ------
+    ValueError
+        If the run recorded no units, or a requested unit was not recorded.
+    """
+    from .motor_pool import pool_arrays  # local: numba-compiled module, loaded on use
+
+    if result.recorded_units.size == 0:
+        raise ValueError("this run recorded no units: run it with record_units=[...] "
+                         "(e.g. scenario.run(seed=0, record_units=[0, 60]))")
+    units, columns = _recorded_columns(result, units)
+    ax = _new_axes() if ax is None else ax
+    shared = ax.get_shared_y_axes().get_siblings(ax)  # includes ax itself
+    previous_top = ax.get_ylim()[1] if any(a.has_data() for a in shared) else 0.0
+    t = result.time_s
+    rate = result.output_rate_hz
+    for i, (a, b) in enumerate(_runs(result.afferent_input > 0)):
+        ax.axvspan(t[a], t[b - 1] + 1.0 / rate, color=PALETTE["orange"], alpha=0.25,
+                   linewidth=0, label="afferent input" if i == 0 else None, gid="afferent")
+    amplitude = pool_arrays(result.parameters.pool, result.parameters.pic,
+                            result.dt_ms)["pic_amplitude"]
+    rows = np.clip(np.round(t * 1000.0 / result.dt_ms).astype(np.int64), 0,
+                   result.unit_pic_activation.shape[0] - 1)
+    threshold = 1.0 + result.inhibition
+    input_end = float(result.protocol.input_end_s())
+    row_height = 0.07  # of the axes height: one strip of spike ticks per unit
+    strip = row_height * len(units) + 0.02
+    top = 0.0
+    for k, (u, col) in enumerate(zip(units, columns)):
+        colour = PALETTE[_MEMBRANE_COLOURS[k % len(_MEMBRANE_COLOURS)]]
+        name = "" if len(units) == 1 else f"unit {u}: "
+        pic = amplitude[u] * result.unit_pic_activation[rows, col]
+        ax.plot(t, pic, color=colour, linewidth=2.0, label=f"{name}PIC  $P\\,m\\,h$",
+                gid=f"pic_{u}")
+        top = max(top, float(pic.max(initial=0.0)))
+        spikes = result.unit_spike_times(u)
+        y1 = 1.0 - 0.01 - k * row_height
+        ax.vlines(spikes, y1 - row_height + 0.015, y1, transform=ax.get_xaxis_transform(),
+                  color=colour, linewidth=0.8, label=f"{name}spikes", gid=f"spikes_{u}")
+        late = spikes[spikes > input_end]
+        if input_end > 0.0 and late.size:
+            ax.axvspan(input_end, float(late.max()), color=colour, alpha=0.12, linewidth=0,
+                       label=f"{name}firing on its own (input over)",
+                       gid=f"self_sustained_{u}")
+    ax.plot(t, threshold, color=PALETTE["black"], linewidth=2.0,
+            label="rheobase + inhibition  $1 + \\iota$", gid="threshold")
+    top = max(top, float(threshold.max(initial=1.0)))
+    ax.set_ylim(0.0, max(1.05 * top / (1.0 - strip), previous_top))
+    _xlim(ax, result)
+    ax.set_xlabel(_TIME_LABEL)
+    ax.set_ylabel("current (× rheobase)")
+    if legend:
+        ax.legend(loc="lower right", fontsize="small", framealpha=0.9)
     return _finish(ax)
 
 

@@ -87,7 +87,8 @@ def test_figures_carry_label_exactly_once(builder, small, small_sci):
     assert label_count(fig) == 1
 
 
-@pytest.mark.parametrize("func", ["raster", "force", "emg", "pic_and_inhibition", "membrane"])
+@pytest.mark.parametrize("func", ["raster", "force", "emg", "pic_and_inhibition", "pic_balance",
+                                  "membrane"])
 def test_single_panels_return_given_axes_and_label_figure(func, small):
     fig, ax = plt.subplots()
     out = getattr(plotting, func)(small, ax=ax)
@@ -98,7 +99,8 @@ def test_single_panels_return_given_axes_and_label_figure(func, small):
     assert label_count(fig) == 1
 
 
-@pytest.mark.parametrize("func", ["raster", "force", "emg", "pic_and_inhibition", "membrane"])
+@pytest.mark.parametrize("func", ["raster", "force", "emg", "pic_and_inhibition", "pic_balance",
+                                  "membrane"])
 def test_single_panels_create_figure_when_no_axes(func, small):
     n_before = len(plt.get_fignums())
     ax = getattr(plotting, func)(small)
@@ -214,6 +216,110 @@ def test_membrane_selected_units_and_unrecorded_unit(small):
     assert len(ax.get_lines()) == 1
     with pytest.raises(ValueError, match="not recorded"):
         plotting.membrane(small, units=[7])
+
+
+
+# ---------------------------------------------------------------- pic_balance
+@pytest.fixture(scope="module")
+def balance_runs():
+    """Healthy and spinal-cord-injury scenarios (seed 0) with units 0 and 60 recorded."""
+    return {name: scenarios.get(name).run(seed=0, record_units=[0, 60])
+            for name in ("healthy", "spinal_cord_injury")}
+
+
+def _pic_amplitude(result):
+    from neurosim.motor_pool import pool_arrays
+    return pool_arrays(result.parameters.pool, result.parameters.pic,
+                       result.dt_ms)["pic_amplitude"]
+
+
+def _collection(ax, gid):
+    found = [c for c in ax.collections if c.get_gid() == gid]
+    assert len(found) == 1, f"expected one collection with gid {gid!r}, found {len(found)}"
+    return found[0]
+
+
+def _spans(ax, gid):
+    return [p for p in ax.patches if p.get_gid() == gid]
+
+
+def test_pic_balance_draws_both_sides_of_the_inequality_in_rheobase_units(balance_runs):
+    result = balance_runs["spinal_cord_injury"]
+    ax = plotting.pic_balance(result)
+    # the threshold is rheobase (1) plus the pool's inhibition, at the output samples
+    threshold = line(ax, "threshold")
+    np.testing.assert_allclose(threshold.get_xdata(), result.time_s)
+    np.testing.assert_allclose(threshold.get_ydata(), 1.0 + result.inhibition)
+    # the PIC is P_i · (m·h)_i, not the bare 0–1 activation: recomputed here from the
+    # parameters and the recorded per-step trace, taken at the output sample times
+    amplitude = _pic_amplitude(result)
+    rows = np.round(result.time_s * 1000.0 / result.dt_ms).astype(int)
+    for col, u in enumerate(result.recorded_units):
+        pic = line(ax, f"pic_{u}")
+        np.testing.assert_allclose(pic.get_xdata(), result.time_s)
+        np.testing.assert_allclose(pic.get_ydata(),
+                                   amplitude[u] * result.unit_pic_activation[rows, col])
+        assert max(pic.get_ydata()) > 1.2  # chronic-injury PICs exceed rheobase
+        # spikes are thin ticks, one per spike, at the unit's spike times
+        ticks = _collection(ax, f"spikes_{u}")
+        x = sorted(seg[0, 0] for seg in ticks.get_segments())
+        np.testing.assert_allclose(x, result.unit_spike_times(int(u)))
+        assert max(ticks.get_linewidths()) <= 1.0
+    assert ax.get_ylabel() == "current (× rheobase)" and ax.get_xlabel() == "time (s)"
+    assert ax.get_ylim()[0] == 0.0
+    assert ax.get_ylim()[1] > max(max(line(ax, g).get_ydata())
+                                  for g in ("threshold", "pic_0", "pic_60"))
+    with pytest.raises(ValueError, match="not recorded"):
+        plotting.pic_balance(result, units=[7])
+
+
+def test_pic_balance_self_sustained_firing_is_where_the_pic_beats_the_threshold(balance_runs):
+    """Spinal cord injury (seed 0): after the volley the units fire on their own, and they
+    do so where the plotted PIC lies above the plotted 1 + inhibition; healthy: never."""
+    sci = balance_runs["spinal_cord_injury"]
+    end = sci.protocol.input_end_s()
+    for u in (0, 60):
+        ax = plotting.pic_balance(sci, units=[u])
+        t = line(ax, f"pic_{u}").get_xdata()
+        margin = line(ax, f"pic_{u}").get_ydata() - line(ax, "threshold").get_ydata()
+        late = sci.unit_spike_times(u)
+        late = late[late > end]
+        assert late.size >= 20 and late.max() - end > 2.0  # seconds of self-sustained firing
+        (span,) = _spans(ax, f"self_sustained_{u}")
+        x0, x1 = span.get_x(), span.get_x() + span.get_width()
+        assert x0 == pytest.approx(end) and x1 == pytest.approx(late.max())
+        at_spikes = np.interp(late, t, margin)
+        assert np.mean(at_spikes > 0) >= 0.75, (u, np.mean(at_spikes > 0))
+        # the PIC only beat the threshold once the volley had switched it on
+        assert np.all(margin[t < 0.9] < 0)
+    # the smallest unit: every one of its self-sustained spikes is above the threshold
+    ax = plotting.pic_balance(sci, units=[0])
+    margin0 = line(ax, "pic_0").get_ydata() - line(ax, "threshold").get_ydata()
+    late0 = sci.unit_spike_times(0)[sci.unit_spike_times(0) > end]
+    assert np.all(np.interp(late0, line(ax, "pic_0").get_xdata(), margin0) > 0)
+
+    healthy = balance_runs["healthy"]
+    ax = plotting.pic_balance(healthy)
+    for u in (0, 60):
+        assert np.all(line(ax, f"pic_{u}").get_ydata() < line(ax, "threshold").get_ydata())
+        assert not _spans(ax, f"self_sustained_{u}")
+        assert healthy.unit_spike_times(u).max() <= healthy.protocol.input_end_s() + 0.1
+
+
+def test_pic_balance_shared_y_axes_fit_every_panel(balance_runs):
+    fig, axes = plt.subplots(1, 2, sharey=True)
+    plotting.pic_balance(balance_runs["spinal_cord_injury"], ax=axes[0], units=[0])
+    plotting.pic_balance(balance_runs["spinal_cord_injury"], ax=axes[1], units=[60],
+                         legend=False)  # the smaller PIC, drawn last, must not shrink it
+    assert axes[0].get_ylim()[1] > max(line(axes[0], "pic_0").get_ydata())
+    assert axes[1].get_legend() is None and axes[0].get_legend() is not None
+    assert label_count(fig) == 1
+
+
+def test_pic_balance_needs_recorded_units():
+    bare = neurosim.simulate(duration_s=0.2, seed=0, record_units=[])
+    with pytest.raises(ValueError, match="record_units"):
+        plotting.pic_balance(bare)
 
 
 # ---------------------------------------------------------------- composites

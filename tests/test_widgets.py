@@ -442,3 +442,46 @@ def test_play_sweeps_the_time_axis_of_the_run_on_screen(monkeypatch):
     assert 0.0 < frames["x0"] < frames["x1"] < 1.0 and 0.0 < frames["top"] < frames["bottom"]
     app.select_view("test:reflex")  # three velocities: no single time axis to sweep
     assert not app.play() and "Play works on views with one time axis" in app.message_text
+
+
+# What notebooks 01–03 have taught by the time their explorer appears: the panels and big
+# numbers an explorer there may show (notebook 00 has the full instructor dashboard instead).
+_TAUGHT_BY_EXPLORER = {
+    # 01: raster, force, recruitment and rate coding — no EMG (02), no spasms (03), no junction
+    "01_motor_units_and_force": ({"raster", "force"},
+                                 {"peak_force_percent", "mean_firing_rate_hz"}),
+    # 02: adds the EMG; still no spasms and no endplate (05)
+    "02_emg_and_nerve_conduction": ({"raster", "force", "emg"},
+                                    {"peak_force_percent", "mean_firing_rate_hz"}),
+    # 03: adds spasms; still no endplate, EPP decay or fasciculations (05)
+    "03_loss_of_inhibition": ({"raster", "force", "emg"},
+                              {"spasm_count", "longest_spasm_s", "spasm_duration_s",
+                               "peak_force_percent", "mean_firing_rate_hz"}),
+}
+
+
+def _explorer_cells(stem):
+    from pathlib import Path
+    path = Path(__file__).resolve().parents[1] / "notebooks" / f"{stem}.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return ["".join(c["source"]) for c in cells
+            if c["cell_type"] == "code" and "explorer(" in "".join(c["source"])]
+
+
+@pytest.mark.parametrize("stem", sorted(_TAUGHT_BY_EXPLORER))
+def test_notebook_explorers_show_only_what_the_notebook_has_taught(stem):
+    import ast
+    panels_ok, metrics_ok = _TAUGHT_BY_EXPLORER[stem]
+    cells = _explorer_cells(stem)
+    assert cells, f"{stem}: no explorer cell"
+    for source in cells:
+        assert "panels=" in source and "metrics=" in source, source  # chosen, not the default
+        tree = ast.parse(source)
+        *body, last = tree.body
+        namespace = {"explorer": widgets.explorer}
+        exec(compile(ast.Module(body, []), stem, "exec"), namespace)  # noqa: S102
+        app = eval(compile(ast.Expression(last.value), stem, "eval"), namespace)  # noqa: S307
+        shown = {ax.get_gid().removeprefix("reference:")
+                 for ax in app.live_figure.figure.axes if ax.get_gid()}
+        assert shown and shown <= panels_ok, (stem, shown)
+        assert app.metrics and set(app.metrics) <= metrics_ok, (stem, list(app.metrics))

@@ -66,8 +66,9 @@ def _longest_spasm(answer) -> CheckResult:
                      f"{source}: analysis.spasm_episodes counts any force the will did not "
                      "ask for, wherever it starts.")
     return wrong(f"{name} has a longest spasm of {durations[name]:.2f} s, and another "
-                 "candidate lasts longer. Run every candidate with scenarios.get(name).run() "
-                 "and compare analysis.summary_row(result)['longest_s'].")
+                 "candidate lasts longer. Run every candidate as you ran this one, "
+                 f"analysis.summary_row(scenarios.get({name!r}).run(seed=0))['longest_s'], "
+                 "and compare the four numbers.")
 
 
 def _as_triple(answer):
@@ -101,12 +102,14 @@ def _unit_and_range(answer) -> CheckResult:
     except (TypeError, ValueError, KeyError):
         return wrong("Answer with three values: (unit, min, max), e.g. (\"ms\", 1.0, 50.0).")
     if not isinstance(unit, str):
-        return wrong("The unit is a string, e.g. \"ms\" (it is spec.unit).")
+        return wrong("The unit is a string, e.g. \"ms\" (it is "
+                     f"field_specs()[{METADATA_FIELD!r}].unit).")
     problems = []
     if not _same_unit(unit, spec.unit):
         hint = (" (units are case-sensitive: mM is millimolar, mm would be millimetres)"
                 if unit.strip().lower() == spec.unit.lower() else "")
-        problems.append(f"the unit {unit.strip()!r} is not it — spec.unit holds it{hint}")
+        problems.append(f"the unit {unit.strip()!r} is not it — "
+                        f"field_specs()[{METADATA_FIELD!r}].unit holds it{hint}")
     try:
         if not _close(low, spec.min):
             problems.append("the minimum is wrong")

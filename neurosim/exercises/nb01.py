@@ -7,8 +7,10 @@
     Time from the fibre action potential of the largest unit to the peak of its
     twitch (ms), evoked by :func:`single_twitch_run`.
 ``01.3``
-    Peak force (N) of ``voluntary_contraction`` with ``pool.n_units`` halved to
-    :data:`HALVED_UNITS`, divided by the peak force with the default pool.
+    Peak force (N) of ``voluntary_contraction`` with only :data:`SURVIVING_AXONS` of the
+    motor axons left (``nerve.motor_axon_survival``), divided by the peak force with all
+    of them. (Not ``pool.n_units``: that is the model's resolution — how many model units
+    represent the pool — and force in % of maximum does not depend on it.)
 
 Every check computes the right answer with the package at check time.
 A teaching toy, not a clinical model.
@@ -18,22 +20,28 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import scenarios
+from .. import analysis, scenarios
 from ..engine import simulate
 from ..parameters import Parameters
 from ..protocols import NerveStimulation
 from ..result import SimulationResult
 from . import CheckResult, exercise
-from ._common import graded, number
+from ._common import graded, looks_inverted, number
 
-__all__ = ["RECRUITED_UNIT", "HALVED_UNITS", "recruitment_command_of_unit",
+__all__ = ["RECRUITED_UNIT", "SURVIVING_AXONS", "recruitment_command_of_unit",
            "peak_force_ratio", "single_twitch_run", "twitch_time_to_peak_ms"]
 
 RECRUITED_UNIT = 60
 """The unit whose recruitment command exercise 01.1 asks for (0 = smallest)."""
 
-HALVED_UNITS = 60
-"""Pool size of exercise 01.3 (the default pool has 120 units)."""
+SURVIVING_AXONS = 0.5
+"""``nerve.motor_axon_survival`` of exercise 01.3: the fraction of motor axons left."""
+
+AXON_LOSS = {"nerve.motor_axon_survival": SURVIVING_AXONS}
+"""The parameter change of exercise 01.3."""
+
+RESOLUTION_CHANGE = {"pool.n_units": 60}
+"""The change exercise 01.3 is *not* about (the model's resolution), for the hint."""
 
 RECRUITMENT_TOLERANCE = 0.015
 """Allowed error of the recruitment command in 01.1 (fraction of maximal drive)."""
@@ -62,16 +70,24 @@ def peak_force_ratio(changes: dict, *, scenario: str = "voluntary_contraction",
     Parameters
     ----------
     changes : dict
-        Dotted parameter changes, e.g. ``{"pool.n_units": 60}``.
+        Dotted parameter changes, e.g. ``{"nerve.motor_axon_survival": 0.5}``.
     scenario : str
         Built-in scenario run twice.
     seed : int
         Noise seed of both runs.
     """
-    sc = scenarios.get(scenario)
-    base = sc.run(seed=seed)
-    changed = sc.run(seed=seed, parameters=sc.parameters.with_changes(**changes))
-    return float(changed.force_N.max() / base.force_N.max())
+    runs = _runs_with(changes, scenario=scenario, seed=seed)
+    return float(runs[1].force_N.max() / runs[0].force_N.max())
+
+
+def _runs_with(changes: dict, *, scenario: str = "voluntary_contraction",
+               seed: int = 0) -> tuple[SimulationResult, SimulationResult]:
+    """The scenario run with its own parameters and with ``changes`` (same seed)."""
+    base_scenario = scenarios.get(scenario)
+    base = base_scenario.run(seed=seed)
+    changed = base_scenario.run(seed=seed,
+                                parameters=base_scenario.parameters.with_changes(**changes))
+    return base, changed
 
 
 def single_twitch_run(*, intensity_mA: float | None = None, seed: int = 0) -> SimulationResult:
@@ -121,29 +137,40 @@ def _recruitment(answer) -> CheckResult:
                    "That looks like a percentage: give the command as a fraction of "
                    "maximal drive (0–1).")],
         hint="Find the unit's first spike with "
-             "result.unit_spike_times(60)[0], then read the command at that moment with "
-             "np.interp(t, result.time_s, result.command). Remember the unit index "
-             "counts from 0 (smallest).")
+             "ramp.unit_spike_times(60)[0], then read the command at that moment with "
+             "np.interp(first_spike_s, ramp.time_s, ramp.command), where first_spike_s is "
+             "that spike time. Remember the unit index counts from 0 (smallest).")
 
 
-@exercise("01.3", "Halve the pool to 60 units: peak force (N) of voluntary_contraction with "
-                  "60 units divided by peak force with 120 units?")
-def _pool_size(answer) -> CheckResult:
+@exercise("01.3", "Half of the motor axons lost (nerve.motor_axon_survival = 0.5): peak "
+                  "force (N) of voluntary_contraction divided by the peak force with all axons?")
+def _axon_loss(answer) -> CheckResult:
     value = number(answer)
-    truth = peak_force_ratio({"pool.n_units": HALVED_UNITS})
+    base, fewer = _runs_with(AXON_LOSS)
+    truth = float(fewer.force_N.max() / base.force_N.max())
+    resolution = peak_force_ratio(RESOLUTION_CHANGE)
+    fired = (analysis.firing_statistics(base).units_recruited,
+             analysis.firing_statistics(fewer).units_recruited)
     return graded(
         value, truth, 0.05,
-        explanation=f"The ratio is {truth:.2f}: about the same force. muscle.max_force_N is "
-                    "shared out among however many units there are, so half as many units "
-                    "are each twice as strong; the same command still recruits the same "
-                    "fraction of the pool. Only doubling muscle.max_force_N doubles the "
-                    "force in newtons.",
-        mistakes=[(abs(value - 0.5) <= 0.05,
-                   "0.5 is the natural guess — but run it. Look at result.max_force_N and "
-                   "result.peak_twitch_force_N with 60 and with 120 units.")],
-        hint="Run the scenario twice, once with "
-             "parameters=sc.parameters.with_changes(**{'pool.n_units': 60}), and divide "
-             "the two result.force_N.max() values (new / old).")
+        explanation=f"The ratio is {truth:.2f}: about half of the force is gone. The spinal cord "
+                    f"is untouched — {fired[1]} motor neurons fire, as with all axons "
+                    f"({fired[0]}) — but only the surviving axons reach the muscle, and the lost "
+                    "ones are spread over small and large units alike. Compare pool.n_units = "
+                    f"60 (ratio {resolution:.2f}): that only changes the model's resolution. "
+                    "Real muscles partly make up for lost axons by reinnervation, which "
+                    "neurosim does not model.",
+        mistakes=[(abs(value - resolution) <= 0.05,
+                   "That is what halving pool.n_units gives — the model's resolution, not a "
+                   "loss of motor units. Change nerve.motor_axon_survival to 0.5 instead."),
+                  (looks_inverted(value, truth, 0.1),
+                   "Upside down: divide the peak force with half of the axons by the peak "
+                   "force with all of them (normal)."),
+                  (value > 1.0 and abs(value / 100.0 - truth) <= 0.05,
+                   "That looks like a percentage: give the ratio as a fraction (e.g. 0.8).")],
+        hint="Run vc.run(seed=0, parameters=vc.parameters.with_changes("
+             "**{'nerve.motor_axon_survival': 0.5})) and divide its force_N.max() by "
+             "normal.force_N.max().")
 
 
 @exercise("01.2", "After a threshold shock that excites only the largest unit, how many ms "
@@ -165,8 +192,8 @@ def _twitch_peak(answer) -> CheckResult:
                     f"are slower (up to {run.contraction_time_ms.max():.0f} ms).",
         mistakes=[(abs(value - (contraction + delay_ms)) <= 1.5,
                    "You measured from the shock. Measure from the fibre action potential "
-                   "(result.activation_times_s[0]): the nerve impulse needs a few ms to "
+                   "(twitch.activation_times_s[0]): the nerve impulse needs a few ms to "
                    "reach the muscle.")],
         hint="Take the time of the force maximum, "
-             "result.time_s[np.argmax(result.force_N)], subtract the fibre AP time "
-             "result.activation_times_s[0], and convert seconds to ms.")
+             "twitch.time_s[np.argmax(twitch.force_N)], subtract the fibre AP time "
+             "twitch.activation_times_s[0], and convert seconds to ms.")

@@ -125,9 +125,10 @@ def _emg_ratio(answer) -> CheckResult:
                     "MUAPs — but MUAPs of different units partly cancel, so the RMS grows "
                     "less than in proportion.",
         inverted="Upside down: divide the 30 % value by the 10 % value.",
-        hint="Simulate voluntary_protocol(0.3) and voluntary_protocol(0.1) "
-             "(5.5 s, seed 0), take analysis.emg_rms_mV(result, 1.5, 3.5) of each, and "
-             "divide.")
+        hint="Simulate both contractions, e.g. strong = neurosim.simulate("
+             "neurosim.Parameters(), voluntary_protocol(0.3), 5.5, seed=0) and weak the "
+             "same with 0.1, take analysis.emg_rms_mV(strong, 1.5, 3.5) and "
+             "analysis.emg_rms_mV(weak, 1.5, 3.5), and divide.")
 
 
 @exercise("02.2", "From the M-wave latencies at the two sites and the site distances, what "
@@ -149,9 +150,10 @@ def _velocity(answer) -> CheckResult:
                    "Check your units: distances in m, latencies in ms → multiply by 1000 "
                    "to get m/s.")],
         hint="velocity = (proximal distance − distal distance) / (proximal "
-             "latency − distal latency). Distances: parameters.nerve."
-             "proximal_site_to_muscle_m and distal_site_to_muscle_m; latencies: "
-             "report.proximal.m_latency_ms and report.distal.m_latency_ms (ms → s).")
+             "latency − distal latency). Distances: diabetic_ncs.parameters.nerve."
+             "proximal_site_to_muscle_m and .distal_site_to_muscle_m; latencies: "
+             "diabetic_report.proximal.m_latency_ms and "
+             "diabetic_report.distal.m_latency_ms (ms → s).")
 
 
 @exercise("02.3", "Mystery nerves A and B: which one has lost axons and which one is "
