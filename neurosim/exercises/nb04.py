@@ -98,12 +98,14 @@ def _clonus_gain(answer) -> CheckResult:
         number(answer), field="spindle.gain", low=0.0, high=5.0, step=GAIN_STEP, toward=-1,
         measure=lambda v: clonus_summary(**{"spindle.gain": v}).sustained,
         holds_text="gives sustained clonus",
-        not_here="At spindle.gain = {value:g} the oscillation dies out (or never starts): "
-                 "analysis.clonus(result).sustained is False. Try a larger gain.",
-        explanation="At spindle.gain {value:g} the loop gain is high enough for the delayed "
-                    "stretch reflex to re-excite itself every cycle; a step lower, the beats "
-                    "stay too small to build a lasting rhythm. Clonus is a threshold "
-                    "phenomenon of loop gain.")
+        not_here="At spindle.gain = {value:g} the beats are too small to count as sustained "
+                 "clonus: .sustained of analysis.clonus for that run is False. Try a larger "
+                 "gain.",
+        explanation="At spindle.gain {value:g} the delayed stretch reflex re-excites itself "
+                    "strongly enough that the last second of the test still swings by at least "
+                    "0.5° (and by at least half as much as early on): analysis.clonus calls "
+                    "that sustained clonus. At {neighbour:g} the beats are smaller. The swing "
+                    "grows steadily with the loop gain; the criterion draws the line.")
 
 
 @exercise("04.3", "By how many ms does the stroke_like clonus period grow when "
@@ -120,5 +122,6 @@ def _period_change(answer) -> CheckResult:
                     "so every extra millisecond in the loop lengthens each beat by more.",
         mistakes=[(0 < abs(value) < 1, "Give the change in milliseconds, not seconds.")],
         hint="Not what the model gives. Run the stroke_like scenario with "
-             "nerve.path_length_m = 0.8 and 1.2, take analysis.clonus(result)."
-             "frequency_hz of each, and compute 1000/f(1.2 m) − 1000/f(0.8 m).")
+             "nerve.path_length_m = 0.8 and 1.2 (stroke.run(seed=0, parameters=...)), take "
+             ".frequency_hz of analysis.clonus for each run, and subtract the periods in ms "
+             "(1000 / frequency): the 1.2 m period minus the 0.8 m period.")

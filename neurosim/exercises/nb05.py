@@ -86,9 +86,10 @@ def _decay_ratio(answer) -> CheckResult:
                     "the cleft and keeps opening receptors (the membrane time constant sets "
                     "a floor, so the ratio is smaller than the change in ACh clearance).",
         inverted="That is the inverse: divide the 30 % decay time by the 100 % one.",
-        hint="Not what the model gives. For each activity run experiments."
-             "train_protocol(1.0, 1) for 0.25 s with record_units=[0] (seed 0) and take "
-             "analysis.endplate_response(result).epp_decay_ms.")
+        hint="Not what the model gives. The singles of section 2 are the one-shock runs "
+             "(0.25 s, seed 0) in the order of activities: singles[0] is 100 %, singles[1] "
+             "30 %. Divide analysis.endplate_response(singles[1], unit=0).epp_decay_ms by the "
+             "same for singles[0].")
 
 
 @exercise("05.3", "Highest junction.receptor_density (a multiple of 0.05) at which the 3 Hz "

@@ -143,9 +143,9 @@ def _(answer) -> CheckResult:
                     "reported after long-standing diabetes.",
         mistakes=[(abs(value + drop) <= 1.0,
                    "Right size, wrong sign: give the drop as a positive percentage.")],
-        hint="Run both scenarios, read conduction_velocity_m_s from "
-             "experiments.conduction_report(result), and compute 100 × (1 − diabetic / "
-             "healthy).")
+        hint="Run both scenarios, e.g. scenarios.get('diabetic_neuropathy').run(seed=0), "
+             "read .conduction_velocity_m_s of experiments.conduction_report for each run, "
+             "and compute 100 × (1 − diabetic / healthy).")
 
 
 @exercise("06.3", "Which changes, without touching any inhibition.* lever, turn the "

@@ -79,7 +79,8 @@ def _(answer) -> CheckResult:
     if abs(cost - true_cost) > 3.0:
         return wrong(f"The dose is fine (spasm peak {100 * ratio:.0f} % of untreated), but the "
                      f"voluntary cost is not {cost:g} %: compare the peak force of "
-                     f"voluntary_protocol({VOLUNTARY_LEVEL}) with and without the toxin, "
+                     f"experiments.voluntary_protocol({VOLUNTARY_LEVEL}) with and without the "
+                     f"toxin, "
                      f"100 × (1 − treated / untreated).")
     return right(f"Spasm peak {100 * ratio:.0f} % of untreated at quantal_scale {q:g}; "
                  f"voluntary force {v0:.1f} → {vq:.1f} % ({true_cost:.0f} % lost). The toxin "
