@@ -100,6 +100,43 @@ def test_committed_without_outputs_and_structured(path):
                 f"{path.name}: a {t} cell must be one collapsed <details> block"
         if "solution" in t:
             assert "check(" in _solution_code(cell)
+    _assert_section_times(path.name, nb.cells)
+    _assert_questions_have_discussions(path.name, nb.cells, tags)
+
+
+_UNTIMED = ("learning objectives", "how to use this notebook", "summary")
+_MINUTES = re.compile(r"\(≈ (\d+) min\)\s*$")
+
+
+def _assert_section_times(name, cells):
+    """Every section says how long it takes; together, the notebook's estimated time."""
+    text = "\n".join(_text(c) for c in cells if c.cell_type == "markdown")
+    total = int(re.search(r"estimated time:?\**\s*(\d+)\s*min", text, re.I).group(1))
+    minutes = []
+    for heading in re.findall(r"^## (.+)$", text, re.M):
+        if heading.strip().lower().startswith(_UNTIMED):
+            continue
+        found = _MINUTES.search(heading)
+        assert found, f"{name}: section {heading!r} has no time estimate like (≈ 5 min)"
+        minutes.append(int(found.group(1)))
+    assert abs(sum(minutes) - total) <= 5, f"{name}: sections add to {sum(minutes)} min, " \
+                                           f"the notebook says {total}"
+
+
+def _assert_questions_have_discussions(name, cells, tags):
+    """A predict/observe/explain block is followed, within its section, by a discussion."""
+    for i, cell in enumerate(cells):
+        text = _text(cell)
+        if cell.cell_type != "markdown" or "discussion" in tags[i] or not (
+                re.search(r"\*\*Predict", text) and re.search(r"\*\*Explain", text)):
+            continue
+        for later, t in zip(cells[i + 1:], tags[i + 1:]):
+            if "discussion" in t:
+                break
+            assert not _text(later).startswith("## "), \
+                f"{name}: the questions {text[:60]!r}… have no discussion in their section"
+        else:
+            raise AssertionError(f"{name}: the questions {text[:60]!r}… have no discussion")
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
