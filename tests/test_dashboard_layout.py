@@ -1,0 +1,209 @@
+"""The served dashboard as a lecture hall sees it: Chromium at a projector's 1024 × 768 and
+at 1920 × 1080, in normal and projector mode.
+
+One server (``neurosim dashboard``) serves every page; the state comes from the page
+address. What must hold: the whole figure is inside the window without scrolling, drawn
+at the size it is shown (no scaling), the cards sit in one row, the controls fold away,
+the figure-only mode gives the figure the width, the address keeps the state across a
+reload, downloads arrive and uploads load, and a key press acts.
+
+Run as a script to refresh the layout screenshots in ``figures/``::
+
+    python tests/test_dashboard_layout.py figures
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from browser_helpers import CHROMIUM, READY_TIMEOUT_S, browser_page, served_dashboard
+
+pytest.importorskip("playwright")
+
+SIZES = ((1024, 768), (1920, 1080))
+SETTLE_S = 1.0
+
+
+@pytest.fixture(scope="module")
+def url():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    with served_dashboard("--scenario", "spinal_cord_injury") as address:
+        yield address
+
+
+def _image_state(page):
+    return page.evaluate("""() => {
+        const img = document.querySelector('.ns-figure-area img');
+        if (!img || !img.complete || !img.naturalWidth) return null;
+        const r = img.getBoundingClientRect();
+        return {x: r.x, y: r.y, w: r.width, h: r.height, nw: img.naturalWidth,
+                nh: img.naturalHeight, src: img.src.length + ':' + img.src.slice(-40)};
+    }""")
+
+
+def settled_image(page, timeout_s: float = 90.0, *, differs_from=None):
+    """Wait until the figure is drawn at its displayed size and stays so for a moment."""
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        state = _image_state(page)
+        if state != last:
+            last, since = state, time.monotonic()
+        elif (state is not None and abs(state["nw"] - state["w"]) <= 1
+              and abs(state["nh"] - state["h"]) <= 1
+              and (differs_from is None or state["src"] != differs_from["src"])
+              and time.monotonic() - since >= SETTLE_S):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"the figure never settled at its displayed size: {last}")
+
+
+def open_page(page, url: str, query: str = ""):
+    page.set_default_timeout(READY_TIMEOUT_S * 1000)
+    page.goto(url + (f"?{query}" if query else ""))
+    page.wait_for_selector(".ns-figure-area img[src]")
+    return settled_image(page)
+
+
+def _inside_window(box, width, height) -> bool:
+    return (box["x"] >= 0 and box["y"] >= 0 and box["x"] + box["w"] <= width + 0.5
+            and box["y"] + box["h"] <= height + 0.5)
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["normal", "projector"])
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_the_whole_figure_is_on_screen_at_the_size_it_is_drawn(url, size, projector, tmp_path):
+    width, height = size
+    with browser_page(width, height) as page:
+        image = open_page(page, url, "scenario=spinal_cord_injury"
+                          + ("&projector=1" if projector else ""))
+        assert _inside_window(image, width, height), (image, size)
+        assert page.evaluate("() => window.scrollY") == 0
+        # drawn at the size shown: never scaled up (blurred) or down (tiny labels)
+        assert image["nw"] == round(image["w"]) and image["nh"] == round(image["h"])
+        assert image["w"] >= 0.55 * width and image["h"] >= 0.5 * height, image
+        cards = page.locator(".ns-card")
+        assert cards.count() >= 3
+        tops = {round(cards.nth(i).bounding_box()["y"]) for i in range(cards.count())}
+        assert len(tops) == 1, f"cards in {len(tops)} rows"
+        for i in range(cards.count()):
+            box = cards.nth(i).bounding_box()
+            assert box["x"] + box["width"] <= width + 0.5
+        assert "teaching toy, not a clinical model" in page.inner_text(".ns-banner")
+        assert "at least 0.5 s" in page.inner_text(".ns-definition")  # what a spasm is
+        page.screenshot(path=str(tmp_path / "layout.png"))
+
+
+def test_controls_fold_away_and_figure_only_mode_gives_the_figure_the_width(url):
+    with browser_page(1280, 800) as page:
+        first = open_page(page, url)
+        assert page.locator(".ns-controls").is_visible()
+        page.get_by_role("button", name="Controls").click()
+        wider = settled_image(page, differs_from=first)
+        assert not page.locator(".ns-controls").is_visible()
+        assert wider["w"] > first["w"] + 200 and _inside_window(wider, 1280, 800)
+        page.get_by_role("button", name="Controls").click()
+        again = settled_image(page, differs_from=wider)
+        page.get_by_role("button", name="Figure only").click()
+        alone = settled_image(page, differs_from=again)
+        assert alone["w"] >= 1280 - 60 and _inside_window(alone, 1280, 800)
+
+
+def test_the_address_keeps_the_state_across_a_reload(url):
+    with browser_page(1600, 1000) as page:
+        open_page(page, url, "scenario=stroke_like&view=test:reflex")
+        assert "Stretch reflex at three velocities" in page.inner_text(".ns-definition")
+        readout = page.locator(".ns-readout input").first
+        name = page.locator(".ns-controls .widget-slider label").first.inner_text()
+        before = _image_state(page)
+        readout.fill("0.5")
+        readout.press("Enter")
+        settled_image(page, differs_from=before)
+        deadline = time.monotonic() + 30
+        while "set=" not in page.url and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "scenario=stroke_like" in page.url and "view=test:reflex" in page.url
+        assert "set=" in page.url, page.url
+        page.reload()
+        page.wait_for_selector(".ns-figure-area img[src]")
+        settled_image(page)
+        assert page.locator(".ns-readout input").first.input_value() == "0.5"
+        changed = page.locator(".widget-slider.ns-changed label")
+        assert changed.count() == 1 and changed.first.inner_text() == name
+
+
+def test_a_typed_mistake_is_explained_next_to_its_slider(url):
+    with browser_page(1600, 1000) as page:
+        open_page(page, url)
+        slider = page.locator(".ns-controls .widget-slider", has=page.locator(
+            "label", has_text="Presynaptic inhibition"))
+        box = page.locator(".ns-readout input").nth(_slider_index(page, "Presynaptic inhibition"))
+        box.fill("0,5")
+        box.press("Enter")
+        message = page.locator(".ns-field-error, .ns-error").filter(has_text="0,5")
+        message.wait_for()
+        assert "Use a dot for decimals: 0.5" in message.inner_text()
+        # the message sits under its slider, not at the top of the page
+        assert message.bounding_box()["y"] > slider.bounding_box()["y"]
+        assert message.bounding_box()["y"] - slider.bounding_box()["y"] < 150
+
+
+def _slider_index(page, label: str) -> int:
+    labels = page.locator(".ns-controls .widget-slider label").all_inner_texts()
+    return next(i for i, text in enumerate(labels) if text.startswith(label))
+
+
+def test_downloads_arrive_and_an_upload_loads_them(url, tmp_path):
+    with browser_page(1600, 1000) as page:
+        open_page(page, url, "scenario=healthy&set=pic.strength:0.9")
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download settings").click()
+        saved = tmp_path / info.value.suggested_filename
+        info.value.save_as(saved)
+        assert json.loads(saved.read_text())["changes"]["pic.strength"] == 0.9
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download figure (PNG)").click()
+        png = tmp_path / info.value.suggested_filename
+        info.value.save_as(png)
+        assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with browser_page(1600, 1000) as page:
+        before = open_page(page, url, "scenario=stroke_like")
+        page.set_input_files(".ns-files input[type=file]", str(saved))
+        page.locator(".ns-files .ns-info").filter(has_text="Loaded").wait_for()
+        settled_image(page, differs_from=before)
+        assert "pic.strength:0.9" in page.url or "scenario=healthy" in page.url
+
+
+def test_a_key_press_moves_to_the_next_scenario(url):
+    with browser_page(1600, 1000) as page:
+        before = open_page(page, url, "scenario=healthy")
+        page.locator("body").click(position={"x": 5, "y": 5})
+        page.keyboard.press("n")
+        settled_image(page, differs_from=before)
+        deadline = time.monotonic() + 30
+        while "scenario=recruitment_ramp" not in page.url and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "scenario=recruitment_ramp" in page.url
+
+
+def main(out_dir: str) -> None:
+    """Save a screenshot of each layout (size × mode) into ``out_dir``."""
+    with served_dashboard("--scenario", "spinal_cord_injury") as address:
+        for width, height in SIZES:
+            for projector in (False, True):
+                with browser_page(width, height) as page:
+                    open_page(page, address, "scenario=spinal_cord_injury"
+                              + ("&projector=1" if projector else ""))
+                    mode = "projector" if projector else "normal"
+                    page.screenshot(path=str(Path(out_dir) / f"dashboard_{width}x{height}_"
+                                                               f"{mode}.png"))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
