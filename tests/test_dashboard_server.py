@@ -3,8 +3,9 @@
 Drives Debian's headless Chromium (Playwright, ``/usr/bin/chromium``) against
 ``neurosim dashboard`` on a free port of 127.0.0.1:
 
-* opening and closing many pages leaves no kernel and no memory behind (Voila's page shuts its
-  kernel down on ``beforeunload``; that used to be refused with a 403, see app/voila.py);
+* opening and closing 20 pages (four tabs at a time, each waiting for the plot) leaves no
+  kernel and no memory behind (Voila's page shuts its kernel down on ``beforeunload``; that
+  used to be refused with a 403, see neurosim/app/voila.py);
 * the page asks nothing of any host but 127.0.0.1, and works with every other request
   aborted (lecture halls are often offline).
 
@@ -28,7 +29,7 @@ from browser_helpers import (CHROMIUM, READY_TIMEOUT_S, chromium, dashboard_serv
                              kernel_pids, tree_rss_bytes)
 
 N_PAGES = 20
-AT_ONCE = 4  # pages loading at the same time (tabs)
+AT_ONCE = 4  # pages loading at the same time, like tabs (N_PAGES is a multiple)
 KERNELS_BACK_TIMEOUT_S = 60.0  # for the last page's kernel to go (shutdown takes ~1-5 s)
 RSS_MARGIN_MB = 100.0  # for the server's own growth over 20 renders; one kernel is ~300 MB
 MB = 1024 * 1024
