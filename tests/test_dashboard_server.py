@@ -25,8 +25,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser_helpers import (CHROMIUM, READY_TIMEOUT_S, chromium, dashboard_server,
-                             kernel_pids, tree_rss_bytes)
+from browser_helpers import (
+    CHROMIUM,
+    READY_TIMEOUT_S,
+    chromium,
+    dashboard_server,
+    kernel_pids,
+    tree_rss_bytes,
+)
 
 N_PAGES = 20
 AT_ONCE = 4  # pages loading at the same time, like tabs (N_PAGES is a multiple)
