@@ -197,12 +197,22 @@ def _cmd_dashboard(args) -> int:
             raise ValueError(f"--port = {args.port}: that port is in use on 127.0.0.1; "
                              f"choose another (e.g. --port 0 for any free port)") from None
         port = probe.getsockname()[1]
-    app = Path(__file__).with_name("app") / "dashboard.ipynb"
+    app_dir = Path(__file__).with_name("app")
+    app = app_dir / "dashboard.ipynb"
+    # app/voila.py is the server's configuration (kernel shutdown on page close, idle-kernel
+    # culling, the "neurosim" template that makes no request outside 127.0.0.1; the file says
+    # why each setting). It is the only config file read: a voila.json/voila.py in the current
+    # directory or a Jupyter config directory would otherwise change the lecture's server.
+    # JUPYTER_PATH (ours first) is where Voila finds the "neurosim" template.
+    jupyter_path = os.pathsep.join(p for p in (str(app_dir / "jupyter"),
+                                               os.environ.get("JUPYTER_PATH", "")) if p)
     env = dict(os.environ, NEUROSIM_DASHBOARD_SCENARIO=args.scenario,
-               NEUROSIM_DASHBOARD_PROJECTOR="1" if args.projector else "0")
+               NEUROSIM_DASHBOARD_PROJECTOR="1" if args.projector else "0",
+               JUPYTER_PATH=jupyter_path)
     command = [sys.executable, "-m", "voila", str(app), "--no-browser", f"--port={port}",
                "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--strip_sources=True",
-               "--show_tracebacks=False", "--theme=light"]
+               "--show_tracebacks=False", "--theme=light",
+               f"--Voila.config_file_paths={app_dir}"]
     print(f"{PROG} dashboard: http://127.0.0.1:{port}/  (Ctrl-C to stop)", flush=True)
     server = subprocess.Popen(command, env=env)
     try:

@@ -13,71 +13,14 @@ Run as a script to refresh the README screenshot (projector mode)::
 
 from __future__ import annotations
 
-import contextlib
-import os
-import signal
-import socket
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+from browser_helpers import CHROMIUM, READY_TIMEOUT_S, browser_page, served_dashboard
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking"]
-READY_TIMEOUT_S = 90.0
 STABLE_FOR_S = 1.0
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def served_dashboard(*extra_args):
-    """Start the dashboard server; yield its URL; stop it (whole process group)."""
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "neurosim", "dashboard", "--port",
-                               str(port), *extra_args], stdout=subprocess.PIPE,
-                              stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        deadline = time.monotonic() + READY_TIMEOUT_S
-        while True:
-            if server.poll() is not None:
-                raise RuntimeError(f"dashboard server exited early:\n{server.stdout.read()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1.0).close()
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise RuntimeError(f"dashboard not listening on port {port} after "
-                                       f"{READY_TIMEOUT_S:g} s")
-                time.sleep(0.2)
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        server.stdout.close()
-
-
-@contextlib.contextmanager
-def browser_page(width=1600, height=1300):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_page(viewport={"width": width, "height": height})
-        finally:
-            browser.close()
 
 
 def _image_src(page) -> str:
