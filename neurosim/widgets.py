@@ -130,7 +130,7 @@ _CSS = f"""
 .ns-definition {{ font-size: 0.8em; color: #111; margin: 2px 0; line-height: 1.25;
   display: -webkit-box; -webkit-line-clamp: 2; -webkit-box-orient: vertical;
   overflow: hidden; }}
-.ns-controls .ns-definition {{ -webkit-line-clamp: unset; display: block; }}
+.ns-slider-help {{ font-size: 0.85em; line-height: 1.25; margin: 2px 0 6px 0; }}
 .ns-help-panel {{ border: 2px solid #009E73; border-radius: 6px; padding: 6px 10px; }}
 .ns-error {{ background: #D55E00; color: #fff; padding: 4px 8px; border-radius: 4px; }}
 .ns-info {{ background: #009E73; color: #fff; padding: 4px 8px; border-radius: 4px; }}
@@ -319,7 +319,9 @@ class Dashboard(w.VBox):
                                                      "or Load settings reopens it",
                                              layout=auto)
         self.upload = w.FileUpload(accept=".json", multiple=False,
-                                   description="Load settings", layout=auto)
+                                   description="Load settings", layout=auto,
+                                   tooltip="Open a settings file downloaded from here "
+                                           "(or written by neurosim run --save-scenario)")
         self.files_message = w.HTML()
 
         # --- layout
@@ -764,8 +766,10 @@ class Dashboard(w.VBox):
     def _on_slider(self, name: str, change) -> None:
         spec = field_specs()[name]
         self.readouts[name].value = _format(spec, change["new"])
+        if self._suspended:  # set by a scenario change or a reset, not moved by a user
+            return
         self.slider_messages[name].value = ""
-        self.slider_help.value = (f'<div class="ns-definition"><b>{html.escape(spec.label)}'
+        self.slider_help.value = (f'<div class="ns-slider-help"><b>{html.escape(spec.label)}'
                                   f'</b>: {html.escape(spec.help)} <i>Source: '
                                   f'{html.escape(spec.source)}</i></div>')
         self.update()

@@ -96,7 +96,7 @@ def test_the_whole_figure_is_on_screen_at_the_size_it_is_drawn(url, size, projec
             box = cards.nth(i).bounding_box()
             assert box["x"] + box["width"] <= width + 0.5
         assert "teaching toy, not a clinical model" in page.inner_text(".ns-banner")
-        assert "at least 0.5 s" in page.inner_text(".ns-definition")  # what a spasm is
+        assert "at least 0.5 s" in page.inner_text(".ns-figure-column .ns-definition")  # what a spasm is
         page.screenshot(path=str(tmp_path / "layout.png"))
 
 
@@ -118,9 +118,9 @@ def test_controls_fold_away_and_figure_only_mode_gives_the_figure_the_width(url)
 def test_the_address_keeps_the_state_across_a_reload(url):
     with browser_page(1600, 1000) as page:
         open_page(page, url, "scenario=stroke_like&view=test:reflex")
-        assert "Stretch reflex at three velocities" in page.inner_text(".ns-definition")
-        readout = page.locator(".ns-readout input").first
-        name = page.locator(".ns-controls .widget-slider label").first.inner_text()
+        assert "Stretch reflex at three velocities" in page.inner_text(".ns-figure-column .ns-definition")
+        name = "Presynaptic inhibition"
+        readout = _readout(page, name)
         before = _image_state(page)
         readout.fill("0.5")
         readout.press("Enter")
@@ -133,7 +133,7 @@ def test_the_address_keeps_the_state_across_a_reload(url):
         page.reload()
         page.wait_for_selector(".ns-figure-area img[src]")
         settled_image(page)
-        assert page.locator(".ns-readout input").first.input_value() == "0.5"
+        assert _readout(page, name).input_value() == "0.5"
         changed = page.locator(".widget-slider.ns-changed label")
         assert changed.count() == 1 and changed.first.inner_text() == name
 
@@ -143,7 +143,7 @@ def test_a_typed_mistake_is_explained_next_to_its_slider(url):
         open_page(page, url)
         slider = page.locator(".ns-controls .widget-slider", has=page.locator(
             "label", has_text="Presynaptic inhibition"))
-        box = page.locator(".ns-readout input").nth(_slider_index(page, "Presynaptic inhibition"))
+        box = _readout(page, "Presynaptic inhibition")
         box.fill("0,5")
         box.press("Enter")
         message = page.locator(".ns-field-error, .ns-error").filter(has_text="0,5")
@@ -154,9 +154,11 @@ def test_a_typed_mistake_is_explained_next_to_its_slider(url):
         assert message.bounding_box()["y"] - slider.bounding_box()["y"] < 150
 
 
-def _slider_index(page, label: str) -> int:
-    labels = page.locator(".ns-controls .widget-slider label").all_inner_texts()
-    return next(i for i, text in enumerate(labels) if text.startswith(label))
+def _readout(page, label: str):
+    """The box beside the slider labelled ``label``, where a value can be typed."""
+    row = page.locator(".ns-controls .widget-hbox", has=page.locator(
+        "label", has_text=label)).filter(has=page.locator(".ns-readout"))
+    return row.first.locator(".ns-readout input")
 
 
 def test_downloads_arrive_and_an_upload_loads_them(url, tmp_path):
@@ -174,7 +176,9 @@ def test_downloads_arrive_and_an_upload_loads_them(url, tmp_path):
         assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with browser_page(1600, 1000) as page:
         before = open_page(page, url, "scenario=stroke_like")
-        page.set_input_files(".ns-files input[type=file]", str(saved))
+        with page.expect_file_chooser() as chooser:  # the browser's own file picker
+            page.locator(".ns-files .widget-upload").click()
+        chooser.value.set_files(str(saved))
         page.locator(".ns-files .ns-info").filter(has_text="Loaded").wait_for()
         settled_image(page, differs_from=before)
         assert "pic.strength:0.9" in page.url or "scenario=healthy" in page.url
