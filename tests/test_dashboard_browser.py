@@ -6,14 +6,12 @@ never ``playwright install``), moves a slider, waits until the plot image has
 changed and stayed stable, checks that a metric readout changed, saves a
 screenshot, and stops the server by its process group.
 
-Run as a script to refresh the README screenshot (projector mode)::
-
-    python tests/test_dashboard_browser.py figures/dashboard_projector.png
+The layout at lecture-hall sizes, and the screenshots in ``figures/``, are in
+``test_dashboard_layout.py``.
 """
 
 from __future__ import annotations
 
-import sys
 import time
 from pathlib import Path
 
@@ -42,9 +40,10 @@ def wait_until_image_changes(page, old_src: str, timeout_s: float = 60.0) -> str
 
 
 def set_slider(page, label: str, value: float) -> None:
-    """Type a value into the readout of the slider labelled ``label`` (like a user)."""
-    slider = page.locator(".widget-slider", has=page.locator(f"label:text-is('{label}')"))
-    readout = slider.locator(".widget-readout")
+    """Type a value into the box beside the slider labelled ``label`` (like a user)."""
+    row = page.locator(".ns-controls .widget-hbox", has=page.locator(
+        f"label:text-is('{label}')")).filter(has=page.locator(".ns-readout"))
+    readout = row.first.locator(".ns-readout input")
     readout.click()
     page.keyboard.press("Control+A")
     page.keyboard.type(f"{value:g}")
@@ -65,7 +64,7 @@ def test_slider_redraws_plot_and_metrics_in_chromium(tmp_path):
         open_dashboard(page, url)
         assert "teaching toy, not a clinical model" in page.inner_text(".ns-banner")
         assert "import" not in page.inner_text("body")  # no code cells visible
-        card = page.locator(".ns-card[data-metric='longest_spasm_s'] .ns-value")
+        card = page.locator(".ns-card[data-reading='longest spasm'] .ns-value")
         before_metric = card.inner_text()
         before_src = _image_src(page)
         set_slider(page, "Presynaptic inhibition", 1.6)
@@ -77,17 +76,3 @@ def test_slider_redraws_plot_and_metrics_in_chromium(tmp_path):
         shot = tmp_path / "dashboard.png"
         page.screenshot(path=str(shot), full_page=True)
         assert shot.stat().st_size > 10_000
-
-
-def main(path: str) -> None:
-    """Save a projector-mode screenshot of the served dashboard to ``path``."""
-    with served_dashboard("--scenario", "spinal_cord_injury", "--projector") as url, \
-            browser_page(1700, 1250) as page:
-        open_dashboard(page, url)
-        page.locator(".widget-toggle-buttons button", has_text="side by side").click()
-        wait_until_image_changes(page, _image_src(page))
-        page.screenshot(path=path, full_page=False)
-
-
-if __name__ == "__main__":
-    main(sys.argv[1])
