@@ -118,6 +118,25 @@ function stop(state) {
   state.nodes = [];
 }
 
+function labelControls(app) {
+  // ipywidgets' slider handles and our typed-value boxes have no accessible name: give each
+  // the text of its slider's label, so screen readers and keyboard users know what it sets
+  app.querySelectorAll(".widget-slider").forEach((slider) => {
+    const label = slider.querySelector("label");
+    if (!label || !label.innerText) return;
+    const name = label.innerText.trim();
+    const handle = slider.querySelector(".noUi-handle");
+    if (handle && handle.getAttribute("aria-label") !== name) {
+      handle.setAttribute("aria-label", name);
+    }
+    const row = slider.parentElement;
+    const box = row && row.querySelector(".ns-readout input");
+    if (box && box.getAttribute("aria-label") !== name + ": type a value") {
+      box.setAttribute("aria-label", name + ": type a value");
+    }
+  });
+}
+
 function isTyping(target) {
   const tag = (target.tagName || "").toLowerCase();
   return tag === "input" || tag === "textarea" || tag === "select" || target.isContentEditable;
@@ -135,6 +154,10 @@ export default {
       }
     };
     model.on("change:url_state", onUrl);
+    const app = appOf(el);
+    labelControls(app);
+    const labeller = new MutationObserver(() => labelControls(app));
+    labeller.observe(app, { childList: true, subtree: true });
     const remeasure = () => measure(model, el);
     const observer = new ResizeObserver(remeasure);
     const area = appOf(el).querySelector(".ns-figure-area");
@@ -169,6 +192,7 @@ export default {
     onUrl();
     return () => {
       observer.disconnect();
+      labeller.disconnect();
       window.removeEventListener("resize", remeasure);
       window.removeEventListener("keydown", onKey);
       stop(state);

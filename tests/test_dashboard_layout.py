@@ -196,6 +196,37 @@ def test_a_key_press_moves_to_the_next_scenario(url):
         assert "scenario=recruitment_ramp" in page.url
 
 
+def test_every_control_has_a_name_for_keyboard_and_screen_reader_users(url):
+    with browser_page(1600, 1000) as page:
+        open_page(page, url)
+        unnamed = page.evaluate("""() => {
+          const out = [];
+          const controls = document.querySelectorAll(
+            '.ns-app button, .ns-app select, .ns-app input, .ns-app [role=slider]');
+          for (const el of controls) {
+            if (el.offsetParent === null || el.type === 'file') continue;
+            const label = el.labels && el.labels.length ? el.labels[0].innerText : '';
+            const name = el.getAttribute('aria-label') || label || el.title
+              || (el.tagName === 'BUTTON' ? el.innerText : '');
+            if (!name || !name.trim() || name === 'null') out.push(el.outerHTML.slice(0, 120));
+          }
+          return out;
+        }""")
+        assert unnamed == []
+        handles = page.locator(".ns-controls [role=slider]")
+        assert handles.count() >= 10
+        handle = page.locator(".ns-controls [role=slider][aria-label='Presynaptic inhibition']")
+        before = _readout(page, "Presynaptic inhibition").input_value()
+        handle.focus()
+        page.keyboard.press("ArrowRight")  # one useful step, not 1/200 of the range
+        deadline = time.monotonic() + 30
+        while _readout(page, "Presynaptic inhibition").input_value() == before \
+                and time.monotonic() < deadline:
+            time.sleep(0.2)
+        after = float(_readout(page, "Presynaptic inhibition").input_value())
+        assert after == pytest.approx(float(before) + 0.1)
+
+
 def main(out_dir: str) -> None:
     """Save a screenshot of each layout (size × mode) into ``out_dir``."""
     with served_dashboard("--scenario", "spinal_cord_injury") as address:
