@@ -158,3 +158,49 @@ def chromium():
 def browser_page(width=1600, height=1300):
     with chromium() as browser:
         yield browser.new_page(viewport={"width": width, "height": height})
+
+
+# ---------------------------------------------------------------- the dashboard page
+STABLE_FOR_S = 1.0
+
+
+def image_state(page):
+    """Position, displayed and natural size, and a short fingerprint of the figure image."""
+    return page.evaluate("""() => {
+        const img = document.querySelector('.ns-figure-area img');
+        if (!img || !img.complete || !img.naturalWidth) return null;
+        const r = img.getBoundingClientRect();
+        return {x: r.x, y: r.y, w: r.width, h: r.height, nw: img.naturalWidth,
+                nh: img.naturalHeight, src: img.src.length + ':' + img.src.slice(-40)};
+    }""")
+
+
+def settled_image(page, timeout_s: float = 90.0, *, differs_from=None):
+    """Wait until the figure is drawn at its displayed size and stays so for a moment."""
+    deadline = time.monotonic() + timeout_s
+    last, since = None, time.monotonic()
+    while time.monotonic() < deadline:
+        state = image_state(page)
+        if state != last:
+            last, since = state, time.monotonic()
+        elif (state is not None and abs(state["nw"] - state["w"]) <= 1
+              and abs(state["nh"] - state["h"]) <= 1
+              and (differs_from is None or state["src"] != differs_from["src"])
+              and time.monotonic() - since >= STABLE_FOR_S):
+            return state
+        time.sleep(0.1)
+    raise AssertionError(f"the figure never settled at its displayed size: {last}")
+
+
+def open_page(page, url: str, query: str = ""):
+    page.set_default_timeout(READY_TIMEOUT_S * 1000)
+    page.goto(url + (f"?{query}" if query else ""))
+    page.wait_for_selector(".ns-figure-area img[src]")
+    return settled_image(page)
+
+
+def readout(page, label: str):
+    """The box beside the slider labelled ``label``, where a value can be typed."""
+    row = page.locator(".ns-controls .widget-hbox", has=page.locator(
+        "label", has_text=label)).filter(has=page.locator(".ns-readout"))
+    return row.first.locator(".ns-readout input")

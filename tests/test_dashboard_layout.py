@@ -21,12 +21,12 @@ from pathlib import Path
 
 import pytest
 
-from browser_helpers import CHROMIUM, READY_TIMEOUT_S, browser_page, served_dashboard
+from browser_helpers import (CHROMIUM, browser_page, image_state, open_page, readout,
+                             served_dashboard, settled_image)
 
 pytest.importorskip("playwright")
 
 SIZES = ((1024, 768), (1920, 1080))
-SETTLE_S = 1.0
 
 
 @pytest.fixture(scope="module")
@@ -35,40 +35,6 @@ def url():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
     with served_dashboard("--scenario", "spinal_cord_injury") as address:
         yield address
-
-
-def _image_state(page):
-    return page.evaluate("""() => {
-        const img = document.querySelector('.ns-figure-area img');
-        if (!img || !img.complete || !img.naturalWidth) return null;
-        const r = img.getBoundingClientRect();
-        return {x: r.x, y: r.y, w: r.width, h: r.height, nw: img.naturalWidth,
-                nh: img.naturalHeight, src: img.src.length + ':' + img.src.slice(-40)};
-    }""")
-
-
-def settled_image(page, timeout_s: float = 90.0, *, differs_from=None):
-    """Wait until the figure is drawn at its displayed size and stays so for a moment."""
-    deadline = time.monotonic() + timeout_s
-    last, since = None, time.monotonic()
-    while time.monotonic() < deadline:
-        state = _image_state(page)
-        if state != last:
-            last, since = state, time.monotonic()
-        elif (state is not None and abs(state["nw"] - state["w"]) <= 1
-              and abs(state["nh"] - state["h"]) <= 1
-              and (differs_from is None or state["src"] != differs_from["src"])
-              and time.monotonic() - since >= SETTLE_S):
-            return state
-        time.sleep(0.1)
-    raise AssertionError(f"the figure never settled at its displayed size: {last}")
-
-
-def open_page(page, url: str, query: str = ""):
-    page.set_default_timeout(READY_TIMEOUT_S * 1000)
-    page.goto(url + (f"?{query}" if query else ""))
-    page.wait_for_selector(".ns-figure-area img[src]")
-    return settled_image(page)
 
 
 def _inside_window(box, width, height) -> bool:
@@ -118,12 +84,13 @@ def test_controls_fold_away_and_figure_only_mode_gives_the_figure_the_width(url)
 def test_the_address_keeps_the_state_across_a_reload(url):
     with browser_page(1600, 1000) as page:
         open_page(page, url, "scenario=stroke_like&view=test:reflex")
-        assert "Stretch reflex at three velocities" in page.inner_text(".ns-figure-column .ns-definition")
+        definition = page.inner_text(".ns-figure-column .ns-definition")
+        assert "Stretch reflex at three velocities" in definition
         name = "Presynaptic inhibition"
-        readout = _readout(page, name)
-        before = _image_state(page)
-        readout.fill("0.5")
-        readout.press("Enter")
+        box = readout(page, name)
+        before = image_state(page)
+        box.fill("0.5")
+        box.press("Enter")
         settled_image(page, differs_from=before)
         deadline = time.monotonic() + 30
         while "set=" not in page.url and time.monotonic() < deadline:
@@ -133,7 +100,7 @@ def test_the_address_keeps_the_state_across_a_reload(url):
         page.reload()
         page.wait_for_selector(".ns-figure-area img[src]")
         settled_image(page)
-        assert _readout(page, name).input_value() == "0.5"
+        assert readout(page, name).input_value() == "0.5"
         changed = page.locator(".widget-slider.ns-changed label")
         assert changed.count() == 1 and changed.first.inner_text() == name
 
@@ -143,7 +110,7 @@ def test_a_typed_mistake_is_explained_next_to_its_slider(url):
         open_page(page, url)
         slider = page.locator(".ns-controls .widget-slider", has=page.locator(
             "label", has_text="Presynaptic inhibition"))
-        box = _readout(page, "Presynaptic inhibition")
+        box = readout(page, "Presynaptic inhibition")
         box.fill("0,5")
         box.press("Enter")
         message = page.locator(".ns-field-error, .ns-error").filter(has_text="0,5")
@@ -152,13 +119,6 @@ def test_a_typed_mistake_is_explained_next_to_its_slider(url):
         # the message sits under its slider, not at the top of the page
         assert message.bounding_box()["y"] > slider.bounding_box()["y"]
         assert message.bounding_box()["y"] - slider.bounding_box()["y"] < 150
-
-
-def _readout(page, label: str):
-    """The box beside the slider labelled ``label``, where a value can be typed."""
-    row = page.locator(".ns-controls .widget-hbox", has=page.locator(
-        "label", has_text=label)).filter(has=page.locator(".ns-readout"))
-    return row.first.locator(".ns-readout input")
 
 
 def test_downloads_arrive_and_an_upload_loads_them(url, tmp_path):
@@ -216,14 +176,14 @@ def test_every_control_has_a_name_for_keyboard_and_screen_reader_users(url):
         handles = page.locator(".ns-controls [role=slider]")
         assert handles.count() >= 10
         handle = page.locator(".ns-controls [role=slider][aria-label='Presynaptic inhibition']")
-        before = _readout(page, "Presynaptic inhibition").input_value()
+        before = readout(page, "Presynaptic inhibition").input_value()
         handle.focus()
         page.keyboard.press("ArrowRight")  # one useful step, not 1/200 of the range
         deadline = time.monotonic() + 30
-        while _readout(page, "Presynaptic inhibition").input_value() == before \
+        while readout(page, "Presynaptic inhibition").input_value() == before \
                 and time.monotonic() < deadline:
             time.sleep(0.2)
-        after = float(_readout(page, "Presynaptic inhibition").input_value())
+        after = float(readout(page, "Presynaptic inhibition").input_value())
         assert after == pytest.approx(float(before) + 0.1)
 
 
