@@ -1042,8 +1042,9 @@ def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
            ``m_proximal_latency_{i}``): the extra latency is the extra nerve length
            divided by the conduction velocity.
         2. EMG 0–60 ms after the submaximal distal shock with the largest H-reflex
-           (``h_trace_{i}``; H onset ``h_latency_{i}``): small or no M-wave, then
-           the H-reflex after the trip to the spinal cord and back.
+           (``h_trace_{i}``; H onset ``h_latency_{i}``): an M-wave from the largest
+           axons the shock reaches (about half of Mmax in the healthy model at its
+           12 mA Hmax), then the H-reflex after the trip to the spinal cord and back.
         3. H/M recruitment curve: peak-to-peak amplitude (mV) against distal
            intensity (mA, log axis), M-wave ``m_curve_{i}`` (solid, circles) and
            H-reflex ``h_curve_{i}`` (dashed, squares), the points of
