@@ -36,14 +36,34 @@ __all__ = ["BrowserBridge"]
 _ESM = r"""
 function appOf(el) { return el.closest(".ns-app") || document.body; }
 
+function scrollParent(node) {
+  // the element that scrolls the app (JupyterLab's notebook panel), or null for the window
+  for (let p = node.parentElement; p && p !== document.body; p = p.parentElement) {
+    const style = getComputedStyle(p).overflowY;
+    if ((style === "auto" || style === "scroll") && p.scrollHeight > p.clientHeight + 1) {
+      return p;
+    }
+  }
+  return null;
+}
+
 function measure(model, el) {
-  const area = appOf(el).querySelector(".ns-figure-area");
+  const app = appOf(el);
+  const area = app.querySelector(".ns-figure-area");
   if (!area) return;
   const box = area.getBoundingClientRect();
   const width = Math.floor(area.clientWidth);
   let height;
   if (model.get("fit_height")) {
-    height = Math.floor(window.innerHeight - Math.max(0, box.top + window.scrollY) - 6);
+    const scroller = scrollParent(app);
+    if (scroller && scroller.clientHeight < window.innerHeight - 2) {
+      // inside a notebook panel (JupyterLab): one visible panel height, app scrolled to its top
+      const above = box.top - app.getBoundingClientRect().top;
+      height = Math.floor(scroller.clientHeight - above - 12);
+    } else {  // a page of its own (Voila): the window below the figure's top
+      const scrolled = scroller ? scroller.scrollTop : window.scrollY;
+      height = Math.floor(window.innerHeight - Math.max(0, box.top + scrolled) - 6);
+    }
   } else {
     height = Math.floor(width * 0.62);
   }
