@@ -614,9 +614,11 @@ def _epp_without_aps(result: SimulationResult, col: int, i0: int, i1: int) -> np
     """The EPP (mV) of recorded column ``col`` over steps ``i0`` … ``i1`` − 1 as it would be
     with no fibre action potentials, shape (i1 − i0,).
 
-    Integrates the engine's endplate step from the recorded EPP at ``i0`` (the nerve
-    impulse's step: its ACh acts from the next step) driven by the recorded open fraction.
+    Integrates the engine's endplate step (:func:`neurosim.junction.endplate_potential_step`,
+    driven by each step's mean open fraction) from the recorded EPP at ``i0`` (the nerve
+    impulse's step: its ACh acts from the next step) with the recorded open fraction.
     """
+    from .junction import endplate_potential_step
     j = result.parameters.junction
     g = j.conductance_scale * j.receptor_density
     membrane = result.dt_ms / j.endplate_time_constant_ms
@@ -625,7 +627,8 @@ def _epp_without_aps(result: SimulationResult, col: int, i0: int, i1: int) -> np
     v = float(result.endplate_mV[i0, col]) if opened.size else 0.0
     for k in range(opened.size):
         if k > 0:
-            v += membrane * (g * opened[k] * (j.reversal_mV - v) - v)
+            v = endplate_potential_step(v, g * 0.5 * (opened[k - 1] + opened[k]), membrane,
+                                        j.reversal_mV)
         epp[k] = v
     return epp
 

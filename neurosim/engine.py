@@ -207,16 +207,12 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                stiffness, damping, moment_arm, examiner_k, examiner_b, max_shortening_mm_s,
                twitch_decay, twitch_impulse, contraction_ms,
                # junction
-               quanta_per_impulse, release_fraction, pool_recovery, mobilisation, activity_decay,
-               ach_decay, escape, outer_decay, overlap, dilution_overlap,
-               binding, closing,
-               desensitization, resensitization, conductance, reversal, membrane, inact_half,
-               inact_inv_width, inact_rate, ap_shunt, terminal_rate, fibre_threshold,
-               fibre_refractory_steps,
+               quanta_per_impulse, release_fraction, junction_constants_step,
+               junction_constants_catch_up, ap_shunt, fibre_threshold, fibre_refractory_steps,
                rel_refr_factor, rel_refr_ms, rel_refr_table, terminal_threshold,
                ev_spont_step, ev_spont_unit,
                jn_pool, jn_ach, jn_outer, jn_open, jn_desens, jn_epp, jn_h, jn_terminal,
-               jn_activity, jn_slow, use_dependent, slow_recovery,
+               jn_activity, jn_slow, use_dependent,
                fibre_refr, last_fibre_ap, terminal_armed, last_impulse, terminal_refractory_steps,
                release_flag, fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
                block_always_active, quiet_epp, ring_count,
@@ -256,8 +252,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     n_blocks = block_quiet.shape[0]
     wake = (block_quiet, block_quiet_step, jn_pool, jn_desens, jn_epp, jn_h, jn_terminal,
             jn_activity, jn_slow)
-    catch_up = (pool_recovery, mobilisation, activity_decay, resensitization, membrane,
-                inact_half, inact_inv_width, inact_rate, terminal_rate, slow_recovery)
+    catch_up = junction_constants_catch_up
     n_table = rel_refr_table.shape[0]
     n_antidromic = 0  # antidromic spikes on their way to a soma
     for i in range(n):
@@ -385,11 +380,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 (jn_pool[i], jn_ach[i], jn_outer[i], jn_open[i], jn_desens[i], jn_epp[i],
                  jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i]) = junction_step(
                     jn_pool[i], jn_ach[i], jn_outer[i], jn_open[i], jn_desens[i], jn_epp[i],
-                    jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i], pool_recovery,
-                    mobilisation, activity_decay, ach_decay, escape, outer_decay,
-                    overlap, dilution_overlap, binding, closing,
-                    desensitization, resensitization, conductance, reversal, membrane,
-                    inact_half, inact_inv_width, inact_rate, terminal_rate, slow_recovery)
+                    jn_h[i], jn_terminal[i], jn_activity[i], jn_slow[i],
+                    junction_constants_step)
                 (fibre_refr[i], fibre_at_threshold[i], terminal_armed[i],
                  flagged) = _endplate_events(fibre_refr[i], jn_epp[i], jn_h[i], jn_slow[i],
                                              jn_terminal[i], terminal_armed[i],
@@ -707,10 +699,14 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         n_noise = -(-k_steps // steps_per_noise)
         draws = synaptic_rng.standard_normal((n_noise, n + 1))
         ect_step, ect_unit = ectopic.events(step0, k_steps)  # chunks in order: state carries
-        # superposed Poisson processes: a Poisson count per step, each on a random unit
-        per_step = spont_rng.poisson(p.junction.spontaneous_rate_hz * n * dt_s, size=k_steps)
-        sp_step = np.repeat(step0 + np.arange(k_steps, dtype=np.int64), per_step)
-        sp_unit = spont_rng.integers(0, n, size=sp_step.size, dtype=np.int64)
+        # superposed Poisson processes, drawn in continuous time (a Poisson count for the
+        # chunk, uniform times, a random unit each) and reported at step floor(t / dt):
+        # the same quanta whatever dt, so runs at dt and dt/2 can be compared
+        chunk_s = k_steps * dt_s
+        n_spont = spont_rng.poisson(p.junction.spontaneous_rate_hz * n * chunk_s)
+        sp_time = np.sort(spont_rng.random(n_spont)) * (k_steps * dt_ms)
+        sp_step = step0 + np.minimum(np.floor(sp_time / dt_ms).astype(np.int64), k_steps - 1)
+        sp_unit = spont_rng.integers(0, n, size=n_spont, dtype=np.int64)
         in_chunk = (stim["muscle_step"] >= step0) & (stim["muscle_step"] < step0 + k_steps)
         ev_step = np.concatenate([stim["muscle_step"][in_chunk], ect_step])
         order = np.argsort(ev_step, kind="stable")
@@ -761,20 +757,14 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.limb.moment_arm_m, p.limb.examiner_stiffness_Nm_per_rad,
             p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"],
-            jc["quanta_per_impulse"], jc["release_fraction"], jc["pool_recovery"],
-            jc["mobilisation"], jc["activity_decay"], jc["ach_decay"], jc["escape"],
-            jc["outer_decay"], jc["overlap"],
-            jc["dilution_overlap"], jc["binding"], jc["closing"], jc["desensitization"],
-            jc["resensitization"], jc["conductance"], jc["reversal"], jc["membrane"],
-            jc["inact_half"], jc["inact_inv_width"], jc["inact_rate"], jc["ap_shunt"],
-            jc["terminal_rate"],
-            p.junction.fibre_threshold_mV, fibre_refractory_steps,
+            jc["quanta_per_impulse"], jc["release_fraction"], jc["step"], jc["catch_up"],
+            jc["ap_shunt"], p.junction.fibre_threshold_mV, fibre_refractory_steps,
             p.junction.relative_refractory_factor, p.junction.relative_refractory_ms, rel_refr,
             p.junction.terminal_threshold_quanta,
             c["sp_step"], c["sp_unit"],
             jn["pool"], jn["ach"], jn["outer"], jn["open"], jn["desens"], jn["epp"], jn["h"],
             jn["terminal"], jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
-            jc["slow_recovery"], fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
+            fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
             int(round(p.junction.terminal_refractory_ms / dt_ms)), release_flag,
             fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
             block_always_active, quiet_epp_limit_mV(p.junction), ring_count,

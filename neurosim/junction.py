@@ -99,6 +99,7 @@ from numba import njit
 from .parameters import JunctionParameters
 
 __all__ = ["junction_constants", "release_factor", "junction_step", "junction_catch_up",
+           "decay_factor", "endplate_potential_step", "STEP_CONSTANTS", "CATCH_UP_CONSTANTS",
            "na_availability_target", "quiet_epp_limit_mV", "electrolyte_ectopic_rate_hz",
            "relative_refractory_threshold", "relative_refractory_table",
            "QUIET_ACH_QUANTA", "QUIET_OPEN_FRACTION", "QUIET_OUTER_EFFECT"]
@@ -185,21 +186,31 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
 
     ``quanta_per_impulse`` is an array, shape (n_units,): quantal content differs
     between endplates by ± ``endplate_variability`` (evenly scattered, seed-independent);
-    every other entry is a scalar.
+    every other entry is a scalar. ``step`` is the tuple :func:`junction_step` takes and
+    ``catch_up`` the one :func:`junction_catch_up` takes (see :data:`STEP_CONSTANTS` and
+    :data:`CATCH_UP_CONSTANTS` for their order).
+
+    Every per-step factor of a linear decay is the exact ``exp(-dt/τ)``; the rates that
+    change from step to step (refilling, receptor gating, the endplate's conductance) are
+    given as ``rate·dt`` and turned into factors in the step (:func:`decay_factor`).
     """
     from .nerve import scatter  # one helper for seed-independent scattering across units
 
     u = junction.release_fraction
     u_eff = min(0.95, u * release_factor(junction))
     spread = 1.0 + junction.endplate_variability * (2.0 * scatter(n_units, 0.37) - 1.0)
-    return dict(
+    ach_rate = (junction.hydrolysis_per_ms * junction.ache_activity
+                + junction.diffusion_per_ms) * dt_ms
+    desens_tau_ms = 1000.0 * junction.desensitization_recovery_s
+    desens_decay = math.exp(-dt_ms / desens_tau_ms)
+    c = dict(
         quanta_per_impulse=junction.quantal_content * junction.quantal_scale * u_eff / u * spread,
         release_fraction=u_eff,
         pool_recovery=dt_ms / (1000.0 * junction.pool_recovery_s),
         mobilisation=junction.mobilisation,
         activity_decay=math.exp(-dt_ms / 1000.0),
-        ach_decay=math.exp(-(junction.hydrolysis_per_ms * junction.ache_activity
-                             + junction.diffusion_per_ms) * dt_ms),
+        ach_decay=math.exp(-ach_rate),
+        ach_rate=ach_rate,
         escape=junction.perijunctional_efficacy * _escape_fraction(junction, dt_ms),
         outer_decay=math.exp(-(junction.perijunctional_hydrolysis_per_ms * junction.ache_activity
                                + 1.0 / (1000.0 * junction.perijunctional_washout_s)) * dt_ms),
@@ -207,18 +218,50 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         dilution_overlap=junction.dilution_per_ms * dt_ms * junction.quantal_overlap_quanta,
         ap_shunt=junction.ap_shunt,
         binding=junction.binding_rate * dt_ms,
-        closing=dt_ms / junction.channel_open_time_ms,
-        desensitization=junction.desensitization_per_s * dt_ms / 1000.0,
-        resensitization=dt_ms / (1000.0 * junction.desensitization_recovery_s),
+        receptor_exit=dt_ms / junction.channel_open_time_ms
+        + junction.desensitization_per_s * dt_ms / 1000.0,
+        desens_decay=desens_decay,
+        # D relaxes towards k_des τ_D × (mean open fraction of the step)
+        desens_gain=junction.desensitization_per_s / 1000.0 * desens_tau_ms * (1.0 - desens_decay),
         conductance=junction.conductance_scale * junction.receptor_density,
         reversal=junction.reversal_mV,
         membrane=dt_ms / junction.endplate_time_constant_ms,
         inact_half=junction.inactivation_half_mV,
         inact_inv_width=1.0 / junction.inactivation_width_mV,
-        inact_rate=dt_ms / junction.inactivation_time_constant_ms,
-        terminal_rate=dt_ms / junction.terminal_time_constant_ms,
-        slow_recovery=dt_ms / junction.slow_inactivation_recovery_ms,
+        na_decay=math.exp(-dt_ms / junction.inactivation_time_constant_ms),
+        terminal_decay=math.exp(-dt_ms / junction.terminal_time_constant_ms),
+        slow_decay=math.exp(-dt_ms / junction.slow_inactivation_recovery_ms),
     )
+    c["step"] = tuple(float(c[name]) for name in STEP_CONSTANTS)
+    c["catch_up"] = tuple(float(c[name]) for name in CATCH_UP_CONSTANTS)
+    return c
+
+
+STEP_CONSTANTS = ("pool_recovery", "mobilisation", "activity_decay", "ach_decay", "ach_rate",
+                  "escape", "outer_decay", "overlap", "dilution_overlap", "binding",
+                  "receptor_exit", "desens_decay", "desens_gain", "conductance", "reversal",
+                  "membrane", "inact_half", "inact_inv_width", "na_decay", "terminal_decay",
+                  "slow_decay")
+"""Order of the constants in the ``step`` tuple of :func:`junction_constants`."""
+
+CATCH_UP_CONSTANTS = ("pool_recovery", "mobilisation", "activity_decay", "desens_decay",
+                      "membrane", "inact_half", "inact_inv_width", "na_decay", "terminal_decay",
+                      "slow_decay")
+"""Order of the constants in the ``catch_up`` tuple of :func:`junction_constants`."""
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def decay_factor(x):
+    r"""A stand-in for :math:`e^{-x}`, :math:`x \ge 0`: the (0, 2) Padé approximant
+    :math:`1 / (1 + x + x^2/2)`.
+
+    Second-order accurate (:math:`e^{-x}` to within :math:`x^3/6`), always in (0, 1] and
+    falling with :math:`x`, → 0 for a stiff step (L-stable). A relaxation
+    :math:`y \leftarrow y_\infty + (y - y_\infty)\,R(x)` with it therefore never overshoots
+    :math:`y_\infty` however large ``rate × dt`` is; it costs one division, so the loop
+    over endplates still vectorises (a call to ``exp`` would stop that).
+    """
+    return 1.0 / (1.0 + x * (1.0 + 0.5 * x))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -271,16 +314,18 @@ def quiet_epp_limit_mV(junction: JunctionParameters) -> float:
 
 @njit(cache=True, error_model="numpy")
 def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, pool_recovery,
-                      mobilisation, activity_decay, resensitization, membrane, inact_half,
-                      inact_inv_width, inact_rate, terminal_rate, slow_recovery):
-    """Advance a quiet endplate (no cleft or perijunctional ACh, no open channels) by ``k``
+                      mobilisation, activity_decay, desens_decay, membrane, inact_half,
+                      inact_inv_width, na_decay, terminal_decay, slow_decay):
+    r"""Advance a quiet endplate (no cleft or perijunctional ACh, no open channels) by ``k``
     steps at once.
 
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
     of :func:`junction_step` have a closed form: each variable moves towards its
     resting value by the per-step factor to the power ``k``. The vesicle pool refills
-    at a rate that follows the decaying activity; its product over the steps is taken
-    to second order in the per-step refill fraction (error ~ k·r³, r ≤ 0.002).
+    at a rate that follows the decaying activity; its per-step factor
+    :func:`decay_factor` of :math:`x_j` is :math:`e^{-x_j}` to within :math:`x_j^3/6`,
+    so the product over the steps is taken as :math:`e^{-\sum x_j}` (error ~ k·x³/6,
+    x ≤ 0.002 at 0.1 ms).
 
     Returns
     -------
@@ -292,63 +337,95 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
     m = mobilisation
     d = activity_decay
     dk = d ** k
-    s1 = (1.0 - dk) / (1.0 - d)
-    s2 = (1.0 - dk * dk) / (1.0 - d * d)
-    sum_x = r * k + r * m * activity * s1
-    sum_x2 = r * r * (k + 2.0 * m * activity * s1 + m * m * activity * activity * s2)
-    pool = 1.0 - (1.0 - pool) * math.exp(-sum_x - 0.5 * sum_x2)
+    sum_x = r * k + r * m * activity * (1.0 - dk) / (1.0 - d)
+    pool = 1.0 - (1.0 - pool) * math.exp(-sum_x)
     activity *= dk
-    desens *= (1.0 - resensitization) ** k
-    epp *= (1.0 - membrane) ** k
+    desens *= desens_decay ** k
+    epp *= decay_factor(membrane) ** k
     h_rest = na_availability_target(0.0, inact_half, inact_inv_width)
-    na_h = h_rest + (na_h - h_rest) * (1.0 - inact_rate) ** k
-    terminal *= (1.0 - terminal_rate) ** k
-    na_slow = 1.0 - (1.0 - na_slow) * (1.0 - slow_recovery) ** k
+    na_h = h_rest + (na_h - h_rest) * na_decay ** k
+    terminal *= terminal_decay ** k
+    na_slow = 1.0 - (1.0 - na_slow) * slow_decay ** k
     return pool, desens, epp, na_h, terminal, activity, na_slow
 
 
 @njit(cache=True, inline="always", error_model="numpy")
-def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow,
-                  pool_recovery, mobilisation, activity_decay, ach_decay, escape, outer_decay,
-                  overlap,
-                  dilution_overlap, binding, closing, desensitization, resensitization,
-                  conductance, reversal, membrane, inact_half, inact_inv_width, inact_rate,
-                  terminal_rate, slow_recovery):
-    """Advance one endplate's continuous dynamics by one step (branch-free).
+def endplate_potential_step(epp, g, membrane, reversal):
+    r"""Advance the endplate potential by one step at a conductance ``g`` held over the step.
 
-    ``activity`` counts recent nerve impulses (decays over 1 s) and speeds refilling.
-    ``ach_decay`` is the per-step factor of the linear ACh loss (hydrolysis and escape from
-    a flooded cleft); ``overlap`` (quanta, :math:`A_o`) and ``dilution_overlap``
-    (:math:`k_s dt A_o`) give the lateral dilution of isolated quanta, taken
-    semi-implicitly.
+    :math:`\tau_e\,dV/dt = -V + g\,(E - V)` relaxes towards
+    :math:`V_\infty = gE/(1 + g)` at the rate :math:`(1 + g)/\tau_e`; the step is
+    :math:`V_\infty + (V - V_\infty)\,R(x)` with :math:`x` = ``membrane`` × (1 + g)
+    (``membrane`` = dt/τ_e) and :math:`R` = :func:`decay_factor`, written with one
+    division. It stays between V and :math:`V_\infty` — inside [0, E] — for any
+    conductance and step (an explicit Euler step overshoots once
+    :math:`x > 1` and grows without bound once :math:`x > 2`).
+    """
+    x = membrane * (1.0 + g)
+    return (epp + membrane * g * reversal * (1.0 + 0.5 * x)) / (1.0 + x * (1.0 + 0.5 * x))
 
-    ``outer`` is the perijunctional ACh weighted by its efficacy on the endplate receptors
-    (:math:`c P`, in quanta of cleft ACh that act alike); ``escape`` is :math:`c` times the
-    fraction of the cleft ACh that escapes per step, ``outer_decay`` the pool's per-step
-    decay factor. (At most 30 arguments: CPython 3.11 passes more as ``*args``, which
-    numba cannot inline.)
+
+@njit(cache=True, inline="always", error_model="numpy")
+def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow, c):
+    r"""Advance one endplate's continuous dynamics by one step (branch-free).
+
+    ``c`` is the ``step`` tuple of :func:`junction_constants` (order
+    :data:`STEP_CONSTANTS`). Every update is exact or a relaxation that cannot overshoot
+    its target (:func:`decay_factor`), so no rate or step size can make a state leave its
+    range: the vesicle pool, the receptor fractions and Na⁺ availabilities stay in
+    [0, 1], ACh ≥ 0, the EPP in [0, E].
+
+    * refilling: ``pool → 1`` at the rate ``pool_recovery × (1 + mobilisation ×
+      activity)`` (``activity`` counts recent nerve impulses, decays over 1 s);
+    * cleft ACh: the linear loss (hydrolysis and escape from a flooded cleft) exactly,
+      the lateral dilution of isolated quanta semi-implicitly; the receptors and the
+      terminal see the ACh *averaged over the step*, ``(A0 − A1) / (total loss rate ×
+      dt)`` — with working AChE the ACh of a release is mostly gone within one 0.1 ms
+      step, and its value at the end of the step would undercount it by a quarter;
+    * ``outer``: the perijunctional ACh weighted by its efficacy (:math:`c P`, in quanta of
+      cleft ACh that act alike), fed by the escaping share of the cleft ACh;
+    * receptors: closed → open at ``binding × ACh``, open → closed (``channel_open_time``)
+      and open → desensitised, desensitised → closed; the open fraction relaxes to its
+      equilibrium with the desensitised fraction held, the desensitised fraction to
+      :math:`k_{des}\tau_D` × the step's mean open fraction (exact for that mean), and
+      :math:`O + D \le 1` is kept (the exact flow never leaves it; the split step could
+      by rounding);
+    * the EPP with the step's mean conductance (:func:`endplate_potential_step`);
+      Na⁺ availability, the terminal's integrated ACh and slow inactivation with their
+      exact decay factors.
 
     Returns
     -------
     pool, ach, outer, open, desens, epp, na_h, terminal, activity, na_slow : float
     """
-    pool += (1.0 - pool) * pool_recovery * (1.0 + mobilisation * activity)
+    (pool_recovery, mobilisation, activity_decay, ach_decay, ach_rate, escape, outer_decay,
+     overlap, dilution_overlap, binding, receptor_exit, desens_decay, desens_gain,
+     conductance, reversal, membrane, inact_half, inact_inv_width, na_decay, terminal_decay,
+     slow_decay) = c
+    pool = 1.0 - (1.0 - pool) * decay_factor(pool_recovery * (1.0 + mobilisation * activity))
     activity *= activity_decay
     # ACh that escapes the cleft joins the perijunctional pool, which AChE outside the
     # cleft clears (or, when it is inhibited, washout over seconds)
     outer = outer * outer_decay + escape * ach
-    ach *= ach_decay
-    # lateral dilution, semi-implicit: ach / (1 + k_s dt / (1 + ach / A_o)), written with
-    # one division and no multiply-add, so compiled and interpreted runs agree bit for bit
-    ach = ach * (ach + overlap) / (ach + overlap + dilution_overlap)
-    # semi-implicit update: stays within [0, 1 - desens] however much ACh lingers
-    bound = binding * (ach + outer)
-    open_ = (open_ + bound * (1.0 - desens)) / (1.0 + bound + closing)
-    desens += desensitization * open_ - desens * resensitization
-    g = conductance * open_
-    epp += membrane * (g * (reversal - epp) - epp)
+    # cleft: exact linear loss, then lateral dilution semi-implicitly,
+    # lin / (1 + k_s dt A_o / (lin + A_o)); the mean over the step divides what was lost by
+    # the total loss rate × dt (exact for the linear loss)
+    lin = ach * ach_decay
+    spread = lin + overlap
+    new_ach = lin * spread / (spread + dilution_overlap)
+    ach_mean = (ach - new_ach) * spread / (ach_rate * spread + dilution_overlap)
+    ach = new_ach
+    # receptors: O relaxes to b (1 - D) / (b + exit) with D held
+    b = binding * (ach_mean + outer)
+    x = b + receptor_exit
+    new_open = (open_ + b * (1.0 - desens) * (1.0 + 0.5 * x)) / (1.0 + x * (1.0 + 0.5 * x))
+    open_mean = 0.5 * (open_ + new_open)
+    open_ = new_open
+    desens = min(desens * desens_decay + desens_gain * open_mean, 1.0 - open_)
+    epp = endplate_potential_step(epp, conductance * open_mean, membrane, reversal)
     # Na+ availability: smooth step from 1 (half a width below the midpoint) to 0 (above)
-    na_h += (na_availability_target(epp, inact_half, inact_inv_width) - na_h) * inact_rate
-    terminal += (ach - terminal) * terminal_rate
-    na_slow += (1.0 - na_slow) * slow_recovery
+    target = na_availability_target(epp, inact_half, inact_inv_width)
+    na_h = target + (na_h - target) * na_decay
+    terminal = ach_mean + (terminal - ach_mean) * terminal_decay
+    na_slow = 1.0 - (1.0 - na_slow) * slow_decay
     return pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow

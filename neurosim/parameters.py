@@ -810,7 +810,7 @@ class JunctionParameters(Validated):
                "high rates: Maselli & Leung 1993, Muscle Nerve 16:548); value a neurosim "
                "choice")
     perijunctional_efficacy: float = param(
-        0.013, unit="1", min=0.0, max=1.0, label="Perijunctional ACh efficacy",
+        0.0162, unit="1", min=0.0, max=1.0, label="Perijunctional ACh efficacy",
         help="How strongly one quantum's worth of perijunctional ACh opens endplate "
              "receptors, relative to the same ACh in the cleft (it is diluted in a larger "
              "volume and reaches mostly the receptors at the endplate margins).",
@@ -822,13 +822,15 @@ class JunctionParameters(Validated):
                "Leung 1993, Muscle Nerve 16:548); at ≥ 10 % AChE (30 Hz) and in health "
                "(50 Hz) every impulse is still relayed")
     binding_rate: float = param(
-        0.027, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
+        0.021, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
         help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
         source="neurosim choice: a normal evoked release opens a small fraction of the "
                "receptors, so quanta add nearly linearly (a quantum opens ~1,000 of ~10⁷ "
                "channels; Wood & Slater 2001). Changed from 0.005 with the faster hydrolysis "
                "(ACh now lingers ~0.2 ms, not ~1 ms) to keep the safety factor at 3–5 "
-               "(Paton & Waud 1967, J Physiol 191:59)")
+               "(Paton & Waud 1967, J Physiol 191:59); from 0.027 to 0.021 when the "
+               "receptors began to see the ACh averaged over each step (the same EPP, now "
+               "independent of dt)")
     channel_open_time_ms: float = param(
         1.0, unit="ms", min=0.1, max=20.0, label="Channel open time",
         help="Mean open (burst) time of a nicotinic channel.",

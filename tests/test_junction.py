@@ -174,7 +174,6 @@ def test_junction_is_deterministic_and_validated():
 def test_closed_form_catch_up_equals_stepping_a_quiet_endplate():
     from neurosim.junction import junction_catch_up, junction_constants, junction_step
     c = junction_constants(Parameters().junction, 1, 0.1)
-    args = (c["pool_recovery"], c["mobilisation"], c["activity_decay"])
     state = dict(pool=0.6, desens=0.05, epp=4.0, na_h=0.7, terminal=0.08, activity=3.0,
                  na_slow=0.8)
     k = 4000  # 0.4 s of quiet
@@ -182,23 +181,15 @@ def test_closed_form_catch_up_equals_stepping_a_quiet_endplate():
     stepped = [state["pool"], 0.0, 0.0, 0.0, state["desens"], state["epp"], state["na_h"],
                state["terminal"], state["activity"], state["na_slow"]]
     for _ in range(k):
-        stepped = list(junction_step.py_func(
-            *stepped, *args, c["ach_decay"], c["escape"], c["outer_decay"], c["overlap"], c["dilution_overlap"], c["binding"],
-            c["closing"], c["desensitization"], c["resensitization"], c["conductance"],
-            c["reversal"], c["membrane"], c["inact_half"], c["inact_inv_width"],
-            c["inact_rate"], c["terminal_rate"], c["slow_recovery"]))
+        stepped = list(junction_step.py_func(*stepped, c["step"]))
     closed = junction_catch_up(
         k, state["pool"], state["desens"], state["epp"], state["na_h"], state["terminal"],
-        state["activity"], state["na_slow"], *args, c["resensitization"], c["membrane"],
-        c["inact_half"], c["inact_inv_width"], c["inact_rate"], c["terminal_rate"],
-        c["slow_recovery"])
+        state["activity"], state["na_slow"], *c["catch_up"])
     pool, _, outer, _, desens, epp, na_h, terminal, activity, na_slow = stepped
     assert outer == 0.0
     np.testing.assert_allclose(closed, (pool, desens, epp, na_h, terminal, activity, na_slow),
-                               rtol=1e-8, atol=1e-12)  # pool: 2nd-order product
-    assert junction_catch_up(0, *closed, *args, c["resensitization"], c["membrane"],
-                             c["inact_half"], c["inact_inv_width"], c["inact_rate"],
-                             c["terminal_rate"], c["slow_recovery"]) == closed
+                               rtol=1e-8, atol=1e-12)  # pool: e^{-x} for the Padé factor
+    assert junction_catch_up(0, *closed, *c["catch_up"]) == closed
 
 
 @pytest.mark.parametrize("name", ["spinal_cord_injury", "ache_inhibition_severe",

@@ -167,7 +167,9 @@ def test_perijunctional_ach_sums_over_a_train_only_when_ache_is_inhibited():
     assert fibre_aps_per_impulse(severe, 0.8, 1.2) < 0.2
     # it is the perijunctional ACh: without it the same junction keeps relaying
     relayed, baseline = _train_with_baseline(0.05, **{"junction.perijunctional_efficacy": 0.0})
-    assert fibre_aps_per_impulse(relayed, 0.8, 1.2) == 1.0
+    # (to 1.1 s, the last shock + 33 ms: a fasciculation after the train, fired by a
+    # spontaneous quantum, may bring a doublet of its own at this AChE)
+    assert fibre_aps_per_impulse(relayed, 0.8, 1.1) == 1.0
     assert baseline[20:].mean() < inactivation_onset
 
 
