@@ -44,9 +44,9 @@ from .junction import (QUIET_ACH_QUANTA, QUIET_OPEN_FRACTION, QUIET_OUTER_EFFECT
                        junction_catch_up, junction_constants, junction_step,
                        quiet_epp_limit_mV, relative_refractory_table,
                        relative_refractory_threshold)
-from .limb import force_velocity_factor, limb_step, muscle_stretch_mm
+from .limb import limb_step, muscle_stretch_mm, range_of_motion_rad, rest_angle_rad
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
-from .muscle import summation_gain, twitch_arrays, twitch_step
+from .muscle import fused_force_ceiling, summation_gain, twitch_arrays, twitch_step
 from .nerve import EctopicDischarges, max_ectopic_rate_hz, nerve_arrays, stimulus_events
 from .parameters import Parameters
 from .protocols import Protocol
@@ -205,7 +205,7 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                # limb and muscle
                isometric, servo, target_angle, target_velocity, external_torque, inertia,
                stiffness, damping, moment_arm, examiner_k, examiner_b, max_shortening_mm_s,
-               twitch_decay, twitch_impulse, contraction_ms,
+               lower_rad, upper_rad, max_force, twitch_decay, twitch_impulse, contraction_ms,
                # junction
                quanta_per_impulse, release_fraction, junction_constants_step,
                junction_constants_catch_up, ap_shunt, fibre_threshold, fibre_refractory_steps,
@@ -265,17 +265,17 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 noise_ind[i] = noise_ind[i] * noise_decay + noise_scale * noise_draws[noise_row, i + 1]
             noise_row += 1
 
-        # 1. limb: muscle force (with force-velocity) moves the joint
-        stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
-        force = force_sum * force_velocity_factor(lengthening_mm_s, max_shortening_mm_s)
+        # 1. limb: muscle force (with force-velocity, at the new velocity) moves the joint
+        force = fused_force_ceiling(force_sum, max_force)  # the isometric force
         if isometric:
             examiner = moment_arm * force  # the dynamometer holds the joint
         else:
-            angle, velocity, examiner = limb_step(
+            angle, velocity, examiner, fv = limb_step(
                 angle, velocity, force, external_torque[k], servo, target_angle[k],
                 target_velocity[k], inertia, stiffness, damping, moment_arm, examiner_k,
-                examiner_b, dt_s)
-            stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
+                examiner_b, max_shortening_mm_s, lower_rad, upper_rad, dt_s)
+            force *= fv
+        stretch_mm, lengthening_mm_s = muscle_stretch_mm(angle, velocity, moment_arm)
 
         # 2. spindles: Ia spikes (agonist) and rate (antagonist) travel to the cord
         smooth_v = burst_filter_step(smooth_v, lengthening_mm_s, ia_burst_decay)
@@ -647,8 +647,8 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     block_quiet_step = np.full(n_blocks, -1, dtype=np.int64)
     if mode == "free":  # a free foot starts at rest under its load (no start-up swing)
         load0 = protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
-        if p.limb.passive_stiffness_Nm_per_rad > 0:
-            scalars[_ANGLE] = load0 / p.limb.passive_stiffness_Nm_per_rad
+        scalars[_ANGLE] = rest_angle_rad(float(load0), p.limb)
+    lower_rad, upper_rad = range_of_motion_rad(p.limb)
     muscle_ring = np.zeros((int(nerve["efferent_delay_steps"].max()) + 2, n), dtype=np.int8)
     ring_count = np.zeros(muscle_ring.shape[0], dtype=np.int64)  # nonzero cells per row
     # the afferent pipeline starts full of resting discharge, so there is no start-up transient
@@ -756,6 +756,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             p.limb.passive_stiffness_Nm_per_rad, p.limb.damping_Nm_s_per_rad,
             p.limb.moment_arm_m, p.limb.examiner_stiffness_Nm_per_rad,
             p.limb.examiner_damping_Nm_s_per_rad, p.muscle.max_shortening_velocity_mm_s,
+            lower_rad, upper_rad, p.muscle.max_force_N,
             tw["decay"], tw["impulse"], tw["contraction_time_ms"],
             jc["quanta_per_impulse"], jc["release_fraction"], jc["step"], jc["catch_up"],
             jc["ap_shunt"], p.junction.fibre_threshold_mV, fibre_refractory_steps,

@@ -20,16 +20,44 @@ motor neurons — the stretch reflex becomes a closed loop.
 Muscle length follows the angle: stretch :math:`x = 1000\,r\,\theta` (mm),
 lengthening velocity :math:`v = 1000\,r\,\dot\theta` (mm/s).
 
-Integrated with semi-implicit (symplectic) Euler, which is stable for the stiff
-examiner grip at the engine's step.
+The ankle has an anatomical range of motion, about 20–30° of dorsiflexion and 50° of
+plantarflexion (``limb.dorsiflexion_limit_deg``, ``limb.plantarflexion_limit_deg``).
+Near its ends the passive tissues' moment rises steeply, roughly exponentially (Riener &
+Edrich 1999, J Biomech 32:539): beyond a limit by :math:`\delta` the joint meets a soft
+end-stop,
+
+.. math:: \tau_{stop} = -\operatorname{sign}(\delta)\,K_s\,\delta_s\,\big(e^{|\delta|/\delta_s} - 1\big)
+
+(:data:`END_STOP_STIFFNESS_NM_PER_RAD` :math:`K_s`, :data:`END_STOP_SCALE_DEG`
+:math:`\delta_s`; continued linearly beyond :data:`END_STOP_LINEAR_BEYOND_DEG`, so it
+stays finite): 30 N·m one degree past the limit, 2,600 N·m five degrees past, more
+than the muscle or an examiner can exert eight degrees past.
+
+Integrated with the implicit (backward) Euler method: the new velocity solves
+
+.. math:: I\,\frac{\dot\theta_1 - \dot\theta_0}{\Delta t} = \tau(\theta_0 + \Delta t\,\dot\theta_1,\ \dot\theta_1)
+
+with every torque — springs, dampers, the examiner's grip, the end-stops and the muscle's
+force–velocity relation — taken at the end of the step. The right-hand side falls
+monotonically with :math:`\dot\theta_1`, so the equation has one root, found by Newton's
+method inside a bracket that is known in advance (:func:`limb_step`). The step is stable
+for every inertia, stiffness, damping, grip and step size (an explicit or semi-implicit
+step is not once :math:`\Delta t\,B/I > 2` or :math:`\Delta t\sqrt{K/I} > 2`: the light,
+heavily damped foot or the stiff grip of the examiner). It adds a little numerical damping,
+:math:`\omega^2 \Delta t/2` per second: 0.05/s for a 5 Hz clonus at 0.1 ms, against
+the foot's own :math:`B/2I` ≈ 17/s.
 """
 
 from __future__ import annotations
 
+import math
+
 from numba import njit
 
 __all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
-           "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE"]
+           "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE", "end_stop_torque", "rest_angle_rad",
+           "range_of_motion_rad", "END_STOP_STIFFNESS_NM_PER_RAD", "END_STOP_SCALE_DEG",
+           "END_STOP_LINEAR_BEYOND_DEG", "END_STOP_OVERSHOOT_DEG"]
 
 HILL_CURVATURE = 0.25
 """Hill's a/F0: the curvature of the shortening branch of the force–velocity hyperbola,
@@ -44,25 +72,148 @@ the same initial slope as the shortening one, 1/(a/F0) = 4, so the curve is smoo
 (as Katz 1939 found: force rises steeply with slow lengthening)."""
 
 
+END_STOP_STIFFNESS_NM_PER_RAD = 1000.0
+"""Initial stiffness :math:`K_s` of the soft end-stops (N·m/rad): a neurosim choice for the
+steep rise of the ankle's passive moment at the ends of its range (Riener & Edrich 1999,
+J Biomech 32:539: double-exponential passive joint moments), stiff enough that no torque
+the model can produce carries the foot more than a few degrees past its limit."""
+END_STOP_SCALE_DEG = 1.0
+"""Angle over which the end-stop's moment grows e-fold (deg); a neurosim choice."""
+END_STOP_LINEAR_BEYOND_DEG = 10.0
+"""Beyond this many degrees past a limit the end-stop's moment continues linearly (with the
+slope it has there, ~2·10⁷ N·m/rad), so it stays finite for any angle."""
+END_STOP_OVERSHOOT_DEG = 10.0
+"""How far past a limit the foot can be pushed by any torque the model allows (the
+muscle at 1.5 × 20 kN on a 0.2 m moment arm, an examiner with the stiffest grip pulling
+towards 60°): the end-stop's moment reaches their ~6·10⁴ N·m about 8° past the limit."""
+
+_STOP_SCALE = math.radians(END_STOP_SCALE_DEG)
+_STOP_LINEAR = math.radians(END_STOP_LINEAR_BEYOND_DEG) / _STOP_SCALE  # in scales
+_STOP_EXP_LINEAR = math.exp(_STOP_LINEAR)
+
+
 @njit(cache=True, inline="always", error_model="numpy")
+def end_stop_torque(angle_rad, lower_rad, upper_rad):
+    """Moment of the soft end-stops *resisting* the angle (N·m, positive when the foot is
+    past its dorsiflexion limit) and its slope d/dθ (N·m/rad).
+
+    Zero inside ``[lower_rad, upper_rad]``; see the module docstring.
+    """
+    if angle_rad > upper_rad:
+        z = (angle_rad - upper_rad) / _STOP_SCALE
+        sign = 1.0
+    elif angle_rad < lower_rad:
+        z = (lower_rad - angle_rad) / _STOP_SCALE
+        sign = -1.0
+    else:
+        return 0.0, 0.0
+    if z <= _STOP_LINEAR:
+        e = math.exp(z)
+        return (sign * END_STOP_STIFFNESS_NM_PER_RAD * _STOP_SCALE * (e - 1.0),
+                END_STOP_STIFFNESS_NM_PER_RAD * e)
+    return (sign * END_STOP_STIFFNESS_NM_PER_RAD * _STOP_SCALE
+            * (_STOP_EXP_LINEAR * (1.0 + z - _STOP_LINEAR) - 1.0),
+            END_STOP_STIFFNESS_NM_PER_RAD * _STOP_EXP_LINEAR)
+
+
+def range_of_motion_rad(limb) -> tuple[float, float]:
+    """``(lower, upper)`` joint angles (rad) of the limb's range of motion (plantarflexion
+    negative)."""
+    return (-math.radians(limb.plantarflexion_limit_deg),
+            math.radians(limb.dorsiflexion_limit_deg))
+
+
+def rest_angle_rad(load_torque_Nm: float, limb) -> float:
+    """Angle (rad) at which the relaxed foot rests under a constant load: passive stiffness
+    and end-stops balance the load, ``K θ + τ_stop(θ) = τ_load`` (0 without a load)."""
+    lower, upper = range_of_motion_rad(limb)
+    k = limb.passive_stiffness_Nm_per_rad
+    if load_torque_Nm == 0.0:
+        return 0.0
+
+    def excess(theta):
+        return k * theta + end_stop_torque(theta, lower, upper)[0] - load_torque_Nm
+
+    # the stops alone hold any allowed load within END_STOP_OVERSHOOT_DEG of the range
+    lo = lower - math.radians(END_STOP_OVERSHOOT_DEG + 90.0)
+    hi = upper + math.radians(END_STOP_OVERSHOOT_DEG + 90.0)
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        if excess(mid) > 0.0:
+            hi = mid
+        else:
+            lo = mid
+    return 0.5 * (lo + hi)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _force_velocity_slope(u):
+    """d f / d u of :func:`force_velocity_factor` at the normalised velocity ``u``."""
+    if u < 0.0:
+        if u <= -1.0:
+            return 0.0
+        q = 1.0 - u / HILL_CURVATURE
+        return (1.0 + 1.0 / HILL_CURVATURE) / (q * q)
+    q = 1.0 + ECCENTRIC_RISE * u
+    return (ECCENTRIC_FORCE_LIMIT - 1.0) * ECCENTRIC_RISE / (q * q)
+
+
+@njit(cache=True, error_model="numpy")
 def limb_step(angle_rad, velocity_rad_s, muscle_force_N, external_torque_Nm, servo_on,
               target_angle_rad, target_velocity_rad_s, inertia, stiffness, damping, moment_arm,
-              examiner_stiffness, examiner_damping, dt_s):
-    """Advance the joint by one step.
+              examiner_stiffness, examiner_damping, max_shortening_velocity_mm_s, lower_rad,
+              upper_rad, dt_s):
+    r"""Advance the joint by one implicit (backward) Euler step.
+
+    ``muscle_force_N`` is the muscle's isometric force this step (≥ 0); the force–velocity
+    factor is applied at the new velocity. The new velocity :math:`\omega` solves
+    ``g(ω) = 0`` with
+
+    ``g(ω) = a ω + τ_stop(θ0 + Δt ω) + r F f(ω) − c``,
+    ``a = I/Δt + B + s B_e + Δt (K + s K_e)``,
+    ``c = I ω0/Δt − (K + s K_e) θ0 + τ_ext + s (K_e θ* + B_e θ̇*)``,
+
+    which rises strictly with ω. With :math:`0 \le f \le 1.5` and the end-stops silent
+    inside the range, the root lies in
+    ``[min((c − 1.5 r F)/a, (θ_max − θ0)/Δt), max(c/a, (θ_min − θ0)/Δt)]``, where Newton's
+    method is safeguarded by bisection.
 
     Returns
     -------
-    angle_rad, velocity_rad_s, examiner_torque_Nm : float
+    angle_rad, velocity_rad_s, examiner_torque_Nm, force_velocity_factor : float
     """
-    examiner = 0.0
-    if servo_on:
-        examiner = (examiner_stiffness * (target_angle_rad - angle_rad)
-                    + examiner_damping * (target_velocity_rad_s - velocity_rad_s))
-    torque = (-stiffness * angle_rad - damping * velocity_rad_s - moment_arm * muscle_force_N
-              + external_torque_Nm + examiner)
-    velocity_rad_s += dt_s * torque / inertia
-    angle_rad += dt_s * velocity_rad_s
-    return angle_rad, velocity_rad_s, examiner
+    s = 1.0 if servo_on else 0.0
+    k_tot = stiffness + s * examiner_stiffness
+    a = inertia / dt_s + damping + s * examiner_damping + dt_s * k_tot
+    c = (inertia / dt_s * velocity_rad_s - k_tot * angle_rad + external_torque_Nm
+         + s * (examiner_stiffness * target_angle_rad + examiner_damping * target_velocity_rad_s))
+    rf = moment_arm * muscle_force_N
+    per_rad_s = 1000.0 * moment_arm / max_shortening_velocity_mm_s  # u per rad/s
+    lo = min((c - ECCENTRIC_FORCE_LIMIT * rf) / a, (upper_rad - angle_rad) / dt_s)
+    hi = max(c / a, (lower_rad - angle_rad) / dt_s)
+    w = min(max(velocity_rad_s, lo), hi)
+    for _ in range(100):
+        stop, stop_slope = end_stop_torque(angle_rad + dt_s * w, lower_rad, upper_rad)
+        u = w * per_rad_s
+        g = a * w + stop + rf * force_velocity_factor(u, 1.0) - c
+        if g > 0.0:
+            hi = w
+        elif g < 0.0:
+            lo = w
+        else:
+            break
+        slope = a + dt_s * stop_slope + rf * per_rad_s * _force_velocity_slope(u)
+        w_new = w - g / slope
+        if not (lo < w_new < hi):  # Newton left the bracket: bisect instead
+            w_new = 0.5 * (lo + hi)
+        if abs(w_new - w) <= 1e-13 * (1.0 + abs(w)) or hi - lo <= 1e-13 * (1.0 + abs(w)):
+            w = w_new
+            break
+        w = w_new
+    angle_rad += dt_s * w
+    examiner = s * (examiner_stiffness * (target_angle_rad - angle_rad)
+                    + examiner_damping * (target_velocity_rad_s - w))
+    return angle_rad, w, examiner, force_velocity_factor(w * per_rad_s, 1.0)
 
 
 @njit(cache=True, inline="always", error_model="numpy")

@@ -21,6 +21,12 @@ force :math:`= b`). The gain :math:`g` models the sigmoidal force–rate relatio
 
 so that mean force saturates as the twitches fuse into a tetanus. Forces are
 scaled so that all units fully fused together give ``max_force_N``.
+
+Summed linearly, the twitches of many units firing *in synchrony* at a partly fused rate
+peak above that mean (by up to a few % in electrically driven or ectopic trains), but a
+muscle cannot pull harder than its fused tetanus: the summed force passes through a soft
+ceiling (:func:`fused_force_ceiling`) that leaves it untouched up to
+:data:`CEILING_KNEE` × ``max_force_N`` and approaches ``max_force_N`` smoothly above.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from .motor_pool import exponential_spread
 from .parameters import MuscleParameters
 
 __all__ = ["twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
-           "fused_force_per_peak"]
+           "fused_force_per_peak", "fused_force_ceiling", "CEILING_KNEE"]
 
 _LINEAR_LIMIT = 0.4
 """Normalised firing rate T/ISI up to which twitches add linearly (gain 1); above it the
@@ -77,6 +83,28 @@ def summation_gain(contraction_time_ms, interval_ms):
     if x <= _LINEAR_LIMIT:
         return 1.0
     return (1.0 - math.exp(-2.0 * x * x * x)) / x / _NORMALISER
+
+
+CEILING_KNEE = 0.9
+"""Fraction of ``max_force_N`` up to which summed twitch force is passed on unchanged
+(:func:`fused_force_ceiling`); a neurosim choice: asynchronous voluntary and reflex
+contractions stay below it, only synchronous trains near fusion reach it."""
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def fused_force_ceiling(force_N, max_force_N):
+    r"""Muscle force (N) from the linear sum of the twitches, never above ``max_force_N``.
+
+    .. math:: F = F_s \ (F_s \le k F_{max}), \qquad
+              F = F_{max}\Big(k + (1 - k)\tanh\frac{F_s/F_{max} - k}{1 - k}\Big)
+
+    with :math:`k` = :data:`CEILING_KNEE`: continuous with a continuous slope, rising,
+    and below :math:`F_{max}` (the fused tetanus) for every sum.
+    """
+    if force_N <= CEILING_KNEE * max_force_N:
+        return force_N
+    return max_force_N * (CEILING_KNEE + (1.0 - CEILING_KNEE) * math.tanh(
+        (force_N / max_force_N - CEILING_KNEE) / (1.0 - CEILING_KNEE)))
 
 
 @njit(cache=True, inline="always", error_model="numpy")

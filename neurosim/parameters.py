@@ -510,6 +510,24 @@ class LimbParameters(Validated):
         13.0, unit="N·m·s/rad", min=0.0, max=1000.0, label="Examiner grip damping",
         help="Velocity feedback of the examiner's grip.",
         source="neurosim modelling choice (near critically damped with the grip stiffness)")
+    dorsiflexion_limit_deg: float = param(
+        25.0, unit="deg", min=5.0, max=45.0, label="Dorsiflexion limit",
+        help="End of the ankle's range of motion in dorsiflexion, from the model's zero (the "
+             "relaxed foot); beyond it a soft end-stop's moment rises exponentially.",
+        source="Normal ankle dorsiflexion about 20° (American Medical Association; American "
+               "Academy of Orthopaedic Surgeons, Joint Motion: Method of Measuring and "
+               "Recording, 1965), 13 ± 4.4° with the knee flexed (Boone & Azen 1979, J Bone "
+               "Joint Surg Am 61:756), 20–30° in stretching studies; the passive moment rises "
+               "steeply towards the end of the range (Riener & Edrich 1999, J Biomech 32:539). "
+               "25° is a neurosim choice in that span that leaves room for the 15° stretch "
+               "test and the beats of clonus")
+    plantarflexion_limit_deg: float = param(
+        50.0, unit="deg", min=10.0, max=80.0, label="Plantarflexion limit",
+        help="End of the ankle's range of motion in plantarflexion (entered as a positive "
+             "angle below the model's zero); beyond it a soft end-stop's moment rises "
+             "exponentially.",
+        source="Normal ankle plantarflexion about 50° (American Academy of Orthopaedic "
+               "Surgeons 1965), 56 ± 6° (Boone & Azen 1979, J Bone Joint Surg Am 61:756)")
 
 
 @dataclass(frozen=True)
