@@ -309,11 +309,14 @@ def _stretch_component(result: SimulationResult):
 def passive_torque_Nm(result: SimulationResult) -> np.ndarray:
     """Elastic and viscous torque of the joint's passive tissues (N·m), shape (n_samples,).
 
-    ``K θ + B θ̇`` (``limb.passive_stiffness_Nm_per_rad``, ``limb.damping_Nm_s_per_rad``);
-    positive resists dorsiflexion.
+    ``K θ + B θ̇`` (``limb.passive_stiffness_Nm_per_rad``, ``limb.damping_Nm_s_per_rad``)
+    plus the end-stops' moment past the range of motion
+    (:func:`neurosim.limb.end_stop_torque_Nm`); positive resists dorsiflexion.
     """
+    from .limb import end_stop_torque_Nm
     limb = result.parameters.limb
-    return (limb.passive_stiffness_Nm_per_rad * np.deg2rad(result.joint_angle_deg)
+    angle = np.deg2rad(result.joint_angle_deg)
+    return (limb.passive_stiffness_Nm_per_rad * angle + end_stop_torque_Nm(angle, limb)
             + limb.damping_Nm_s_per_rad * np.deg2rad(result.joint_velocity_deg_s))
 
 

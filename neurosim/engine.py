@@ -48,6 +48,8 @@ from .limb import limb_step, muscle_stretch_mm, range_of_motion_rad, rest_angle_
 from .motor_pool import membrane_step, pic_step, pool_arrays, synaptic_drive, rheobase_nA
 from .muscle import fused_force_ceiling, summation_gain, twitch_arrays, twitch_step
 from .nerve import EctopicDischarges, max_ectopic_rate_hz, nerve_arrays, stimulus_events
+from .numerics import check_run
+from .resources import _max_shocks_per_chunk, check_memory, estimate_run, event_buffer_sizes
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
@@ -65,6 +67,8 @@ CHUNK_MS = 1000
 """The loop runs in chunks of this much simulated time."""
 RATE_BIN_MS = 50.0
 MAX_DURATION_S = 3600.0
+LONG_RUN_S = 60.0
+"""Runs estimated to take longer than this (s) log their time and memory estimate (INFO)."""
 
 _log = logging.getLogger("neurosim")
 COMPILE_NOTICE = ("neurosim: compiling the simulation engine — once per install (or after an "
@@ -572,6 +576,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     n = p.pool.n_units
     out_rate = p.emg.output_rate_hz
     _check_run_arguments(duration_s, dt_ms, out_rate)
+    check_run(p, protocol, dt_ms)
     seed = _resolve_seed(seed)
     if record_units is None:
         record_units = sorted({0, n // 2, n - 1})
@@ -579,6 +584,13 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     if record_units.size and (record_units.min() < 0 or record_units.max() >= n):
         raise ValueError(f"record_units = {record_units.tolist()} must lie in [0, {n - 1}] "
                          f"(pool.n_units = {n})")
+    # what the run will need, before anything is allocated
+    estimate = estimate_run(p, protocol, duration_s, dt_ms=dt_ms, n_recorded=record_units.size,
+                            chunk_ms=CHUNK_MS)
+    check_memory(estimate, duration_s=duration_s, dt_ms=dt_ms)
+    if estimate.seconds > LONG_RUN_S:
+        _log.info("neurosim: a long run — about %.0f s and %s of memory", estimate.seconds,
+                  estimate.describe())
 
     steps_per_noise = int(round(NOISE_INTERVAL_MS / dt_ms))
     n_steps = int(round(duration_s * 1000.0 / dt_ms))
@@ -673,16 +685,25 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     ia_phases = spindle_rng.random(n_ia)
     ectopic = EctopicDischarges(nerve_for_ectopic, nerve, dt_ms, ectopic_rng)
     chunk_steps = CHUNK_MS * steps_per_noise
-    max_per_unit = chunk_steps // (refractory_steps + 1) + 1
-    spike_step_buf = np.empty(n * max_per_unit, dtype=np.int64)
-    spike_unit_buf = np.empty(n * max_per_unit, dtype=np.int32)
-    act_step_buf = np.empty(n * chunk_steps // 2 + n, dtype=np.int64)
+    fibre_refractory_steps = max(1, int(round(p.junction.fibre_refractory_ms / dt_ms)))
+    terminal_refractory_steps = int(round(p.junction.terminal_refractory_ms / dt_ms))
+    # event buffers of one chunk, sized by what the refractory periods allow (upper bounds)
+    capacity = event_buffer_sizes(
+        n_units=n, chunk_steps=min(chunk_steps, n_steps), dt_ms=dt_ms,
+        refractory_steps=refractory_steps, fibre_refractory_steps=fibre_refractory_steps,
+        terminal_refractory_steps=terminal_refractory_steps,
+        ectopic_refractory_ms=(p.nerve.ectopic_refractory_ms
+                               if nerve_for_ectopic.ectopic_rate_hz > 0 else None),
+        shocks_per_chunk=_max_shocks_per_chunk([t for t, _, _ in protocol.stimuli()],
+                                               CHUNK_MS))
+    spike_step_buf = np.empty(capacity["spikes"], dtype=np.int64)
+    spike_unit_buf = np.empty(capacity["spikes"], dtype=np.int32)
+    act_step_buf = np.empty(capacity["activations"], dtype=np.int64)
     act_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
     act_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
-    imp_step_buf = np.empty_like(act_step_buf)
-    imp_unit_buf = np.empty_like(act_step_buf, dtype=np.int32)
-    imp_flag_buf = np.empty_like(act_step_buf, dtype=np.int8)
-    fibre_refractory_steps = max(1, int(round(p.junction.fibre_refractory_ms / dt_ms)))
+    imp_step_buf = np.empty(capacity["impulses"], dtype=np.int64)
+    imp_unit_buf = np.empty_like(imp_step_buf, dtype=np.int32)
+    imp_flag_buf = np.empty_like(imp_step_buf, dtype=np.int8)
     # thresholds during the relative refractory period, looked up for 20 time constants
     rel_refr = relative_refractory_table(
         int(math.ceil(20.0 * p.junction.relative_refractory_ms / dt_ms)), dt_ms,
@@ -766,7 +787,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             jn["pool"], jn["ach"], jn["outer"], jn["open"], jn["desens"], jn["epp"], jn["h"],
             jn["terminal"], jn["activity"], jn["slow"], p.junction.use_dependent_inactivation,
             fibre_refr, last_fibre_ap, terminal_armed, last_impulse,
-            int(round(p.junction.terminal_refractory_ms / dt_ms)), release_flag,
+            terminal_refractory_steps, release_flag,
             fibre_at_threshold, needs_events, block_quiet, block_quiet_step,
             block_always_active, quiet_epp_limit_mV(p.junction), ring_count,
             v, vd, refractory, spike_candidate, ahp, m, h, tw_a, tw_b, noise_ind,

@@ -55,7 +55,8 @@ import math
 from numba import njit
 
 __all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
-           "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE", "end_stop_torque", "rest_angle_rad",
+           "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE", "end_stop_torque", "end_stop_torque_Nm",
+           "rest_angle_rad",
            "range_of_motion_rad", "END_STOP_STIFFNESS_NM_PER_RAD", "END_STOP_SCALE_DEG",
            "END_STOP_LINEAR_BEYOND_DEG", "END_STOP_OVERSHOOT_DEG"]
 
@@ -114,6 +115,19 @@ def end_stop_torque(angle_rad, lower_rad, upper_rad):
     return (sign * END_STOP_STIFFNESS_NM_PER_RAD * _STOP_SCALE
             * (_STOP_EXP_LINEAR * (1.0 + z - _STOP_LINEAR) - 1.0),
             END_STOP_STIFFNESS_NM_PER_RAD * _STOP_EXP_LINEAR)
+
+
+def end_stop_torque_Nm(angle_rad, limb):
+    """:func:`end_stop_torque` of every angle in ``angle_rad`` (N·m, positive resists
+    dorsiflexion), same shape; for analysing recorded joint angles."""
+    import numpy as np
+    lower, upper = range_of_motion_rad(limb)
+    angle = np.asarray(angle_rad, dtype=float)
+    past = np.where(angle > upper, angle - upper, np.where(angle < lower, lower - angle, 0.0))
+    z = past / _STOP_SCALE
+    grow = np.where(z <= _STOP_LINEAR, np.expm1(np.minimum(z, _STOP_LINEAR)),
+                    _STOP_EXP_LINEAR * (1.0 + z - _STOP_LINEAR) - 1.0)
+    return np.sign(angle - 0.5 * (lower + upper)) * END_STOP_STIFFNESS_NM_PER_RAD * _STOP_SCALE * grow
 
 
 def range_of_motion_rad(limb) -> tuple[float, float]:

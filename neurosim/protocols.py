@@ -295,6 +295,9 @@ class ImposedStretch(JointComponent):
 
     def target(self, time_s):
         ramp_s = self.amplitude_deg / self.velocity_deg_s
+        if ramp_s == 0.0:  # no stretch at all (and no 0/0 at the start)
+            zero = np.zeros_like(time_s, dtype=float)
+            return zero, zero.copy()
         t = time_s - self.start_s
         back = t - ramp_s - self.hold_s
         amp = np.deg2rad(self.amplitude_deg)
