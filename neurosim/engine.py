@@ -351,6 +351,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 v[i] = 0.0
                 refractory[i] = refractory_steps
                 ahp[i] += ahp_increment
+                if n_spk == spike_step.shape[0]:  # never: sized by the refractory periods
+                    raise RuntimeError("neurosim: event buffer full (a bug; please report)")
                 spike_step[n_spk] = s
                 spike_unit[n_spk] = i
                 n_spk += 1
@@ -411,6 +413,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 release_flag[i] = flag
                 terminal_armed[i] = False  # the terminal has just fired: it re-arms later
                 last_impulse[i] = s
+                if n_imp == imp_step.shape[0]:  # never: sized by the refractory periods
+                    raise RuntimeError("neurosim: event buffer full (a bug; please report)")
                 imp_step[n_imp] = s
                 imp_unit[n_imp] = i
                 imp_flag[n_imp] = flag
@@ -435,6 +439,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                     tw_a[i] += g * twitch_impulse[i]
                     last_fibre_ap[i] = s
                     fibre_refr[i] = fibre_refractory_steps
+                    if n_act == act_step.shape[0]:  # never: sized by the refractory periods
+                        raise RuntimeError("neurosim: event buffer full (a bug; please report)")
                     act_step[n_act] = s
                     act_unit[n_act] = i
                     act_flag[n_act] = release_flag[i]
@@ -446,6 +452,8 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
                 jn_pool[i] -= release_fraction * jn_pool[i]
                 jn_activity[i] += 1.0
                 release_flag[i] = SOURCE_TERMINAL
+                if n_imp == imp_step.shape[0]:  # never: sized by the refractory periods
+                    raise RuntimeError("neurosim: event buffer full (a bug; please report)")
                 imp_step[n_imp] = s
                 imp_unit[n_imp] = i
                 imp_flag[n_imp] = SOURCE_TERMINAL

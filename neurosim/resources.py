@@ -9,8 +9,8 @@ the event buffers and the event lists a typical run fills — and guesses the ru
 What grows with the duration: the recorded units' per-step traces (5 traces × 8 bytes per
 step and unit: 1.2 MB per simulated second for the default 3 units at 0.1 ms), the
 population traces (about 20 × 8 bytes per output sample: 0.3 MB/s at 2 kHz) and the event
-lists (about 30 bytes per spike, fibre action potential and nerve impulse at the end of the
-run, while the chunks' lists are joined). Everything
+lists (about 30 bytes per spike, fibre action potential and nerve impulse while the
+chunks' lists are joined at the end). Everything
 else — state, inputs prepared a second ahead, event buffers — is fixed by the pool size and
 the step, not by the duration.
 """
@@ -22,7 +22,7 @@ import os
 from dataclasses import dataclass, field
 
 __all__ = ["RunEstimate", "estimate_run", "available_memory_bytes", "check_memory",
-           "event_buffer_sizes", "TRACES_PER_UNIT", "EVENT_RATE_GUESS_HZ",
+           "event_buffer_sizes", "TRACES_PER_UNIT", "EVENT_RATE_GUESS_HZ", "REST_EVENT_RATE_HZ",
            "NS_PER_UNIT_STEP", "NS_PER_STEP", "MEMORY_SHARE"]
 
 TRACES_PER_UNIT = 5
@@ -31,6 +31,8 @@ EVENT_RATE_GUESS_HZ = 10.0
 """Assumed mean rate (per unit) of motor-neuron spikes, fibre APs and nerve impulses for the
 estimate of the event lists: a soleus at maximal effort (10.7 Hz, Bellemare et al. 1983).
 Electrical shocks and ectopic discharges are added from the protocol and parameters."""
+REST_EVENT_RATE_HZ = 1.0
+"""The same for a protocol that does not drive the pool (noise only, joint held)."""
 NS_PER_UNIT_STEP = 20.0
 """Rough cost of one unit for one step (ns), measured on a 2-core 2026 laptop-class CPU
 (BENCHMARKS.md: 10,000 units × 10 s at 0.1 ms in ~17 s)."""
@@ -40,7 +42,8 @@ MEMORY_SHARE = 0.9
 """Share of the available memory a run may plan to use."""
 _OUTPUT_ARRAYS = 20  # float64 arrays per output sample (traces, EMG, waveforms, temporaries)
 _STATE_BYTES_PER_UNIT = 480  # per-unit constants and state (about 60 float64 arrays)
-_EVENT_BYTES = 30  # per event at the peak: the chunks' lists and the joined arrays (times, units, flags)
+_EVENT_BYTES = 13  # per event in the chunks' lists (step, unit, flag)
+_JOIN_BYTES = 16  # per event while the lists are joined (times, units, flags, a temporary)
 _SHOCK_BYTES_PER_UNIT = 56  # per (shock, excited axon): M-wave and antidromic events
 
 
@@ -51,11 +54,17 @@ class RunEstimate:
     Attributes
     ----------
     parts : dict of str to int
-        Bytes by what holds them: ``"recorded traces"``, ``"population traces"``,
-        ``"state"``, ``"inputs"``, ``"event buffers"``, ``"events"``, ``"stimuli"``.
+        Bytes by what holds them at the peak: ``"recorded traces"``, ``"population
+        traces"``, ``"state"``, ``"events"`` (the chunks' event lists), ``"inputs and
+        buffers, or joined events"`` (the larger of what the loop holds while it runs —
+        two chunks' inputs and the written part of the event buffers — and the event
+        arrays joined at the end), ``"stimuli"``.
     seconds : float
         Rough run time once the engine is compiled (s).
     n_units, n_recorded, n_steps : int
+    input_bytes, buffer_bytes : int
+        Two chunks' inputs, and the capacity of the event buffers (allocated once; only
+        what is written occupies memory). Neither depends on the duration.
     """
 
     parts: dict = field(default_factory=dict)
@@ -63,6 +72,8 @@ class RunEstimate:
     n_units: int = 0
     n_recorded: int = 0
     n_steps: int = 0
+    input_bytes: int = 0
+    buffer_bytes: int = 0
 
     @property
     def total_bytes(self) -> int:
@@ -152,22 +163,32 @@ def estimate_run(parameters, protocol, duration_s: float, *, dt_ms: float, n_rec
     ring_rows = int(math.ceil(p.nerve.path_length_m / max(1e-9, _slowest_cv(p)) * 1000.0
                               / dt_ms)) + int(round(p.nerve.neuromuscular_delay_ms / dt_ms)) + 4
     noise_rows = int(math.ceil(chunk_steps * dt_ms))  # one row per ms
-    events = n * duration_s * (3 * EVENT_RATE_GUESS_HZ
-                               + 2 * ectopic_hz * p.nerve.ectopic_fraction) + 2 * len(shocks) * n
+    # events: motor-neuron spikes, fibre APs and nerve impulses at a guessed rate while the
+    # protocol drives the pool (little at rest), ectopic discharges, electrical shocks
+    drives = protocol.input_end_s() > 0 or protocol.joint_mode != "isometric"
+    rate = EVENT_RATE_GUESS_HZ if drives else REST_EVENT_RATE_HZ
+    per_s = n * (3 * rate + 2 * ectopic_hz * p.nerve.ectopic_fraction)
+    events = per_s * duration_s + 2 * len(shocks) * n
+    chunk_events = per_s * min(duration_s, chunk_ms / 1000.0) + 2 * per_chunk * n
+    capacity = 12 * buffers["spikes"] + 13 * (buffers["activations"] + buffers["impulses"])
+    inputs = 2 * (8 * noise_rows * (n + 1) + 16 * 8 * chunk_steps)
+    # the chunks' event lists (13 B per event) live to the end; while the loop runs they
+    # share the peak with two chunks' inputs and the buffers (only the entries written
+    # occupy memory), at the end with the joined arrays and their temporaries (16 B/event)
+    touched = min(capacity, _EVENT_BYTES * chunk_events)
     parts = {
         "recorded traces": TRACES_PER_UNIT * 8 * n_steps * n_recorded,
         "population traces": _OUTPUT_ARRAYS * 8 * n_out,
         "state": _STATE_BYTES_PER_UNIT * n + ring_rows * (n + 8),
-        # this chunk's inputs and the next one's, prepared while this one runs
-        "inputs": 2 * (8 * noise_rows * (n + 1) + 16 * 8 * chunk_steps),
-        "event buffers": 12 * buffers["spikes"] + 13 * (buffers["activations"]
-                                                        + buffers["impulses"]),
         "events": int(_EVENT_BYTES * events),
+        "inputs and buffers, or joined events": int(max(inputs + touched,
+                                                        _JOIN_BYTES * events)),
         "stimuli": _SHOCK_BYTES_PER_UNIT * len(shocks) * n,
     }
     seconds = n_steps * (n * NS_PER_UNIT_STEP + NS_PER_STEP) * 1e-9
     return RunEstimate(parts={k: int(v) for k, v in parts.items()}, seconds=seconds,
-                       n_units=n, n_recorded=n_recorded, n_steps=n_steps)
+                       n_units=n, n_recorded=n_recorded, n_steps=n_steps,
+                       input_bytes=int(inputs), buffer_bytes=int(capacity))
 
 
 def _slowest_cv(p) -> float:
@@ -176,15 +197,19 @@ def _slowest_cv(p) -> float:
 
 
 def _max_shocks_per_chunk(times_s, chunk_ms: float) -> int:
-    """Most shocks whose muscle events can land in one chunk: this chunk's and the previous
-    one's (conduction delays are far shorter than a chunk)."""
+    """Most shocks in any window as long as a chunk: each axon's events reach the muscle a
+    fixed delay after its shock (up to seconds in a slow, long nerve), so the events that
+    land in one chunk come from shocks inside one such window."""
     if not times_s:
         return 0
-    counts = {}
-    for t in times_s:
-        k = int(t * 1000.0 // chunk_ms)
-        counts[k] = counts.get(k, 0) + 1
-    return max(c + counts.get(k - 1, 0) for k, c in counts.items())
+    t = sorted(times_s)
+    window_s = chunk_ms / 1000.0
+    most, first = 0, 0
+    for last in range(len(t)):
+        while t[last] - t[first] >= window_s:
+            first += 1
+        most = max(most, last - first + 1)
+    return most + 1  # a shock on the window's edge: its step may round into the window
 
 
 def available_memory_bytes() -> int | None:
@@ -239,6 +264,8 @@ def check_memory(estimate: RunEstimate, *, duration_s: float, dt_ms: float) -> N
     avail = available_memory_bytes()
     if avail is None or estimate.total_bytes <= MEMORY_SHARE * avail:
         return
+    source = ("NEUROSIM_MEMORY_LIMIT_BYTES" if os.environ.get("NEUROSIM_MEMORY_LIMIT_BYTES")
+              else "MemAvailable, or the cgroup's memory limit")
     hints = []
     traces = estimate.parts.get("recorded traces", 0)
     if traces > 0.2 * estimate.total_bytes:
@@ -251,5 +278,5 @@ def check_memory(estimate: RunEstimate, *, duration_s: float, dt_ms: float) -> N
         hints.append(f"fewer motor units (pool.n_units = {estimate.n_units})")
     raise ValueError(
         f"this run would need about {estimate.describe()} of memory, but only "
-        f"{_size(avail)} is available on this machine (MemAvailable); reduce it with "
+        f"{_size(avail)} is available on this machine ({source}); reduce it with "
         + "; or ".join(hints) + f". (Estimated run time {estimate.seconds:.0f} s.)")
