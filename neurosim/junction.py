@@ -51,10 +51,10 @@ it stays negligible; at ≥ 10 % AChE a 30 Hz train, and in health a 50 Hz train
 one-to-one. The engine keeps the efficacy-weighted :math:`cP` (``outer``) as a state.
 
 Inhibiting AChE (:math:`a_{AChE} \to 0`) lets ACh linger and rebind. Receptors
-open and desensitise,
+open, close and desensitise from the open state (closed → open → desensitised → closed),
 
-.. math:: \frac{dO}{dt} = k_{on} (A + cP) (1 - O - D) - \frac{O}{\tau_o}, \qquad
-          \frac{dD}{dt} = k_{des} O - \frac{D}{\tau_{D}},
+.. math:: \frac{dO}{dt} = k_{on} (A + cP) (1 - O - D) - \Big(\frac{1}{\tau_o} + k_{des}\Big) O,
+          \qquad \frac{dD}{dt} = k_{des} O - \frac{D}{\tau_{D}},
 
 and drive the passive endplate towards the reversal potential :math:`E` (≈ 0 mV,
 i.e. about 80 mV above rest),
@@ -87,6 +87,16 @@ axon) disarms the terminal until :math:`T` has fallen below half the threshold a
 the ACh of an ordinary evoked release never re-fires it. With working AChE this never happens;
 when AChE is inhibited, spontaneous quanta can fire the terminal — a
 fasciculation of the whole unit.
+
+Numerics (:func:`junction_step`). Every linear decay takes its exact factor
+:math:`e^{-\Delta t/\tau}`; a state whose rate changes from step to step (refilling, the
+receptors, the EPP) relaxes towards its momentary equilibrium by the factor
+:func:`decay_factor` — :math:`1/(1 + x + x^2/2)` for :math:`x` = rate × Δt, which never
+overshoots — so no rate inside the declared ranges and no allowed Δt can make a state
+leave its range (an explicit EPP step grew to ±1e28 mV with a fast, strong endplate). The
+receptors and the terminal see the cleft ACh averaged over each step, the EPP the step's
+mean open fraction: EPPs, fibre APs and force then change by < 5 % when Δt is halved
+(``tests/test_numerics.py``).
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ A parameter that does nothing teaches something false (a student moves it and co
 mechanism does not matter). For every field of :class:`neurosim.Parameters`, this runs a small
 battery of protocols that between them exercise every stage — a voluntary contraction with a
 sensory volley, the same volley below a spinal injury, a passive stretch, a free ankle under
-load with a push, a nerve-conduction study, and a poisoned junction (with hyperexcitable
-axons, or with brisk terminal autoreceptors) under a fast train — once at the defaults and
+load with a push, a free ankle pushed to both ends of its range, a nerve-conduction study,
+and a poisoned junction (with hyperexcitable axons, or with brisk terminal autoreceptors)
+under a fast train — once at the defaults and
 once with the field moved to another allowed value, and asserts that some output array
 differs.
 """
@@ -16,7 +17,8 @@ import pytest
 from neurosim import Parameters, simulate
 from neurosim.experiments import clonus_protocol, stretch_protocol
 from neurosim.parameters import field_specs
-from neurosim.protocols import NerveStimulation, Noise, Protocol, Pulses, Trapezoid
+from neurosim.protocols import (FreeLimb, NerveStimulation, Noise, Protocol, Pulses,
+                                TorquePulses, Trapezoid)
 
 OUTPUTS = ("force_N", "emg_mV", "spike_times_s", "spike_units", "activation_times_s",
            "nerve_impulse_times_s", "nerve_impulse_sources", "joint_angle_deg",
@@ -33,6 +35,10 @@ PROBES = (
      Protocol(Pulses(times_s=(0.2,), width_ms=150.0, amplitude=0.3), Noise()), 1.5),
     ("passive stretch", {}, stretch_protocol(100.0, hold_s=0.3, start_s=0.2), 0.8),
     ("free ankle, push", {}, clonus_protocol(load_torque_Nm=5.0, at_s=0.3), 1.5),
+    # pushed hard both ways, the foot meets the ends of its range of motion
+    ("free ankle, pushed to both limits", {}, Protocol(
+        FreeLimb(), TorquePulses(times_s=(0.1,), torque_Nm=-100.0, width_ms=100.0),
+        TorquePulses(times_s=(0.5,), torque_Nm=100.0, width_ms=150.0)), 0.9),
     ("conduction study", {}, Protocol(
         NerveStimulation(times_s=(0.05,), intensity_mA=60.0, site="distal"),
         NerveStimulation(times_s=(0.15,), intensity_mA=60.0, site="proximal"),
