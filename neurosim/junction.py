@@ -220,7 +220,7 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
         mobilisation=junction.mobilisation,
         activity_decay=math.exp(-dt_ms / 1000.0),
         ach_decay=math.exp(-ach_rate),
-        ach_rate=ach_rate,
+        ach_mean_factor=-math.expm1(-ach_rate) / ach_rate,  # mean of e^{-kt} over a step
         escape=junction.perijunctional_efficacy * _escape_fraction(junction, dt_ms),
         outer_decay=math.exp(-(junction.perijunctional_hydrolysis_per_ms * junction.ache_activity
                                + 1.0 / (1000.0 * junction.perijunctional_washout_s)) * dt_ms),
@@ -247,7 +247,7 @@ def junction_constants(junction: JunctionParameters, n_units: int, dt_ms: float)
     return c
 
 
-STEP_CONSTANTS = ("pool_recovery", "mobilisation", "activity_decay", "ach_decay", "ach_rate",
+STEP_CONSTANTS = ("pool_recovery", "mobilisation", "activity_decay", "ach_decay", "ach_mean_factor",
                   "escape", "outer_decay", "overlap", "dilution_overlap", "binding",
                   "receptor_exit", "desens_decay", "desens_gain", "conductance", "reversal",
                   "membrane", "inact_half", "inact_inv_width", "na_decay", "terminal_decay",
@@ -332,10 +332,8 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
     With ACh and open channels at zero every variable relaxes linearly, so ``k`` steps
     of :func:`junction_step` have a closed form: each variable moves towards its
     resting value by the per-step factor to the power ``k``. The vesicle pool refills
-    at a rate that follows the decaying activity; its per-step factor
-    :func:`decay_factor` of :math:`x_j` is :math:`e^{-x_j}` to within :math:`x_j^3/6`,
-    so the product over the steps is taken as :math:`e^{-\sum x_j}` (error ~ k·x³/6,
-    x ≤ 0.002 at 0.1 ms).
+    at a rate that follows the decaying activity; its product over the steps is taken to
+    second order in the per-step refill fraction (error ~ k·r³, r ≤ 0.002 at 0.1 ms).
 
     Returns
     -------
@@ -347,8 +345,11 @@ def junction_catch_up(k, pool, desens, epp, na_h, terminal, activity, na_slow, p
     m = mobilisation
     d = activity_decay
     dk = d ** k
-    sum_x = r * k + r * m * activity * (1.0 - dk) / (1.0 - d)
-    pool = 1.0 - (1.0 - pool) * math.exp(-sum_x)
+    s1 = (1.0 - dk) / (1.0 - d)
+    s2 = (1.0 - dk * dk) / (1.0 - d * d)
+    sum_x = r * k + r * m * activity * s1
+    sum_x2 = r * r * (k + 2.0 * m * activity * s1 + m * m * activity * activity * s2)
+    pool = 1.0 - (1.0 - pool) * math.exp(-sum_x - 0.5 * sum_x2)
     activity *= dk
     desens *= desens_decay ** k
     epp *= decay_factor(membrane) ** k
@@ -386,12 +387,14 @@ def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity
     [0, 1], ACh ≥ 0, the EPP in [0, E].
 
     * refilling: ``pool → 1`` at the rate ``pool_recovery × (1 + mobilisation ×
-      activity)`` (``activity`` counts recent nerve impulses, decays over 1 s);
+      activity)`` (``activity`` counts recent nerve impulses, decays over 1 s), an Euler
+      step that stops at a full pool (the rate × dt is ≤ 0.002 at 0.1 ms by default);
     * cleft ACh: the linear loss (hydrolysis and escape from a flooded cleft) exactly,
       the lateral dilution of isolated quanta semi-implicitly; the receptors and the
-      terminal see the ACh *averaged over the step*, ``(A0 − A1) / (total loss rate ×
-      dt)`` — with working AChE the ACh of a release is mostly gone within one 0.1 ms
-      step, and its value at the end of the step would undercount it by a quarter;
+      terminal see the ACh *averaged over the step* (the exact mean of the linear loss,
+      diluted like the end value) — with working AChE the ACh of a release is mostly gone
+      within one 0.1 ms step, and its value at the end of the step would undercount it by
+      a quarter;
     * ``outer``: the perijunctional ACh weighted by its efficacy (:math:`c P`, in quanta of
       cleft ACh that act alike), fed by the escaping share of the cleft ACh;
     * receptors: closed → open at ``binding × ACh``, open → closed (``channel_open_time``)
@@ -408,23 +411,24 @@ def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity
     -------
     pool, ach, outer, open, desens, epp, na_h, terminal, activity, na_slow : float
     """
-    (pool_recovery, mobilisation, activity_decay, ach_decay, ach_rate, escape, outer_decay,
-     overlap, dilution_overlap, binding, receptor_exit, desens_decay, desens_gain,
+    (pool_recovery, mobilisation, activity_decay, ach_decay, ach_mean_factor, escape,
+     outer_decay, overlap, dilution_overlap, binding, receptor_exit, desens_decay, desens_gain,
      conductance, reversal, membrane, inact_half, inact_inv_width, na_decay, terminal_decay,
      slow_decay) = c
-    pool = 1.0 - (1.0 - pool) * decay_factor(pool_recovery * (1.0 + mobilisation * activity))
+    # refilling: an Euler step, held at a full pool when rate × dt ≥ 1 (no overshoot)
+    pool = 1.0 - (1.0 - pool) * max(0.0, 1.0 - pool_recovery * (1.0 + mobilisation * activity))
     activity *= activity_decay
     # ACh that escapes the cleft joins the perijunctional pool, which AChE outside the
     # cleft clears (or, when it is inhibited, washout over seconds)
     outer = outer * outer_decay + escape * ach
     # cleft: exact linear loss, then lateral dilution semi-implicitly,
-    # lin / (1 + k_s dt A_o / (lin + A_o)); the mean over the step divides what was lost by
-    # the total loss rate × dt (exact for the linear loss)
+    # lin / (1 + k_s dt A_o / (lin + A_o)); the mean over the step is the exact mean of the
+    # linear loss, (1 - e^{-k dt}) / (k dt) × ACh, diluted alike (one division for both)
     lin = ach * ach_decay
     spread = lin + overlap
-    new_ach = lin * spread / (spread + dilution_overlap)
-    ach_mean = (ach - new_ach) * spread / (ach_rate * spread + dilution_overlap)
-    ach = new_ach
+    diluted = spread / (spread + dilution_overlap)
+    ach_mean = ach * ach_mean_factor * diluted
+    ach = lin * diluted
     # receptors: O relaxes to b (1 - D) / (b + exit) with D held
     b = binding * (ach_mean + outer)
     x = b + receptor_exit

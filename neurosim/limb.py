@@ -30,8 +30,9 @@ end-stop,
 
 (:data:`END_STOP_STIFFNESS_NM_PER_RAD` :math:`K_s`, :data:`END_STOP_SCALE_DEG`
 :math:`\delta_s`; continued linearly beyond :data:`END_STOP_LINEAR_BEYOND_DEG`, so it
-stays finite): 30 N·m one degree past the limit, 2,600 N·m five degrees past, more
-than the muscle or an examiner can exert eight degrees past.
+stays finite): 30 N·m one degree past the limit, 2,600 N·m five degrees past, and by
+eight degrees past more than the strongest muscle the parameters allow (6,000 N·m: 1.5 ×
+20 kN on a 0.2 m moment arm) with the largest pushes on top.
 
 Integrated with the implicit (backward) Euler method: the new velocity solves
 
@@ -84,9 +85,9 @@ END_STOP_LINEAR_BEYOND_DEG = 10.0
 """Beyond this many degrees past a limit the end-stop's moment continues linearly (with the
 slope it has there, ~2·10⁷ N·m/rad), so it stays finite for any angle."""
 END_STOP_OVERSHOOT_DEG = 10.0
-"""How far past a limit the foot can be pushed by any torque the model allows (the
-muscle at 1.5 × 20 kN on a 0.2 m moment arm, an examiner with the stiffest grip pulling
-towards 60°): the end-stop's moment reaches their ~6·10⁴ N·m about 8° past the limit."""
+"""How far past a limit the foot can be pushed by the torques the model allows (the muscle
+at 1.5 × 20 kN on a 0.2 m moment arm, loads and pushes of hundreds of N·m): the end-stop's
+moment reaches 5·10⁴ N·m 8° past the limit and 4·10⁵ N·m at 10°."""
 
 _STOP_SCALE = math.radians(END_STOP_SCALE_DEG)
 _STOP_LINEAR = math.radians(END_STOP_LINEAR_BEYOND_DEG) / _STOP_SCALE  # in scales

@@ -188,7 +188,7 @@ def test_closed_form_catch_up_equals_stepping_a_quiet_endplate():
     pool, _, outer, _, desens, epp, na_h, terminal, activity, na_slow = stepped
     assert outer == 0.0
     np.testing.assert_allclose(closed, (pool, desens, epp, na_h, terminal, activity, na_slow),
-                               rtol=1e-8, atol=1e-12)  # pool: e^{-x} for the Padé factor
+                               rtol=1e-8, atol=1e-12)  # pool: 2nd-order product
     assert junction_catch_up(0, *closed, *c["catch_up"]) == closed
 
 

@@ -90,7 +90,7 @@ def test_memory_that_does_not_belong_to_the_result_does_not_grow_with_the_durati
     assert short.input_bytes == long.input_bytes and short.buffer_bytes == long.buffer_bytes
     for part in ("recorded traces", "population traces", "events"):
         assert long.parts[part] == pytest.approx(60 * short.parts[part], rel=1e-6), part
-    assert short.buffer_bytes < 200e6  # was 2.6 GB (n × steps/2 entries per kind)
+    assert short.buffer_bytes < 200e6  # was 1.3 GB (n × steps/2 entries per kind)
 
 
 def test_event_buffers_hold_the_fastest_firing_the_refractory_periods_allow():
