@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ._atomic import atomic_open
 from .parameters import Parameters
 from .protocols import Protocol
 
@@ -47,7 +48,9 @@ TRACE_COLUMNS = {
 def write_npz(path, arrays: dict, metadata: dict) -> Path:
     """Write arrays plus JSON metadata to an ``.npz`` file (nothing pickled).
 
-    Shared by :class:`SimulationResult` and :class:`neurosim.sweep.SweepResult`.
+    Shared by :class:`SimulationResult` and :class:`neurosim.sweep.SweepResult`. The
+    write is atomic (:func:`neurosim._atomic.atomic_open`): if it fails half-way (disk
+    full, Ctrl-C), an existing file at ``path`` is left exactly as it was.
 
     Returns
     -------
@@ -56,7 +59,7 @@ def write_npz(path, arrays: dict, metadata: dict) -> Path:
     """
     path = Path(path)
     arrays = dict(arrays, metadata_json=np.array(json.dumps(metadata)))
-    with open(path, "wb") as fh:
+    with atomic_open(path, "wb") as fh:  # a failed save leaves an existing file intact
         np.savez_compressed(fh, **arrays)
     return path
 
@@ -277,6 +280,9 @@ class SimulationResult:
     def save(self, path) -> Path:
         """Save to ``path`` (``.npz``): arrays plus JSON metadata, no pickles.
 
+        The write is atomic: if it fails (disk full, Ctrl-C), an existing file at
+        ``path`` is left as it was and no partial file remains.
+
         Returns
         -------
         Path
@@ -314,11 +320,13 @@ class SimulationResult:
 
         Columns: ``time_s, command, afferent_input, force_N, force_percent, emg_mV,
         population_rate_hz, pic_activation, inhibition, renshaw_activity``.
+        The write is atomic, like :meth:`save`.
         """
         path = Path(path)
         cols = np.column_stack([getattr(self, name) for name in TRACE_COLUMNS])
         header = ",".join(TRACE_COLUMNS)
-        np.savetxt(path, cols, delimiter=",", header=header, comments="", fmt="%.6g")
+        with atomic_open(path, "w", newline="") as fh:
+            np.savetxt(fh, cols, delimiter=",", header=header, comments="", fmt="%.6g")
         return path
 
     def replace(self, **changes) -> "SimulationResult":

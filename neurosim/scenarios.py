@@ -19,6 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 from . import measurements
+from ._atomic import write_text
 from .engine import simulate
 from .parameters import Parameters
 from .experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
@@ -198,9 +199,12 @@ class Scenario:
             raise ValueError(f"scenario file is missing the field {exc}") from None
 
     def save(self, path) -> Path:
-        """Write the scenario as JSON to ``path``; returns the path."""
+        """Write the scenario as JSON to ``path``; returns the path.
+
+        The write is atomic: if it fails, an existing file at ``path`` is left as it was.
+        """
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=2))
+        write_text(path, json.dumps(self.to_dict(), indent=2))
         return path
 
     @classmethod
