@@ -16,7 +16,13 @@ Examples
     neurosim sweep --map reflex_gain_velocity --figure reflex_map.png
 
 User errors (unknown scenario or parameter, bad value, bad output file) print one
-line ``neurosim: error: <message>`` to stderr and exit with status 2.
+line ``neurosim: error: <message>`` to stderr and exit with status 2; output files are
+checked (directory exists, is writable) before any simulation. Every file is written
+atomically: a failed write (e.g. disk full, reported with the file's name) leaves an
+existing file as it was. ``neurosim sweep`` exits with status 1 and one line naming the
+failed runs when some runs failed (the output, NaN for those runs, is still written).
+Ctrl-C stops any command with one line and status 130; an interrupted sweep with
+``--cache DIR`` keeps its finished runs there and resumes when run again.
 
 A teaching toy, not a clinical model.
 """
@@ -28,11 +34,13 @@ import dataclasses
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
 from . import analysis, scenarios
+from ._atomic import check_writable
 from .engine import MAX_DURATION_S
 from .parameters import Parameters, field_specs
 
@@ -181,6 +189,10 @@ def main(argv=None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_describe_os_error(exc))
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback
+        detail = str(exc) if exc.args else "interrupted (Ctrl-C)"
+        print(f"{PROG}: {' '.join(detail.split())}", file=sys.stderr)
+        return 130
 
 
 def _cmd_dashboard(args) -> int:
@@ -223,10 +235,10 @@ def _cmd_dashboard(args) -> int:
         return 0
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 2) -> int:
     message = " ".join(str(message).split())  # always exactly one line
     print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    return status
 
 
 def _describe_os_error(exc: OSError) -> str:
@@ -390,11 +402,8 @@ def _check_scenario_path(text: str) -> Path:
 
 
 def _check_parent(path: Path) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise ValueError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
-    if path.is_dir():
-        raise ValueError(f"cannot write {str(path)!r}: it is a directory")
+    """Before any work: the directory exists, is a directory and accepts a new file."""
+    check_writable(path)
 
 
 def _write_measured(result, measured: list, path: Path, *, title: str) -> list[Path]:
@@ -429,6 +438,7 @@ def _cmd_tour(args) -> int:
         raise ValueError(f"--out-dir {str(out_dir)!r} exists and is not a directory")
     plt, plotting = _pyplot()
     out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir / "overview.png")  # before the first run
 
     results = {}
     written = []
@@ -558,7 +568,7 @@ def _add_sweep_parser(sub) -> None:
 
 
 def _cmd_sweep(args) -> int:
-    from .sweep import BUILTIN_MAPS, builtin_map, sweep
+    from .sweep import BUILTIN_MAPS, SweepFailureWarning, builtin_map, sweep
 
     if args.seeds < 1:
         raise ValueError(f"--seeds {args.seeds} must be ≥ 1")
@@ -579,9 +589,14 @@ def _cmd_sweep(args) -> int:
         spec = BUILTIN_MAPS[args.map_name]
         if out is None and figure is None:
             figure = Path("figures") / spec.figure_name
-            figure.parent.mkdir(parents=True, exist_ok=True)
-        result = builtin_map(args.map_name, resolution=args.resolution, seeds=seeds,
-                             executor=executor, cache_dir=args.cache, progress=args.progress)
+            if not figure.parent.is_dir():
+                figure.parent.mkdir(parents=True, exist_ok=True)
+            figure = _check_sweep_path(str(figure), "--figure", SWEEP_FIGURE_SUFFIXES)
+        with warnings.catch_warnings():  # failed runs are reported below, in one line
+            warnings.simplefilter("ignore", SweepFailureWarning)
+            result = builtin_map(args.map_name, resolution=args.resolution, seeds=seeds,
+                                 executor=executor, cache_dir=args.cache,
+                                 progress=args.progress)
     else:
         if args.base is None:
             raise ValueError("name a scenario to sweep (BASE) or a built-in map (--map NAME)")
@@ -595,9 +610,11 @@ def _cmd_sweep(args) -> int:
             raise ValueError(f"--figure draws one or two axes; this grid has {len(grid)} "
                              f"({', '.join(grid)}); write --out only")
         duration = _parse_duration(args.duration) if args.duration is not None else None
-        result = sweep(_load_scenario(args.base), grid, args.metrics, seeds=seeds,
-                       executor=executor, cache_dir=args.cache, progress=args.progress,
-                       duration_s=duration)
+        base = _load_scenario(args.base)
+        with warnings.catch_warnings():  # failed runs are reported below, in one line
+            warnings.simplefilter("ignore", SweepFailureWarning)
+            result = sweep(base, grid, args.metrics, seeds=seeds, executor=executor,
+                           cache_dir=args.cache, progress=args.progress, duration_s=duration)
 
     written = []
     if out is not None:
@@ -607,11 +624,14 @@ def _cmd_sweep(args) -> int:
         written.append(_sweep_figure(result, figure, title=title))
     print(repr(result))
     if result.n_from_cache:
-        print(f"{result.n_from_cache} of {int(np.prod(result.shape)) * result.n_seeds} runs "
-              f"read from the cache")
+        print(f"{result.n_from_cache} of {result.n_runs} runs read from the cache")
     for path in written:
         print(f"wrote {path}")
     print(TEACHING_REMINDER)
+    if result.failures:
+        sys.stdout.flush()
+        return _fail(result.failure_summary()
+                     + ("; the output holds NaN for them" if written else ""), status=1)
     return 0
 
 
