@@ -47,6 +47,24 @@ def _with_filename(exc: OSError, path: Path) -> OSError:
     return new
 
 
+def _write_error(exc: BaseException) -> OSError | None:
+    """The OSError behind a failed write: ``exc`` itself, or — when a writer failing on,
+    say, a full disk then fails again while cleaning up (matplotlib's PDF writer raises a
+    zlib error) — the OSError it was handling. None for anything else (Ctrl-C, bugs)."""
+    if isinstance(exc, OSError):
+        return exc
+    if not isinstance(exc, Exception):
+        return None
+    seen = set()
+    context = exc.__context__
+    while context is not None and id(context) not in seen:
+        seen.add(id(context))
+        if isinstance(context, OSError) and context.errno is not None:
+            return context
+        context = context.__context__
+    return None
+
+
 def _fsync_directory(directory: Path) -> None:
     """Make a rename in ``directory`` durable (best effort: not every platform can)."""
     try:
@@ -140,8 +158,9 @@ def atomic_open(path, mode: str = "wb", *, encoding: str | None = None,
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(temp)
-        if isinstance(exc, OSError):
-            raise _with_filename(exc, path) from None
+        cause = _write_error(exc)
+        if cause is not None:
+            raise _with_filename(cause, path) from None
         raise
     _fsync_directory(target.parent)
 
