@@ -173,8 +173,9 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for a user error (reported as one line on stderr).
-        Usage errors detected by argparse raise ``SystemExit(2)`` as usual.
+        0 on success, 2 for a user error (reported as one line on stderr), 1 when some
+        runs of a sweep failed (one line; the output is still written), 130 after Ctrl-C
+        (one line). Usage errors detected by argparse raise ``SystemExit(2)`` as usual.
     """
     args = build_parser().parse_args(argv)
     try:

@@ -365,6 +365,17 @@ def test_tour_out_dir_is_a_file(capsys, tmp_path):
     assert_one_line_error(code, err)
 
 
+def test_tour_checks_its_out_dir_before_any_run(capsys, tmp_path, monkeypatch):
+    out_dir = tmp_path / "figures"
+    out_dir.mkdir()
+    refuse_new_files(monkeypatch, out_dir)
+    calls = _count_simulations(monkeypatch)
+    code, out, err = run_cli(capsys, "tour", "--out-dir", str(out_dir))
+    assert_one_line_error(code, err)
+    assert re.search(r"directory '.*figures' is not writable", err), err
+    assert calls == [] and out == ""
+
+
 def test_a_closed_pipe_ends_the_command_quietly():
     """`neurosim list --parameters | head`: the reader goes away; no error, no traceback."""
     import subprocess
