@@ -976,6 +976,9 @@ class SweepFailure:
     def __repr__(self) -> str:
         return f"SweepFailure(index={self.index}, {self})"
 
+    def __reduce__(self):  # picklable despite the read-only mapping
+        return (type(self), (self.index, dict(self.point), self.seed, self.message))
+
     def to_dict(self) -> dict:
         """JSON-ready form (stored in the sweep file)."""
         return dict(index=list(self.index), point=dict(self.point), seed=self.seed,
@@ -1028,6 +1031,9 @@ class SweepInterrupted(KeyboardInterrupt):
                     f"sweep again to resume")
         super().__init__(f"sweep interrupted after {self.n_finished} of {self.n_runs} runs; "
                          f"{keep}")
+
+    def __reduce__(self):
+        return (type(self), (self.n_finished, self.n_runs, self.cache_dir))
 
 
 # ---------------------------------------------------------------------------
@@ -1254,6 +1260,11 @@ class SweepResult:
         path = Path(path)
         arrays, meta = read_npz(path, what="sweep", format_name=FORMAT_NAME,
                                 format_version=FORMAT_VERSION)
+        try:  # files written before failed runs were recorded have no list
+            failures = tuple(SweepFailure.from_dict(f) for f in meta.get("failures", ()))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ValueError(f"{str(path)!r} has a corrupt list of failed runs: "
+                             f"{type(exc).__name__}: {exc}") from None
         try:
             n_axes, names = len(meta["axis_names"]), meta["metric_names"]
             return cls(
@@ -1269,7 +1280,7 @@ class SweepResult:
                 duration_s=float("nan") if meta["duration_s"] is None else meta["duration_s"],
                 dt_ms=meta["dt_ms"], points=meta["points"],
                 neurosim_version=meta["neurosim_version"], n_from_cache=meta["n_from_cache"],
-                failures=meta.get("failures", ()))  # files from before failures were kept
+                failures=failures)
         except KeyError as exc:
             raise ValueError(f"{str(path)!r} is incomplete: missing {exc}") from None
 

@@ -350,6 +350,26 @@ def test_load_rejects_other_files(tmp_path):
         SweepResult.load(tmp_path / "missing.npz")
 
 
+def test_older_files_without_failures_load_and_a_corrupt_list_is_rejected(tmp_path,
+                                                                           local_reference):
+    path = local_reference.save(tmp_path / "sweep.npz")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(str(arrays["metadata_json"]))
+    for failures, expect in ((None, ()), (["not a failure"], "corrupt list of failed runs")):
+        if failures is None:
+            meta.pop("failures")
+        else:
+            meta["failures"] = failures
+        arrays["metadata_json"] = np.array(json.dumps(meta))
+        np.savez(tmp_path / "edited.npz", **arrays)
+        if expect == ():
+            assert SweepResult.load(tmp_path / "edited.npz").failures == ()
+        else:
+            with pytest.raises(ValueError, match=expect):
+                SweepResult.load(tmp_path / "edited.npz")
+
+
 def test_mean_and_spread_over_seeds(local_reference):
     force = local_reference["peak_force_percent"]
     np.testing.assert_allclose(local_reference.mean("peak_force_percent"), force.mean(axis=-1))
