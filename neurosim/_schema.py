@@ -229,8 +229,8 @@ class ListOf:
     def expected(self) -> str:
         if self.what:
             return self.what
-        inner = self.item.expected() if self.item is not None else "values"
-        return f"a list of {inner}" + (f" (at least {self.min_len})" if self.min_len else "")
+        size = f"a list of at least {self.min_len}" if self.min_len else "a list"
+        return size + (f", each {self.item.expected()}" if self.item is not None else "")
 
     def check(self, value, path: str):
         if not isinstance(value, (list, tuple)) or len(value) < self.min_len:
