@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 __all__ = ["is_number", "to_python", "show", "show_outside", "Number", "Text", "Const",
-           "Nullable", "ListOf", "MapOf", "Record", "check", "join", "reading"]
+           "Nullable", "ListOf", "MapOf", "Record", "Array", "check", "join", "reading"]
 
 
 def is_number(value) -> bool:
@@ -263,12 +263,13 @@ class Record:
     """A mapping with declared keys: every ``required`` key, any ``optional`` ones, no others.
 
     Values are checked by the schema declared for their key (``None``: anything). Returns a
-    plain dict of the keys present.
+    plain dict of the keys present. ``key_noun`` names the keys in messages (e.g. "array").
     """
 
     required: Mapping = field(default_factory=dict)
     optional: Mapping = field(default_factory=dict)
     what: str = "a mapping"
+    key_noun: str = "key"
 
     def expected(self) -> str:
         return self.what
@@ -282,14 +283,57 @@ class Record:
             if key not in allowed:
                 close = difflib.get_close_matches(str(key), list(allowed), n=1, cutoff=0.6)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ValueError(f"{where}unknown key {show(key)}; {hint}"
+                raise ValueError(f"{where}unknown {self.key_noun} {show(key)}; {hint}"
                                  f"allowed: {', '.join(allowed)}")
         for key, spec in self.required.items():
             if key not in value:
                 what = f": expected {spec.expected()}" if spec is not None else ""
-                raise ValueError(f"{where}missing key {key!r}{what}")
+                raise ValueError(f"{where}missing {self.key_noun} {key!r}{what}")
         return {k: (v if allowed[k] is None else allowed[k].check(v, join(path, k)))
                 for k, v in value.items()}
+
+
+@dataclass(frozen=True)
+class Array:
+    """A numpy array of floats (``kind="f"``) or integers (``"i"``) of a given ``shape``.
+
+    ``shape`` entries of ``None`` take any length; ``why`` says where the shape comes from.
+    Float arrays must be finite (NaN allowed with ``nan_ok``); integers inside
+    ``[min, max]``.
+    """
+
+    kind: str
+    shape: tuple
+    why: str = ""
+    nan_ok: bool = False
+    min: float = -math.inf
+    max: float = math.inf
+
+    def expected(self) -> str:
+        words = "floating-point numbers" if self.kind == "f" else "integers"
+        dims = "(" + ", ".join("any" if n is None else str(n) for n in self.shape) + \
+            ("," if len(self.shape) == 1 else "") + ")"
+        return f"an array of {words} of shape {dims}" + (f" ({self.why})" if self.why else "")
+
+    def check(self, value, path: str):
+        kinds = "f" if self.kind == "f" else "iu"
+        if (not isinstance(value, np.ndarray) or value.dtype.kind not in kinds
+                or value.ndim != len(self.shape)
+                or any(n is not None and n != m for n, m in zip(self.shape, value.shape))):
+            got = (f"shape {value.shape} and dtype {value.dtype}" if isinstance(value, np.ndarray)
+                   else show(value))
+            raise ValueError(f"array {path} has {got}; expected {self.expected()}")
+        if self.kind == "f":
+            bad = ~np.isfinite(value)
+            if self.nan_ok:
+                bad &= ~np.isnan(value)
+            if bad.any():
+                raise ValueError(f"array {path} holds {int(bad.sum())} non-finite value(s), e.g. "
+                                 f"{show(value[bad].flat[0])}; expected finite numbers")
+        elif value.size and (value.min() < self.min or value.max() > self.max):
+            raise ValueError(f"array {path} holds values from {value.min()} to {value.max()}; "
+                             f"expected whole numbers in [{_fmt(self.min)}, {_fmt(self.max)}]")
+        return value
 
 
 def check(value, schema, path: str = ""):
