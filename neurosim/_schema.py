@@ -121,13 +121,14 @@ class Number:
     def range_text(self) -> str:
         """``"[0, 1]"``, ``"(0, 3600]"``, ``"≥ 0"``, ``"> 0"``, ``"≤ 5"`` or ``""``."""
         lo, hi = math.isfinite(self.min), math.isfinite(self.max)
+        fmt = (lambda x: str(int(x))) if self.integer else _fmt  # whole numbers in full
         if lo and hi:
-            return (("(" if self.min_open else "[") + f"{_fmt(self.min)}, {_fmt(self.max)}"
+            return (("(" if self.min_open else "[") + f"{fmt(self.min)}, {fmt(self.max)}"
                     + (")" if self.max_open else "]"))
         if lo:
-            return ("> " if self.min_open else "≥ ") + _fmt(self.min)
+            return ("> " if self.min_open else "≥ ") + fmt(self.min)
         if hi:
-            return ("< " if self.max_open else "≤ ") + _fmt(self.max)
+            return ("< " if self.max_open else "≤ ") + fmt(self.max)
         return ""
 
     def _where(self) -> str:
@@ -164,7 +165,7 @@ class Number:
         else:
             v = float(v)
         if not self._inside(v):
-            shown = show_outside(v, self.min, self.max)
+            shown = str(v) if self.integer else show_outside(v, self.min, self.max)
             words = f" {self.unit_text}" if self.unit else ""
             raise ValueError(f"{path} = {shown}{words} is out of range: allowed {allowed}{unit}")
         return v

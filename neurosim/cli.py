@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import analysis, scenarios
+from . import _schema, analysis, scenarios
 from .engine import MAX_DURATION_S
 from .parameters import Parameters, field_specs
 
@@ -624,6 +624,14 @@ def _check_sweep_path(text: str, option: str, suffixes) -> Path:
     return path
 
 
+def _axis_count(n, name: str, where: str) -> int:
+    """The number of values of one axis (``N`` of ``START:STOP:N``): a whole number in
+    [1, :data:`neurosim.sweep.MAX_RUNS`], or a ValueError naming ``where``."""
+    from .sweep import MAX_RUNS
+    with _schema.reading(where):
+        return _schema.Number(integer=True, min=1, max=MAX_RUNS).check(n, name)
+
+
 def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
     """Values of one ``--vary`` axis: ``START:STOP:N`` or ``V1,V2,...``."""
     from .sweep import axis_spec
@@ -633,17 +641,16 @@ def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
         where = name
     parts = text.split(":")
     try:
-        if len(parts) == 3:
-            start, stop, count = float(parts[0]), float(parts[1]), parts[2]
-            if not count.strip().isdigit() or int(count) < 1:
-                raise ValueError
-            return np.linspace(start, stop, int(count)).tolist()
         if len(parts) == 1:
             return [float(v) for v in text.split(",")]
+        if len(parts) != 3 or not parts[2].strip().isdigit():
+            raise ValueError
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
     except ValueError:
-        pass
-    raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number ≥ 1) "
-                     f"or V1,V2,... with numbers for {where}")
+        raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number "
+                         f"≥ 1) or V1,V2,... with numbers for {where}") from None
+    count = _axis_count(count, "N", f"{option} {name}={text!r}")
+    return np.linspace(start, stop, count).tolist()
 
 
 def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
@@ -707,9 +714,10 @@ def _read_grid_file(path: Path):
                     or spec["n"] < 1:
                 raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} must be "
                                  f"{{start = .., stop = .., n = whole number ≥ 1}}")
+            n = _axis_count(spec["n"], f"{name}.n", f"grid file {str(path)!r}")
             try:
                 grid[name] = np.linspace(float(spec["start"]), float(spec["stop"]),
-                                         spec["n"]).tolist()
+                                         n).tolist()
             except (TypeError, ValueError):
                 raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} needs numeric "
                                  f"start and stop") from None

@@ -90,7 +90,7 @@ import numpy as np
 
 from . import analysis, experiments
 from . import scenarios as _scenarios
-from .engine import MAX_DURATION_S, simulate
+from .engine import DURATION_S, simulate
 from .parameters import Parameters, field_specs
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Protocol, TorquePulses
 from .result import SimulationResult, read_npz, write_npz
@@ -108,6 +108,8 @@ PROTOCOL_PREFIX = "protocol."
 POINT_AXIS = "point"
 SPASM_THRESHOLD_S = inspect.signature(analysis.spasm_episodes).parameters["min_duration_s"].default
 """Shortest involuntary contraction counted as a spasm (s); the phase boundary of spasm maps."""
+MAX_RUNS = 1_000_000
+"""Most runs (grid points × seeds) one sweep may have: a larger grid is a typo, not a plan."""
 _MAX_POINTS_PER_TASK = 32
 _TASKS_PER_WORKER = 8
 
@@ -586,11 +588,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
     if protocol is not None:
         protocol = Protocol(protocol)
     if duration_s is not None:
-        if isinstance(duration_s, bool) or not isinstance(duration_s, (int, float)) or \
-                not (0 < duration_s <= MAX_DURATION_S):
-            raise ValueError(f"duration_s = {duration_s!r} s is out of range: allowed "
-                             f"(0, {MAX_DURATION_S:g}] s")
-        duration_s = float(duration_s)
+        duration_s = DURATION_S.check(duration_s, "duration_s")
 
     # ---- axes and the values of every point
     if isinstance(grid, Mapping):
@@ -600,6 +598,8 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         names = list(grid)
         specs = {n: axis_spec(n, setup) for n in names}
         axis_values = tuple(_numeric_values(n, grid[n], specs[n]) for n in names)
+        _check_size(math.prod(v.size for v in axis_values), len(seeds), " × ".join(
+            f"{v.size} ({n})" for n, v in zip(names, axis_values)))
         for n, vals in zip(names, axis_values):
             for v in vals:
                 _check_value(specs[n], v, setup)
@@ -614,6 +614,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         grid = list(grid)
         if not grid:
             raise ValueError("grid is an empty list: give at least one point")
+        _check_size(len(grid), len(seeds), f"{len(grid)} listed")
         names, combos = [], []
         specs: dict[str, AxisSpec] = {}
         for k, point in enumerate(grid):
@@ -683,9 +684,20 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
                  seeds=seeds, dt_ms=float(dt_ms))
 
 
+def _check_size(n_points: int, n_seeds: int, how: str) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs before anything is built."""
+    if n_points * n_seeds > MAX_RUNS:
+        raise ValueError(f"the grid has {how} = {n_points:,} points × {n_seeds:,} seed(s) = "
+                         f"{n_points * n_seeds:,} runs; a sweep may have at most {MAX_RUNS:,}")
+
+
 def _resolve_seeds(seeds) -> tuple:
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         raise ValueError(f"seeds = {seeds!r} must be a sequence of seeds, e.g. (0,) or range(5)")
+    if hasattr(seeds, "__len__") and not isinstance(seeds, (str, bytes)) \
+            and len(seeds) > MAX_RUNS:
+        raise ValueError(f"seeds has {len(seeds):,} seeds; a sweep may have at most "
+                         f"{MAX_RUNS:,} runs")
     try:
         seeds = list(seeds)
     except TypeError:
