@@ -156,8 +156,9 @@ class Number:
         if math.isnan(v) and self.nan_ok:
             return v
         if not math.isfinite(v):
+            anything = "a finite number or NaN" if self.nan_ok else "any finite number"
             raise ValueError(f"{path} = {show(value)} is not finite; allowed "
-                             f"{allowed or 'any finite number'}{unit}")
+                             f"{allowed or anything}{unit}")
         if self.integer:
             if v != int(v):
                 raise ValueError(f"{path} = {show(value)} must be a whole number{self._where()}")

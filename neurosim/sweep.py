@@ -88,9 +88,9 @@ from typing import Callable, Mapping
 
 import numpy as np
 
-from . import analysis, experiments
+from . import _schema, analysis, experiments
 from . import scenarios as _scenarios
-from .engine import DURATION_S, simulate
+from .engine import DT_MS, DURATION_S, simulate
 from .parameters import Parameters, field_specs
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Protocol, TorquePulses
 from .result import SimulationResult, read_npz, write_npz
@@ -747,6 +747,27 @@ def _cache_key(task: _Task, metric_names, version: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def _cache_entry_schema(metric_names) -> _schema.Record:
+    """What a cache entry holds: the run's seed and one number (or NaN) per metric."""
+    return _schema.Record(required=dict(
+        seed=_schema.Number(integer=True, min=0),
+        values=_schema.Record(required={name: _schema.Number(nan_ok=True)
+                                        for name in metric_names},
+                              what="a mapping {metric name: value}")),
+        what="a cache entry {'seed': .., 'values': {metric: value}}")
+
+
+def _read_cache_entry(data, path, seed: int, metric_names) -> list[float]:
+    """The metric values of a cache entry, in ``metric_names`` order, or a ValueError
+    naming the file, the key and what was expected (also when the seed is not ``seed``)."""
+    with _schema.reading(f"sweep cache entry {str(path)!r}"):
+        entry = _schema.check(data, _cache_entry_schema(metric_names))
+        if entry["seed"] != seed:
+            raise ValueError(f"seed = {entry['seed']} does not match the run it is filed "
+                             f"under (seed {seed})")
+        return [entry["values"][name] for name in metric_names]
+
+
 class _Cache:
     """Completed runs on disk: one small JSON file per (point, seed)."""
 
@@ -765,13 +786,24 @@ class _Cache:
         return self.directory / f"{_cache_key(task, self.metric_names, self.version)}.json"
 
     def get(self, task):
+        """The cached metric values of ``task``, or ``None`` to compute them (again).
+
+        An entry that is missing or cut short is computed again quietly; a readable entry
+        that does not match :func:`_cache_entry_schema` (wrong keys, types, a non-finite
+        value, another seed) is computed again with a warning that names the file.
+        """
         if self.directory is None:
             return None
+        path = self._path(task)
         try:
-            data = json.loads(self._path(task).read_text())
-            return [float(data["values"][name]) for name in self.metric_names]
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
             return None  # missing or unreadable: compute it again
+        try:
+            return _read_cache_entry(data, path, task.seed, self.metric_names)
+        except ValueError as exc:
+            warnings.warn(f"{exc}; computing this run again", RuntimeWarning, stacklevel=2)
+            return None
 
     def put(self, task, values) -> None:
         if self.directory is None:
@@ -1069,8 +1101,28 @@ class SweepResult:
         path = Path(path)
         arrays, meta = read_npz(path, what="sweep", format_name=FORMAT_NAME,
                                 format_version=FORMAT_VERSION)
-        try:
+        with _schema.reading(f"sweep file {str(path)!r}"):
+            meta = _schema.check(meta, _SWEEP_METADATA)
             n_axes, names = len(meta["axis_names"]), meta["metric_names"]
+            for key in ("axis_units", "axis_labels"):
+                _check_length(meta, key, n_axes, "axis_names")
+            for key in ("metric_units", "metric_labels", "metric_thresholds"):
+                _check_length(meta, key, len(names), "metric_names")
+            shape = tuple(a.shape[0] if isinstance(a, np.ndarray) and a.ndim == 1 else None
+                          for a in (arrays.get(f"axis_{i}") for i in range(n_axes)))
+            seeds = arrays.get("seeds")
+            n_seeds = seeds.shape[0] if isinstance(seeds, np.ndarray) and seeds.ndim == 1 else None
+            if meta["points"] and (n_axes != 1 or len(meta["points"]) != shape[0]):
+                raise ValueError(f"points has {len(meta['points'])} entries; expected none, or "
+                                 f"one per value of the single axis of a list grid")
+            arrays = _schema.check(arrays, _schema.Record(required={
+                **{f"axis_{i}": _schema.Array("f", (None,), f"the values of {name}")
+                   for i, name in enumerate(meta["axis_names"])},
+                **{f"metric_{i}": _schema.Array("f", shape + (n_seeds,), f"{name}: one per "
+                                                "grid point and seed", nan_ok=True)
+                   for i, name in enumerate(names)},
+                "seeds": _schema.Array("i", (None,), "the noise seeds", min=0)},
+                what="the sweep's arrays", key_noun="array"))
             return cls(
                 label=meta["label"], axis_names=meta["axis_names"],
                 axis_values=[arrays[f"axis_{i}"] for i in range(n_axes)],
@@ -1084,8 +1136,27 @@ class SweepResult:
                 duration_s=float("nan") if meta["duration_s"] is None else meta["duration_s"],
                 dt_ms=meta["dt_ms"], points=meta["points"],
                 neurosim_version=meta["neurosim_version"], n_from_cache=meta["n_from_cache"])
-        except KeyError as exc:
-            raise ValueError(f"{str(path)!r} is incomplete: missing {exc}") from None
+
+
+def _check_length(meta: dict, key: str, n: int, of: str) -> None:
+    if len(meta[key]) != n:
+        raise ValueError(f"{key} has {len(meta[key])} entries; expected one per entry of {of}")
+
+
+_TEXTS = _schema.ListOf(_schema.Text())
+_SWEEP_METADATA = _schema.Record(required=dict(
+    format=_schema.Const(FORMAT_NAME), version=_schema.Const(FORMAT_VERSION),
+    label=_schema.Text(), axis_names=_schema.ListOf(_schema.Text(), min_len=1),
+    axis_units=_TEXTS, axis_labels=_TEXTS, metric_names=_schema.ListOf(_schema.Text(), min_len=1),
+    metric_units=_TEXTS, metric_labels=_TEXTS,
+    metric_thresholds=_schema.ListOf(_schema.Nullable(_schema.Number())),
+    parameters=_schema.MapOf(what="a mapping {stage: {field name: value}}"),
+    protocol=_schema.ListOf(what="a list of protocol components"),
+    setup=_schema.Text(), duration_s=_schema.Nullable(DURATION_S), dt_ms=DT_MS,
+    points=_schema.ListOf(_schema.MapOf(_schema.Number())),
+    neurosim_version=_schema.Text(), n_from_cache=_schema.Number(integer=True, min=0)),
+    what="sweep metadata")
+"""What a sweep file's metadata holds."""
 
 
 # ---------------------------------------------------------------------------
