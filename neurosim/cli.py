@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from . import _schema, analysis, scenarios
-from .engine import MAX_DURATION_S
+from .engine import DURATION_S
 from .parameters import Parameters, field_specs
 
 __all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_SPASTIC",
@@ -363,10 +363,7 @@ def _parse_duration(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"--duration {text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_DURATION_S:
-        raise ValueError(f"--duration {text!r} is out of range: allowed "
-                         f"(0, {MAX_DURATION_S:g}] s")
-    return value
+    return DURATION_S.check(value, "--duration")
 
 
 def _check_out_path(text: str) -> Path:
