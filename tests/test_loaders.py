@@ -316,3 +316,22 @@ def test_out_of_range_values_show_the_digits_that_put_them_out():
     assert show_outside(3.0, 0, 1.6) == "3"
     assert show_outside(1 + 2 ** -52, 0, 1) == "1.0000000000000002"
     assert Number(integer=True, min=1, max=10 ** 6).range_text() == "[1, 1000000]"
+
+
+@pytest.mark.parametrize("text, pattern", [
+    ("points = [1, 2]", r"points\[0\] = 1 must be a \[\[points\]\] table of NAME = value$"),
+    ("grid = 5", r"grid = 5 must be a \[grid\] table of NAME = \[values\] or NAME = "),
+    ("[grid]\npic.strength = {start = 0, stop = 1}",
+     r"pic\.strength: missing key 'n': expected a whole number in \[1, 1000000\]$"),
+    ("[grid]\npic.strength = {start = 0, stop = 1, n = 2000000000}",
+     r"pic\.strength\.n = 2000000000 is out of range: allowed \[1, 1000000\]$"),
+    ("[grid]\npic.strength = {start = 0, stop = 'x', n = 2}",
+     r"pic\.strength\.stop = 'x' must be a number$"),
+    ("x = 1", r"unknown key 'x'; allowed: grid, points$"),
+])
+def test_cli_grid_file_is_checked_against_its_schema(tmp_path, capsys, text, pattern):
+    path = tmp_path / "grid.toml"
+    path.write_text(text + "\n")
+    assert_cli_error(capsys, ["sweep", "healthy", "--grid", str(path), "--metric", "spasm_count",
+                              "--workers", "1", "--no-progress", "--out", str(tmp_path / "x.npz")],
+                     re.escape(f"grid file {str(path)!r}: ") + pattern)
