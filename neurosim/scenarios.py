@@ -32,8 +32,6 @@ __all__ = ["Scenario", "get", "names", "all_scenarios", "spasm_test_protocol",
 
 CATEGORIES = ("experiment", "condition", "treatment")
 SCENARIO_FILE_FORMAT = "neurosim-scenario"
-
-
 SCENARIO_FILE_VERSION = 1
 _TEXT = _schema.Text()
 SCENARIO_SCHEMA = _schema.Record(
@@ -198,8 +196,8 @@ class Scenario:
     # ------------------------------------------------------------ files
     def to_dict(self) -> dict:
         """JSON-serialisable description (what a scenario file holds)."""
-        return dict(format=SCENARIO_FILE_FORMAT, version=SCENARIO_FILE_VERSION, name=self.name, title=self.title,
-                    category=self.category, description=self.description,
+        return dict(format=SCENARIO_FILE_FORMAT, version=SCENARIO_FILE_VERSION, name=self.name,
+                    title=self.title, category=self.category, description=self.description,
                     mechanism=self.mechanism, learning_goal=self.learning_goal,
                     caveat=self.caveat, changes=dict(self.changes),
                     protocol=self.protocol.to_dict(), duration_s=self.duration_s,

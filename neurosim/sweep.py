@@ -527,8 +527,7 @@ def _numeric_values(name: str, values, spec: AxisSpec) -> np.ndarray:
         raise ValueError(f"{where} is empty: give at least one value in {spec.describe_range()}")
     out = np.empty(arr.size)
     for i, v in enumerate(arr):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
-                                                                 np.floating)):
+        if not _schema.is_number(v):
             raise ValueError(f"{where}: {name} = {v!r} must be a number in "
                              f"{spec.describe_range()}")
         out[i] = float(v)

@@ -17,7 +17,7 @@ from neurosim._schema import Number, show_outside
 from neurosim.cli import main
 from neurosim.emg import rectified_envelope, rms_envelope
 from neurosim.experiments import clonus_protocol, train_protocol
-from neurosim.protocols import ImposedStretch, Noise, Protocol, Pulses, Step
+from neurosim.protocols import ImposedStretch, Noise, Protocol, Step
 from neurosim.result import _array_schema
 from neurosim.sweep import _read_cache_entry, sweep
 
