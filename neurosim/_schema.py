@@ -49,8 +49,10 @@ def to_python(value):
 
 def show(value, limit: int = 60) -> str:
     """``repr`` of a value for a message: numpy scalars as Python numbers, long text cut."""
-    if is_number(value) or isinstance(value, (bool, np.bool_)):
-        value = value.item() if isinstance(value, np.generic) else value
+    if isinstance(value, np.generic):
+        value = value.item()
+    elif isinstance(value, (list, tuple)):  # one level, enough for lists of numbers
+        value = type(value)(v.item() if isinstance(v, np.generic) else v for v in value)
     text = repr(value)
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -153,20 +155,24 @@ class Number:
         v = to_python(value)
         allowed = self.range_text()
         unit = f" ({self.unit_text})" if self.unit else ""
-        if math.isnan(v) and self.nan_ok:
-            return v
-        if not math.isfinite(v):
-            anything = "a finite number or NaN" if self.nan_ok else "any finite number"
-            raise ValueError(f"{path} = {show(value)} is not finite; allowed "
-                             f"{allowed or anything}{unit}")
-        if self.integer:
-            if v != int(v):
-                raise ValueError(f"{path} = {show(value)} must be a whole number{self._where()}")
-            v = int(v)
-        else:
-            v = float(v)
+        if not (self.integer and isinstance(v, int)):  # whole ints stay exact, however large
+            try:
+                v = float(v)
+            except OverflowError:  # an int too large for a float
+                v = math.inf if v > 0 else -math.inf
+            if math.isnan(v) and self.nan_ok:
+                return v
+            if not math.isfinite(v):
+                anything = "a finite number or NaN" if self.nan_ok else "any finite number"
+                raise ValueError(f"{path} = {show(value)} is not finite; allowed "
+                                 f"{allowed or anything}{unit}")
+            if self.integer:
+                if not v.is_integer():
+                    raise ValueError(f"{path} = {show(value)} must be a whole number"
+                                     f"{self._where()}")
+                v = int(v)
         if not self._inside(v):
-            shown = str(v) if self.integer else show_outside(v, self.min, self.max)
+            shown = show(v) if self.integer else show_outside(v, self.min, self.max)
             words = f" {self.unit_text}" if self.unit else ""
             raise ValueError(f"{path} = {shown}{words} is out of range: allowed {allowed}{unit}")
         return v
