@@ -551,10 +551,10 @@ def _check_value(spec: AxisSpec, value: float, setup: str | None) -> None:
             SETUPS[setup].protocol(**{quantity: _python_value(spec, value)})
         except ValueError as exc:
             raise ValueError(f"grid axis {spec.name!r}: {exc}") from None
-    elif not (math.isfinite(value) and spec.min <= value <= spec.max):
-        raise ValueError(f"grid axis {spec.name!r}: {spec.name} = {value:g} "
-                         f"{_unit_words(spec.unit)} is out of range: allowed "
-                         f"{spec.describe_range()}")
+    else:
+        with _schema.reading(f"grid axis {spec.name!r}"):
+            _schema.Number(unit=spec.unit, min=spec.min, max=spec.max,
+                           integer=spec.integer).check(value, spec.name)
 
 
 def _point_changes(values: Mapping[str, float], specs: Mapping[str, AxisSpec]):
