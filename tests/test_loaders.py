@@ -335,3 +335,21 @@ def test_cli_grid_file_is_checked_against_its_schema(tmp_path, capsys, text, pat
     assert_cli_error(capsys, ["sweep", "healthy", "--grid", str(path), "--metric", "spasm_count",
                               "--workers", "1", "--no-progress", "--out", str(tmp_path / "x.npz")],
                      re.escape(f"grid file {str(path)!r}: ") + pattern)
+
+
+@pytest.mark.parametrize("meta_change, arrays_change, pattern", [
+    ({"axis_units": []}, None, r"axis_units has 0 entries; expected one per entry of axis_names$"),
+    ({"dt_ms": "x"}, None, r"dt_ms = 'x' must be a number in \[0\.005, 1\] \(ms\)$"),
+    ({"version": 2}, None, r"was written by sweep format version 2"),
+    (None, lambda a: a.update(metric_0=a["metric_0"][:, :1]),
+     r"array metric_0 has shape \(2, 1\) .*shape \(2, 2\) \(peak_force_percent: one per grid "
+     r"point and seed\)$"),
+    (None, lambda a: a.pop("seeds"), r"missing array 'seeds'"),
+])
+def test_sweep_file_is_checked_against_its_metadata(tmp_path, meta_change, arrays_change, pattern):
+    path = sweep(SMALL, {"pic.strength": [0.5, 1.0]}, "peak_force_percent", seeds=(0, 1),
+                 duration_s=0.1, executor=1, progress=False).save(tmp_path / "s.npz")
+    from neurosim import SweepResult
+    bad = _rewrite(path, tmp_path, meta_change=meta_change, arrays_change=arrays_change)
+    with pytest.raises(ValueError, match=re.escape(str(bad)) + r"'.*" + pattern):
+        SweepResult.load(bad)
