@@ -39,9 +39,9 @@ from pathlib import Path
 
 import numpy as np
 
-from . import analysis, scenarios
+from . import _schema, analysis, scenarios
 from ._atomic import check_writable
-from .engine import MAX_DURATION_S
+from .engine import DURATION_S
 from .parameters import Parameters, field_specs
 
 __all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_SPASTIC",
@@ -376,10 +376,7 @@ def _parse_duration(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"--duration {text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_DURATION_S:
-        raise ValueError(f"--duration {text!r} is out of range: allowed "
-                         f"(0, {MAX_DURATION_S:g}] s")
-    return value
+    return DURATION_S.check(value, "--duration")
 
 
 def _check_out_path(text: str) -> Path:
@@ -645,6 +642,13 @@ def _check_sweep_path(text: str, option: str, suffixes) -> Path:
     return path
 
 
+def _axis_count() -> _schema.Number:
+    """The number of values of one axis (``N`` of ``--vary``, ``n`` of a grid file): a whole
+    number in [1, :data:`neurosim.sweep.MAX_RUNS`]."""
+    from .sweep import MAX_RUNS
+    return _schema.Number(integer=True, min=1, max=MAX_RUNS)
+
+
 def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
     """Values of one ``--vary`` axis: ``START:STOP:N`` or ``V1,V2,...``."""
     from .sweep import axis_spec
@@ -654,17 +658,17 @@ def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
         where = name
     parts = text.split(":")
     try:
-        if len(parts) == 3:
-            start, stop, count = float(parts[0]), float(parts[1]), parts[2]
-            if not count.strip().isdigit() or int(count) < 1:
-                raise ValueError
-            return np.linspace(start, stop, int(count)).tolist()
         if len(parts) == 1:
             return [float(v) for v in text.split(",")]
+        if len(parts) != 3 or not parts[2].strip().isdigit():
+            raise ValueError
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
     except ValueError:
-        pass
-    raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number ≥ 1) "
-                     f"or V1,V2,... with numbers for {where}")
+        raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number "
+                         f"≥ 1) or V1,V2,... with numbers for {where}") from None
+    with _schema.reading(f"{option} {name}={text!r}"):
+        count = _axis_count().check(count, "N")
+    return np.linspace(start, stop, count).tolist()
 
 
 def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
@@ -691,16 +695,36 @@ def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
     return grid
 
 
+_RANGE_KEYS = {"start", "stop", "n"}
+
+
 def _flatten_toml(table: dict, prefix: str = "") -> dict:
-    """``{"pic": {"strength": [..]}}`` (TOML dotted keys) → ``{"pic.strength": [..]}``."""
+    """``{"pic": {"strength": [..]}}`` (TOML dotted keys) → ``{"pic.strength": [..]}``.
+
+    A table with any of ``start``, ``stop``, ``n`` is one axis's range, not a deeper name.
+    """
     out = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and not {"start", "stop", "n"} <= set(value):
+        if isinstance(value, dict) and not _RANGE_KEYS & set(value):
             out.update(_flatten_toml(value, name + "."))
         else:
             out[name] = value
     return out
+
+
+def _grid_file_schema() -> _schema.Record:
+    """What a ``--grid`` TOML file holds: a [grid] table or [[points]] tables."""
+    return _schema.Record(
+        optional=dict(grid=_schema.MapOf(what="a [grid] table of NAME = [values] or NAME = "
+                                              "{start = .., stop = .., n = ..}"),
+                      points=_schema.ListOf(_schema.MapOf(what="a [[points]] table of NAME = "
+                                                               "value"),
+                                            min_len=1, what="[[points]] tables")),
+        what="a TOML grid file"), _schema.Record(
+        required=dict(start=_schema.Number(), stop=_schema.Number(),
+                      n=_axis_count()),
+        what="{start = number, stop = number, n = whole number ≥ 1}")
 
 
 def _read_grid_file(path: Path):
@@ -711,32 +735,21 @@ def _read_grid_file(path: Path):
         raise ValueError(f"grid file {str(path)!r} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{str(path)!r} is not a readable TOML grid file: {exc}") from None
-    unknown = set(data) - {"grid", "points"}
-    if unknown or len(data) != 1:
-        raise ValueError(f"grid file {str(path)!r} must hold exactly one of a [grid] table or "
-                         f"[[points]] tables" + (f" (found {', '.join(sorted(unknown))})"
-                                                 if unknown else ""))
-    if "points" in data:
-        if not isinstance(data["points"], list):
-            raise ValueError(f"grid file {str(path)!r}: points must be [[points]] tables")
-        return [_flatten_toml(p) for p in data["points"]]
-    grid = {}
-    for name, spec in _flatten_toml(data["grid"]).items():
-        if isinstance(spec, dict):
-            extra = set(spec) - {"start", "stop", "n"}
-            if extra or not isinstance(spec["n"], int) or isinstance(spec["n"], bool) \
-                    or spec["n"] < 1:
-                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} must be "
-                                 f"{{start = .., stop = .., n = whole number ≥ 1}}")
-            try:
-                grid[name] = np.linspace(float(spec["start"]), float(spec["stop"]),
-                                         spec["n"]).tolist()
-            except (TypeError, ValueError):
-                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} needs numeric "
-                                 f"start and stop") from None
-        else:
-            grid[name] = spec  # a list (or a bad value the sweep reports with unit and range)
-    return grid
+    file_schema, range_schema = _grid_file_schema()
+    with _schema.reading(f"grid file {str(path)!r}"):
+        data = _schema.check(data, file_schema)
+        if len(data) != 1:
+            raise ValueError("must hold exactly one of a [grid] table or [[points]] tables")
+        if "points" in data:
+            return [_flatten_toml(p) for p in data["points"]]
+        grid = {}
+        for name, spec in _flatten_toml(data["grid"]).items():
+            if isinstance(spec, dict):
+                spec = _schema.check(spec, range_schema, name)
+                grid[name] = np.linspace(spec["start"], spec["stop"], spec["n"]).tolist()
+            else:
+                grid[name] = spec  # a list (or a bad value the sweep reports with unit, range)
+        return grid
 
 
 def _sweep_figure(result, path: Path, *, title: str | None = None) -> Path:

@@ -95,17 +95,17 @@ import math
 import os
 import signal
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
 
-from . import analysis, experiments
+from . import _schema, analysis, experiments
 from ._atomic import check_writable, write_text
 from . import scenarios as _scenarios
-from .engine import MAX_DURATION_S, simulate
+from .engine import DT_MS, DURATION_S, simulate
 from .parameters import Parameters, field_specs
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Protocol, TorquePulses
 from .result import SimulationResult, read_npz, write_npz
@@ -123,6 +123,8 @@ PROTOCOL_PREFIX = "protocol."
 POINT_AXIS = "point"
 SPASM_THRESHOLD_S = inspect.signature(analysis.spasm_episodes).parameters["min_duration_s"].default
 """Shortest involuntary contraction counted as a spasm (s); the phase boundary of spasm maps."""
+MAX_RUNS = 1_000_000
+"""Most runs (grid points × seeds) one sweep may have: a larger grid is a typo, not a plan."""
 _MAX_POINTS_PER_TASK = 32
 _TASKS_PER_WORKER = 8
 _FAILURES_SHOWN = 3  # failures listed by name in a summary
@@ -541,8 +543,7 @@ def _numeric_values(name: str, values, spec: AxisSpec) -> np.ndarray:
         raise ValueError(f"{where} is empty: give at least one value in {spec.describe_range()}")
     out = np.empty(arr.size)
     for i, v in enumerate(arr):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
-                                                                 np.floating)):
+        if not _schema.is_number(v):
             raise ValueError(f"{where}: {name} = {v!r} must be a number in "
                              f"{spec.describe_range()}")
         out[i] = float(v)
@@ -566,10 +567,10 @@ def _check_value(spec: AxisSpec, value: float, setup: str | None) -> None:
             SETUPS[setup].protocol(**{quantity: _python_value(spec, value)})
         except ValueError as exc:
             raise ValueError(f"grid axis {spec.name!r}: {exc}") from None
-    elif not (math.isfinite(value) and spec.min <= value <= spec.max):
-        raise ValueError(f"grid axis {spec.name!r}: {spec.name} = {value:g} "
-                         f"{_unit_words(spec.unit)} is out of range: allowed "
-                         f"{spec.describe_range()}")
+    else:
+        with _schema.reading(f"grid axis {spec.name!r}"):
+            _schema.Number(unit=spec.unit, min=spec.min, max=spec.max,
+                           integer=spec.integer).check(value, spec.name)
 
 
 def _point_changes(values: Mapping[str, float], specs: Mapping[str, AxisSpec]):
@@ -602,11 +603,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
     if protocol is not None:
         protocol = Protocol(protocol)
     if duration_s is not None:
-        if isinstance(duration_s, bool) or not isinstance(duration_s, (int, float)) or \
-                not (0 < duration_s <= MAX_DURATION_S):
-            raise ValueError(f"duration_s = {duration_s!r} s is out of range: allowed "
-                             f"(0, {MAX_DURATION_S:g}] s")
-        duration_s = float(duration_s)
+        duration_s = DURATION_S.check(duration_s, "duration_s")
 
     # ---- axes and the values of every point
     if isinstance(grid, Mapping):
@@ -616,6 +613,8 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         names = list(grid)
         specs = {n: axis_spec(n, setup) for n in names}
         axis_values = tuple(_numeric_values(n, grid[n], specs[n]) for n in names)
+        _check_size(math.prod(v.size for v in axis_values), len(seeds), " × ".join(
+            f"{v.size} ({n})" for n, v in zip(names, axis_values)))
         for n, vals in zip(names, axis_values):
             for v in vals:
                 _check_value(specs[n], v, setup)
@@ -630,6 +629,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         grid = list(grid)
         if not grid:
             raise ValueError("grid is an empty list: give at least one point")
+        _check_size(len(grid), len(seeds), f"{len(grid)} listed")
         names, combos = [], []
         specs: dict[str, AxisSpec] = {}
         for k, point in enumerate(grid):
@@ -699,9 +699,20 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
                  seeds=seeds, dt_ms=float(dt_ms))
 
 
+def _check_size(n_points: int, n_seeds: int, how: str) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs before anything is built."""
+    if n_points * n_seeds > MAX_RUNS:
+        raise ValueError(f"the grid has {how} = {n_points:,} points × {n_seeds:,} seed(s) = "
+                         f"{n_points * n_seeds:,} runs; a sweep may have at most {MAX_RUNS:,}")
+
+
 def _resolve_seeds(seeds) -> tuple:
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         raise ValueError(f"seeds = {seeds!r} must be a sequence of seeds, e.g. (0,) or range(5)")
+    if hasattr(seeds, "__len__") and not isinstance(seeds, (str, bytes)) \
+            and len(seeds) > MAX_RUNS:
+        raise ValueError(f"seeds has {len(seeds):,} seeds; a sweep may have at most "
+                         f"{MAX_RUNS:,} runs")
     try:
         seeds = list(seeds)
     except TypeError:
@@ -772,6 +783,27 @@ def _cache_key(task: _Task, metric_names, version: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def _cache_entry_schema(metric_names) -> _schema.Record:
+    """What a cache entry holds: the run's seed and one number (or NaN) per metric."""
+    return _schema.Record(required=dict(
+        seed=_schema.Number(integer=True, min=0),
+        values=_schema.Record(required={name: _schema.Number(nan_ok=True)
+                                        for name in metric_names},
+                              what="a mapping {metric name: value}")),
+        what="a cache entry {'seed': .., 'values': {metric: value}}")
+
+
+def _read_cache_entry(data, path, seed: int, metric_names) -> list[float]:
+    """The metric values of a cache entry, in ``metric_names`` order, or a ValueError
+    naming the file, the key and what was expected (also when the seed is not ``seed``)."""
+    with _schema.reading(f"sweep cache entry {str(path)!r}"):
+        entry = _schema.check(data, _cache_entry_schema(metric_names))
+        if entry["seed"] != seed:
+            raise ValueError(f"seed = {entry['seed']} does not match the run it is filed "
+                             f"under (seed {seed})")
+        return [entry["values"][name] for name in metric_names]
+
+
 class _Cache:
     """Completed runs on disk: one small JSON file per (point, seed), written atomically."""
 
@@ -798,13 +830,24 @@ class _Cache:
         return self.directory / f"{_cache_key(task, self.metric_names, self.version)}.json"
 
     def get(self, task):
+        """The cached metric values of ``task``, or ``None`` to compute them (again).
+
+        An entry that is missing or cut short is computed again quietly; a readable entry
+        that does not match :func:`_cache_entry_schema` (wrong keys, types, a non-finite
+        value, another seed) is computed again with a warning that names the file.
+        """
         if self.directory is None:
             return None
+        path = self._path(task)
         try:
-            data = json.loads(self._path(task).read_text())
-            return [float(data["values"][name]) for name in self.metric_names]
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
             return None  # missing or unreadable: compute it again
+        try:
+            return _read_cache_entry(data, path, task.seed, self.metric_names)
+        except ValueError as exc:
+            warnings.warn(f"{exc}; computing this run again", RuntimeWarning, stacklevel=2)
+            return None
 
     def put(self, task, values) -> None:
         if self.directory is None:
@@ -1260,13 +1303,33 @@ class SweepResult:
         path = Path(path)
         arrays, meta = read_npz(path, what="sweep", format_name=FORMAT_NAME,
                                 format_version=FORMAT_VERSION)
-        try:  # files written before failed runs were recorded have no list
-            failures = tuple(SweepFailure.from_dict(f) for f in meta.get("failures", ()))
-        except (KeyError, TypeError, ValueError, AttributeError) as exc:
-            raise ValueError(f"{str(path)!r} has a corrupt list of failed runs: "
-                             f"{type(exc).__name__}: {exc}") from None
-        try:
+        with _schema.reading(f"sweep file {str(path)!r}"):
+            meta = _schema.check(meta, _SWEEP_METADATA)
+            try:  # files written before failed runs were recorded have no list
+                failures = tuple(SweepFailure.from_dict(f) for f in meta.get("failures", ()))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ValueError(f"a corrupt list of failed runs: "
+                                 f"{type(exc).__name__}: {exc}") from None
             n_axes, names = len(meta["axis_names"]), meta["metric_names"]
+            for key in ("axis_units", "axis_labels"):
+                _check_length(meta, key, n_axes, "axis_names")
+            for key in ("metric_units", "metric_labels", "metric_thresholds"):
+                _check_length(meta, key, len(names), "metric_names")
+            shape = tuple(a.shape[0] if isinstance(a, np.ndarray) and a.ndim == 1 else None
+                          for a in (arrays.get(f"axis_{i}") for i in range(n_axes)))
+            seeds = arrays.get("seeds")
+            n_seeds = seeds.shape[0] if isinstance(seeds, np.ndarray) and seeds.ndim == 1 else None
+            if meta["points"] and (n_axes != 1 or len(meta["points"]) != shape[0]):
+                raise ValueError(f"points has {len(meta['points'])} entries; expected none, or "
+                                 f"one per value of the single axis of a list grid")
+            arrays = _schema.check(arrays, _schema.Record(required={
+                **{f"axis_{i}": _schema.Array("f", (None,), f"the values of {name}")
+                   for i, name in enumerate(meta["axis_names"])},
+                **{f"metric_{i}": _schema.Array("f", shape + (n_seeds,), f"{name}: one per "
+                                                "grid point and seed", nan_ok=True)
+                   for i, name in enumerate(names)},
+                "seeds": _schema.Array("i", (None,), "the noise seeds", min=0)},
+                what="the sweep's arrays", key_noun="array"))
             return cls(
                 label=meta["label"], axis_names=meta["axis_names"],
                 axis_values=[arrays[f"axis_{i}"] for i in range(n_axes)],
@@ -1281,8 +1344,29 @@ class SweepResult:
                 dt_ms=meta["dt_ms"], points=meta["points"],
                 neurosim_version=meta["neurosim_version"], n_from_cache=meta["n_from_cache"],
                 failures=failures)
-        except KeyError as exc:
-            raise ValueError(f"{str(path)!r} is incomplete: missing {exc}") from None
+
+
+def _check_length(meta: dict, key: str, n: int, of: str) -> None:
+    if len(meta[key]) != n:
+        raise ValueError(f"{key} has {len(meta[key])} entries; expected one per entry of {of}")
+
+
+_TEXTS = _schema.ListOf(_schema.Text())
+_SWEEP_METADATA = _schema.Record(required=dict(
+    format=_schema.Const(FORMAT_NAME), version=_schema.Const(FORMAT_VERSION),
+    label=_schema.Text(), axis_names=_schema.ListOf(_schema.Text(), min_len=1),
+    axis_units=_TEXTS, axis_labels=_TEXTS, metric_names=_schema.ListOf(_schema.Text(), min_len=1),
+    metric_units=_TEXTS, metric_labels=_TEXTS,
+    metric_thresholds=_schema.ListOf(_schema.Nullable(_schema.Number())),
+    parameters=_schema.MapOf(what="a mapping {stage: {field name: value}}"),
+    protocol=_schema.ListOf(what="a list of protocol components"),
+    setup=_schema.Text(), duration_s=_schema.Nullable(DURATION_S), dt_ms=DT_MS,
+    points=_schema.ListOf(_schema.MapOf(_schema.Number())),
+    neurosim_version=_schema.Text(), n_from_cache=_schema.Number(integer=True, min=0)),
+    optional=dict(failures=_schema.ListOf(what="a list of failed runs")),
+    what="sweep metadata")
+"""What a sweep file's metadata holds (``failures``: absent in files written before failed
+runs were recorded)."""
 
 
 # ---------------------------------------------------------------------------
