@@ -120,8 +120,8 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
     Returns
     -------
     (bytes, matplotlib.figure.Figure)
-        The picture as :data:`IMAGE_FORMAT`, and the figure (kept for saving; the
-        caller closes it).
+        The picture as :data:`IMAGE_FORMAT`, and the figure (kept for saving). The
+        figure is already closed in pyplot, so no notebook shows it as a stray output.
     """
     width, height = _checked_size(size_px)
     with matplotlib.rc_context(rc_params(projector)):
@@ -136,8 +136,9 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
         if projector:
             for line in (ln for ax in fig.axes for ln in ax.get_lines()):
                 line.set_linewidth(line.get_linewidth() * _PROJECTOR_LINE_SCALE)
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
+        import matplotlib.pyplot as plt
+        plt.close(fig)  # detached from pyplot: a notebook's inline backend must not show it
+        FigureCanvasAgg(fig)  # its own canvas, still drawable and savable
         fig.canvas.draw()
     return _encode_canvas(fig.canvas), fig
 

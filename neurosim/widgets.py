@@ -657,10 +657,7 @@ class Dashboard(w.VBox):
         self.image.layout.height = f"{size[1]}px"
 
     def _close_static(self) -> None:
-        if self._static_figure is not None:
-            import matplotlib.pyplot as plt
-            plt.close(self._static_figure)
-            self._static_figure = None
+        self._static_figure = None  # render_static already detached it from pyplot
 
     def _play_frames(self):
         if self._play_ready is None:

@@ -196,11 +196,7 @@ def test_explorer_and_dashboard_render_at_their_shown_size_in_jupyterlab(lab):
 
 @pytest.mark.parametrize("index", [
     0,
-    pytest.param(1, marks=pytest.mark.xfail(strict=True, reason=(
-        "known: dashboard() fits its figure to the window height below the figure's top "
-        "(fit_height, on with the picker); in a notebook the app starts below the window, so "
-        "browser.py's measure() gets a negative height and the 200 px minimum: a 3-panel "
-        "figure 200 px tall"))),
+    1,
 ], ids=["explorer", "dashboard"])
 def test_the_figure_is_tall_enough_to_read_in_jupyterlab(lab, index):
     _, figures = lab
@@ -208,10 +204,6 @@ def test_the_figure_is_tall_enough_to_read_in_jupyterlab(lab, index):
     assert figure["h"] >= 0.4 * figure["w"], figure
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "known: a test drawn as a whole figure (clonus, the first test of stroke_like) is made "
-    "with pyplot and never detached from it, so the notebook's inline backend also shows it "
-    "as a static PNG output under the app (Voila gets the same stray image)"))
 def test_no_stray_matplotlib_output_under_the_apps(lab):
     page, _ = lab
     stray = page.evaluate("""() => Array.from(document.querySelectorAll('.jp-OutputArea img'))

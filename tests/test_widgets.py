@@ -335,6 +335,9 @@ def test_the_figure_is_drawn_at_the_size_the_page_shows_it():
     app.select_view("test:reflex")  # a test that draws its own figure: the same size
     with Image.open(io.BytesIO(app.image.value)) as im:
         assert list(im.size) == [1500, 820]
+    import matplotlib.pyplot as plt
+    assert plt.get_fignums() == []  # never left to pyplot: no stray copy under the app
+    assert app.figure_png()[:8] == b"\x89PNG\r\n\x1a\n"  # and it can still be saved
 
 
 def test_each_scenario_shows_its_declared_test_with_its_numbers_and_definition():
