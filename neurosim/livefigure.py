@@ -272,12 +272,16 @@ class LiveFigure:
             if layout.side_by_side:
                 self._axes[layout.panels[0]].set_title(labels[0], loc="left")
                 self._axes[f"reference:{layout.panels[0]}"].set_title(labels[1], loc="left")
-            signature = (title, tuple(labels) if layout.side_by_side else None, self._limits(),
-                         self._legend_texts())
+            # the title changes with every moved slider ("changed: …"): it is drawn over the
+            # cached background like the data, so only its number of lines forces a full draw
+            wrapped = wrap_title(title, self.figure) or " "
+            signature = (wrapped.count("\n"), tuple(labels) if layout.side_by_side else None,
+                         self._limits(), self._legend_texts())
             if signature != self._signature or self._background is None:
-                self._full_draw(title)
+                self._full_draw(wrapped)
                 self._signature = signature
             else:
+                self.figure._suptitle.set_text(wrapped)
                 self._blit()
         return self._encode()
 
@@ -457,9 +461,11 @@ class LiveFigure:
                 ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                           fontsize="small", frameon=False)
 
-    def _full_draw(self, title: str) -> None:
+    def _full_draw(self, wrapped_title: str) -> None:
         fig = self.figure
-        fig.suptitle(wrap_title(title, fig) or " ", x=0.01, ha="left", fontweight="bold")
+        # the layout keeps room for the title's lines; the background has them blank
+        fig.suptitle("\n".join(" " for _ in wrapped_title.splitlines()), x=0.01, ha="left",
+                     fontweight="bold")
         self._place_legends()
         _fold_long_ylabels(fig)
         hidden = self._data_artists + self._extra_axes
@@ -467,6 +473,7 @@ class LiveFigure:
             artist.set_visible(False)
         fig.canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
+        fig._suptitle.set_text(wrapped_title)
         for artist in hidden:
             artist.set_visible(True)
         self._draw_artists()
@@ -486,6 +493,7 @@ class LiveFigure:
             if artist.axes is not None and artist.axes in self._extra_axes:
                 continue
             artist.axes.draw_artist(artist) if artist.axes is not None else artist.draw(renderer)
+        fig._suptitle.draw(renderer)
 
     def _encode(self) -> bytes:
         return _encode_canvas(self.figure.canvas)

@@ -488,3 +488,14 @@ def test_notebook_explorers_show_only_what_the_notebook_has_taught(stem):
                  for ax in app.live_figure.figure.axes if ax.get_gid()}
         assert shown and shown <= panels_ok, (stem, shown)
         assert app.metrics and set(app.metrics) <= metrics_ok, (stem, list(app.metrics))
+
+
+def test_moving_a_slider_redraws_only_the_data_and_title():
+    """The caption changes with every moved slider; it must not force a full redraw."""
+    app = widgets.dashboard("spinal_cord_injury", compare="overlay")
+    app.set_value("inhibition.presynaptic", 0.4)  # the caption gets its second line
+    full = app.live_figure.full_redraws
+    for value in (0.6, 0.5, 0.4):
+        app.set_value("inhibition.presynaptic", value)
+    assert app.live_figure.full_redraws == full  # blitted, title included
+    assert app.live_figure.figure._suptitle.get_text().endswith("0.2 → 0.4")
