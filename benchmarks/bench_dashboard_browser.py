@@ -261,14 +261,14 @@ def _split(enter: float, paint: dict, ws: list, busy: list) -> dict:
 # --------------------------------------------------------------------------- phases
 def bench_slider(browser, url: str, query: str, label: str, values, changes: int,
                  settle_s: float, width: int, height: int) -> dict:
-    from test_dashboard_layout import _readout, open_page
+    from browser_helpers import open_page, readout
 
     page = browser.new_page(viewport={"width": width, "height": height})
     try:
         page.add_init_script(PAGE_PROBE)
         first = open_page(page, url, query)
         _settle(page, settle_s)
-        box = _readout(page, label)
+        box = readout(page, label)
         samples, extra_pictures = [], []
         for i in range(changes + 1):  # the first change is a warm-up, not counted
             value = values[i % 2]
@@ -307,7 +307,7 @@ def bench_slider(browser, url: str, query: str, label: str, values, changes: int
 
 def one_load(browser, server, query: str, width: int, height: int, settle_s: float) -> dict:
     from browser_helpers import kernel_pids
-    from test_dashboard_layout import settled_image
+    from browser_helpers import settled_image
 
     page = browser.new_page(viewport={"width": width, "height": height})
     try:
