@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import time
@@ -24,7 +23,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from browser_helpers import CHROMIUM, _free_port, browser_page, cmdline, kernel_pids
+from browser_helpers import CHROMIUM, _free_port, browser_page, stop_server
 
 pytest.importorskip("playwright")
 pytest.importorskip("jupyterlab", reason="JupyterLab is not installed (pip install -e '.[dev]' "
@@ -69,7 +68,6 @@ def jupyter_lab(root: Path):
     server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE,
                               stderr=subprocess.STDOUT, text=True, start_new_session=True)
     url = f"http://127.0.0.1:{port}/"
-    kernels: dict[int, str] = {}
     try:
         deadline = time.monotonic() + READY_TIMEOUT_S
         while True:
@@ -87,22 +85,7 @@ def jupyter_lab(root: Path):
             time.sleep(0.3)
         yield url
     finally:
-        kernels = {p: cmdline(p) for p in kernel_pids(server.pid)}
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)  # the server shuts its kernels down
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        server.stdout.close()
-        deadline = time.monotonic() + 10
-        while kernels and time.monotonic() < deadline:
-            kernels = {p: c for p, c in kernels.items() if cmdline(p) == c}  # same process
-            time.sleep(0.2)
-        for p in kernels:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(p, signal.SIGKILL)
+        stop_server(server, timeout_s=20.0)
 
 
 _FIGURES = """() => Array.from(document.querySelectorAll('.ns-app')).map((app) => {

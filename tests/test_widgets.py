@@ -16,7 +16,7 @@ pytest.importorskip("ipywidgets")
 
 from PIL import Image  # noqa: E402
 
-from neurosim import TEACHING_LABEL, cli, scenarios, widgets  # noqa: E402
+from neurosim import TEACHING_LABEL, cli, measurements, scenarios, widgets  # noqa: E402
 from neurosim.livefigure import LiveFigure, nice_ceiling  # noqa: E402
 from neurosim.parameters import field_specs, slider_groups  # noqa: E402
 
@@ -499,3 +499,14 @@ def test_moving_a_slider_redraws_only_the_data_and_title():
         app.set_value("inhibition.presynaptic", value)
     assert app.live_figure.full_redraws == full  # blitted, title included
     assert app.live_figure.figure._suptitle.get_text().endswith("0.2 → 0.4")
+
+
+def test_a_resize_redraws_without_simulating_again(monkeypatch):
+    app = widgets.dashboard("spinal_cord_injury", compare="overlay")
+    calls = []
+    real = measurements.simulate
+    monkeypatch.setattr(measurements, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.bridge.figure_box = [800, 500]
+    assert calls == [] and app.updates >= 2  # redrawn at the new size from the kept runs
+    app.set_value("pic.strength", 0.5)
+    assert len(calls) == 1  # a moved slider simulates the current settings only
