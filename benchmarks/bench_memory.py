@@ -1,7 +1,7 @@
 """Peak memory of simulate() against its estimate (neurosim.resources.estimate_run).
 
-Each configuration runs in a fresh process: import neurosim, a tiny run (the compiled
-engine is loaded), then the measured run. Its peak-RSS growth is the process's peak
+Each configuration runs in a fresh process: import neurosim, a short run (every compiled
+function is loaded), then the measured run. Its peak-RSS growth is the process's peak
 resident set size (``ru_maxrss``) after the run minus its resident set size just before.
 
     python benchmarks/bench_memory.py                 # medium + 10,000 units × 60 s
@@ -44,14 +44,16 @@ def rss_bytes():
                 return int(line.split()[1]) * 1024
     return 0
 
-simulate(duration_s=0.05, seed=0)
-p = Parameters().with_changes(**{"pool.n_units": cfg["n_units"]})
 d = cfg["duration_s"]
 if cfg["protocol"] == "voluntary":  # bench_simulate's workload: ramp to 50 %, hold, noise
     proto = Protocol(Ramp(start_s=0.5, stop_s=0.5 + d / 2, start_level=0.0, end_level=0.5),
                      Hold(level=0.5, start_s=0.5 + d / 2, stop_s=d), Noise())
 else:
     proto = Protocol(Noise())
+# load (or compile) every compiled function the run uses before measuring
+warm = Protocol(Ramp(start_s=0.1, stop_s=1.0, start_level=0.0, end_level=0.5), Noise())
+simulate(Parameters(), warm, 1.2, seed=0)
+p = Parameters().with_changes(**{"pool.n_units": cfg["n_units"]})
 n = cfg["n_units"]
 record = sorted({0, n // 2, n - 1}) if cfg["record"] is None else list(range(cfg["record"]))
 est = estimate_run(p, proto, d, dt_ms=cfg["dt_ms"], n_recorded=len(record))

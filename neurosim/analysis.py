@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._schema import Number, show
 from .emg import rms_envelope
 from .engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
 from .result import SimulationResult
@@ -335,9 +336,20 @@ def stretch_resistance_Nm(result: SimulationResult) -> np.ndarray:
 
 
 def stretch_reflex(result: SimulationResult) -> ReflexResponse:
-    """Measure the reflex response to the protocol's :class:`~neurosim.protocols.ImposedStretch`."""
+    """Measure the reflex response to the protocol's :class:`~neurosim.protocols.ImposedStretch`.
+
+    Raises
+    ------
+    ValueError
+        If the protocol has no imposed stretch, or the run ends before the stretch begins.
+    """
     c = _stretch_component(result)
     start = c.start_s
+    if result.duration_s <= start:
+        raise ValueError(f"stretch_reflex needs a run that goes past the stretch onset "
+                         f"(imposed_stretch.start_s = {start:g} s); this run lasts "
+                         f"{result.duration_s:g} s (the reflex window is the "
+                         f"{REFLEX_WINDOW_S:g} s after the onset)")
     stop = min(start + REFLEX_WINDOW_S, result.duration_s)
     sel = (result.time_s >= start) & (result.time_s < stop)
     ramp_stop = min(max(stop, start + c.amplitude_deg / c.velocity_deg_s), result.duration_s)
@@ -409,6 +421,19 @@ def _spectral_peak_hz(freqs, power, band):
     return float(freqs[k])
 
 
+def _frequency_band(band_hz, nyquist_hz: float) -> tuple[float, float]:
+    """``band_hz`` as ``(low, high)`` floats with 0 ≤ low < high ≤ the Nyquist frequency."""
+    expected = (f"a pair (low, high) of frequencies with 0 ≤ low < high ≤ {nyquist_hz:g} Hz "
+                f"(half the output rate)")
+    if np.ndim(band_hz) != 1 or len(band_hz) != 2:
+        raise ValueError(f"band_hz = {show(band_hz)} must be {expected}")
+    edge = Number(unit="Hz", min=0.0, max=nyquist_hz)
+    low, high = (edge.check(f, f"band_hz[{i}]") for i, f in enumerate(band_hz))
+    if not low < high:
+        raise ValueError(f"band_hz = ({low:g}, {high:g}) Hz must be {expected}")
+    return low, high
+
+
 def clonus(result: SimulationResult, *, start_s: float | None = None,
            band_hz: tuple = (3.0, 12.0), min_amplitude_deg: float = 0.5) -> ClonusSummary:
     """Detect clonus in the joint angle after the last perturbation.
@@ -434,6 +459,9 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
 
     if start_s is None:
         start_s = result.protocol.input_end_s() + 0.2
+    start_s = Number(unit="s", min=0.0).check(start_s, "start_s")
+    low, high = _frequency_band(band_hz, result.output_rate_hz / 2)
+    min_amplitude_deg = Number(unit="deg", min=0.0).check(min_amplitude_deg, "min_amplitude_deg")
     sel = result.time_s >= start_s
     if result.duration_s - start_s < 4.0:
         raise ValueError(f"clonus needs at least 4 s after start_s = {start_s:g} s; the run "
@@ -446,7 +474,7 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
     late = angle[t >= t[-1] - 1.0]
     early_amp, late_amp = float(np.ptp(early)), float(np.ptp(late))
     freqs, power = signal.welch(angle, fs=rate, nperseg=min(angle.size, int(2.0 * rate)))
-    band = (freqs >= band_hz[0]) & (freqs <= band_hz[1])
+    band = (freqs >= low) & (freqs <= high)
     total = power[1:].sum()
     rhythmic = bool(band.any() and total > 0 and power[band].sum() > 0.3 * total)
     freq = _spectral_peak_hz(freqs, power, band) if rhythmic else float("nan")

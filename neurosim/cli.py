@@ -16,7 +16,13 @@ Examples
     neurosim sweep --map reflex_gain_velocity --figure reflex_map.png
 
 User errors (unknown scenario or parameter, bad value, bad output file) print one
-line ``neurosim: error: <message>`` to stderr and exit with status 2.
+line ``neurosim: error: <message>`` to stderr and exit with status 2; output files are
+checked (directory exists, is writable) before any simulation. Every file is written
+atomically: a failed write (e.g. disk full, reported with the file's name) leaves an
+existing file as it was. ``neurosim sweep`` exits with status 1 and one line naming the
+failed runs when some runs failed (the output, NaN for those runs, is still written).
+Ctrl-C stops any command with one line and status 130; an interrupted sweep with
+``--cache DIR`` keeps its finished runs there and resumes when run again.
 
 A teaching toy, not a clinical model.
 """
@@ -28,12 +34,14 @@ import dataclasses
 import math
 import os
 import sys
+import warnings
 from pathlib import Path
 
 import numpy as np
 
-from . import analysis, scenarios
-from .engine import MAX_DURATION_S
+from . import _schema, analysis, scenarios
+from ._atomic import check_writable
+from .engine import DURATION_S
 from .parameters import Parameters, field_specs
 
 __all__ = ["main", "build_parser", "TOUR_SCENARIOS", "TOUR_SPASTIC",
@@ -165,8 +173,9 @@ def main(argv=None) -> int:
     Returns
     -------
     int
-        0 on success, 2 for a user error (reported as one line on stderr).
-        Usage errors detected by argparse raise ``SystemExit(2)`` as usual.
+        0 on success, 2 for a user error (reported as one line on stderr), 1 when some
+        runs of a sweep failed (one line; the output is still written), 130 after Ctrl-C
+        (one line). Usage errors detected by argparse raise ``SystemExit(2)`` as usual.
     """
     args = build_parser().parse_args(argv)
     try:
@@ -181,6 +190,10 @@ def main(argv=None) -> int:
         return _fail(str(exc))
     except OSError as exc:
         return _fail(_describe_os_error(exc))
+    except KeyboardInterrupt as exc:  # Ctrl-C: one line, no traceback
+        detail = str(exc) if exc.args else "interrupted (Ctrl-C)"
+        print(f"{PROG}: {' '.join(detail.split())}", file=sys.stderr)
+        return 130
 
 
 def _cmd_dashboard(args) -> int:
@@ -223,10 +236,10 @@ def _cmd_dashboard(args) -> int:
         return 0
 
 
-def _fail(message: str) -> int:
+def _fail(message: str, status: int = 2) -> int:
     message = " ".join(str(message).split())  # always exactly one line
     print(f"{PROG}: error: {message}", file=sys.stderr)
-    return 2
+    return status
 
 
 def _describe_os_error(exc: OSError) -> str:
@@ -363,10 +376,7 @@ def _parse_duration(text: str) -> float:
         value = float(text)
     except ValueError:
         raise ValueError(f"--duration {text!r} is not a number of seconds") from None
-    if not math.isfinite(value) or not 0 < value <= MAX_DURATION_S:
-        raise ValueError(f"--duration {text!r} is out of range: allowed "
-                         f"(0, {MAX_DURATION_S:g}] s")
-    return value
+    return DURATION_S.check(value, "--duration")
 
 
 def _check_out_path(text: str) -> Path:
@@ -390,11 +400,8 @@ def _check_scenario_path(text: str) -> Path:
 
 
 def _check_parent(path: Path) -> None:
-    parent = path.parent
-    if not parent.is_dir():
-        raise ValueError(f"cannot write {str(path)!r}: directory {str(parent)!r} does not exist")
-    if path.is_dir():
-        raise ValueError(f"cannot write {str(path)!r}: it is a directory")
+    """Before any work: the directory exists, is a directory and accepts a new file."""
+    check_writable(path)
 
 
 def _write_measured(result, measured: list, path: Path, *, title: str) -> list[Path]:
@@ -429,6 +436,7 @@ def _cmd_tour(args) -> int:
         raise ValueError(f"--out-dir {str(out_dir)!r} exists and is not a directory")
     plt, plotting = _pyplot()
     out_dir.mkdir(parents=True, exist_ok=True)
+    check_writable(out_dir / "overview.png")  # before the first run
 
     results = {}
     written = []
@@ -558,7 +566,7 @@ def _add_sweep_parser(sub) -> None:
 
 
 def _cmd_sweep(args) -> int:
-    from .sweep import BUILTIN_MAPS, builtin_map, sweep
+    from .sweep import BUILTIN_MAPS, SweepFailureWarning, builtin_map, sweep
 
     if args.seeds < 1:
         raise ValueError(f"--seeds {args.seeds} must be ≥ 1")
@@ -579,9 +587,14 @@ def _cmd_sweep(args) -> int:
         spec = BUILTIN_MAPS[args.map_name]
         if out is None and figure is None:
             figure = Path("figures") / spec.figure_name
-            figure.parent.mkdir(parents=True, exist_ok=True)
-        result = builtin_map(args.map_name, resolution=args.resolution, seeds=seeds,
-                             executor=executor, cache_dir=args.cache, progress=args.progress)
+            if not figure.parent.is_dir():
+                figure.parent.mkdir(parents=True, exist_ok=True)
+            figure = _check_sweep_path(str(figure), "--figure", SWEEP_FIGURE_SUFFIXES)
+        with warnings.catch_warnings():  # failed runs are reported below, in one line
+            warnings.simplefilter("ignore", SweepFailureWarning)
+            result = builtin_map(args.map_name, resolution=args.resolution, seeds=seeds,
+                                 executor=executor, cache_dir=args.cache,
+                                 progress=args.progress)
     else:
         if args.base is None:
             raise ValueError("name a scenario to sweep (BASE) or a built-in map (--map NAME)")
@@ -595,9 +608,11 @@ def _cmd_sweep(args) -> int:
             raise ValueError(f"--figure draws one or two axes; this grid has {len(grid)} "
                              f"({', '.join(grid)}); write --out only")
         duration = _parse_duration(args.duration) if args.duration is not None else None
-        result = sweep(_load_scenario(args.base), grid, args.metrics, seeds=seeds,
-                       executor=executor, cache_dir=args.cache, progress=args.progress,
-                       duration_s=duration)
+        base = _load_scenario(args.base)
+        with warnings.catch_warnings():  # failed runs are reported below, in one line
+            warnings.simplefilter("ignore", SweepFailureWarning)
+            result = sweep(base, grid, args.metrics, seeds=seeds, executor=executor,
+                           cache_dir=args.cache, progress=args.progress, duration_s=duration)
 
     written = []
     if out is not None:
@@ -607,11 +622,14 @@ def _cmd_sweep(args) -> int:
         written.append(_sweep_figure(result, figure, title=title))
     print(repr(result))
     if result.n_from_cache:
-        print(f"{result.n_from_cache} of {int(np.prod(result.shape)) * result.n_seeds} runs "
-              f"read from the cache")
+        print(f"{result.n_from_cache} of {result.n_runs} runs read from the cache")
     for path in written:
         print(f"wrote {path}")
     print(TEACHING_REMINDER)
+    if result.failures:
+        sys.stdout.flush()
+        return _fail(result.failure_summary()
+                     + ("; the output holds NaN for them" if written else ""), status=1)
     return 0
 
 
@@ -624,6 +642,13 @@ def _check_sweep_path(text: str, option: str, suffixes) -> Path:
     return path
 
 
+def _axis_count() -> _schema.Number:
+    """The number of values of one axis (``N`` of ``--vary``, ``n`` of a grid file): a whole
+    number in [1, :data:`neurosim.sweep.MAX_RUNS`]."""
+    from .sweep import MAX_RUNS
+    return _schema.Number(integer=True, min=1, max=MAX_RUNS)
+
+
 def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
     """Values of one ``--vary`` axis: ``START:STOP:N`` or ``V1,V2,...``."""
     from .sweep import axis_spec
@@ -633,17 +658,17 @@ def _sweep_axis_values(name: str, text: str, option: str) -> list[float]:
         where = name
     parts = text.split(":")
     try:
-        if len(parts) == 3:
-            start, stop, count = float(parts[0]), float(parts[1]), parts[2]
-            if not count.strip().isdigit() or int(count) < 1:
-                raise ValueError
-            return np.linspace(start, stop, int(count)).tolist()
         if len(parts) == 1:
             return [float(v) for v in text.split(",")]
+        if len(parts) != 3 or not parts[2].strip().isdigit():
+            raise ValueError
+        start, stop, count = float(parts[0]), float(parts[1]), int(parts[2])
     except ValueError:
-        pass
-    raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number ≥ 1) "
-                     f"or V1,V2,... with numbers for {where}")
+        raise ValueError(f"{option} {name}={text!r}: expected START:STOP:N (N a whole number "
+                         f"≥ 1) or V1,V2,... with numbers for {where}") from None
+    with _schema.reading(f"{option} {name}={text!r}"):
+        count = _axis_count().check(count, "N")
+    return np.linspace(start, stop, count).tolist()
 
 
 def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
@@ -670,16 +695,36 @@ def _sweep_grid(vary: list[str], grid_file: str | None) -> dict:
     return grid
 
 
+_RANGE_KEYS = {"start", "stop", "n"}
+
+
 def _flatten_toml(table: dict, prefix: str = "") -> dict:
-    """``{"pic": {"strength": [..]}}`` (TOML dotted keys) → ``{"pic.strength": [..]}``."""
+    """``{"pic": {"strength": [..]}}`` (TOML dotted keys) → ``{"pic.strength": [..]}``.
+
+    A table with any of ``start``, ``stop``, ``n`` is one axis's range, not a deeper name.
+    """
     out = {}
     for key, value in table.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict) and not {"start", "stop", "n"} <= set(value):
+        if isinstance(value, dict) and not _RANGE_KEYS & set(value):
             out.update(_flatten_toml(value, name + "."))
         else:
             out[name] = value
     return out
+
+
+def _grid_file_schema() -> _schema.Record:
+    """What a ``--grid`` TOML file holds: a [grid] table or [[points]] tables."""
+    return _schema.Record(
+        optional=dict(grid=_schema.MapOf(what="a [grid] table of NAME = [values] or NAME = "
+                                              "{start = .., stop = .., n = ..}"),
+                      points=_schema.ListOf(_schema.MapOf(what="a [[points]] table of NAME = "
+                                                               "value"),
+                                            min_len=1, what="[[points]] tables")),
+        what="a TOML grid file"), _schema.Record(
+        required=dict(start=_schema.Number(), stop=_schema.Number(),
+                      n=_axis_count()),
+        what="{start = number, stop = number, n = whole number ≥ 1}")
 
 
 def _read_grid_file(path: Path):
@@ -690,32 +735,21 @@ def _read_grid_file(path: Path):
         raise ValueError(f"grid file {str(path)!r} does not exist") from None
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise ValueError(f"{str(path)!r} is not a readable TOML grid file: {exc}") from None
-    unknown = set(data) - {"grid", "points"}
-    if unknown or len(data) != 1:
-        raise ValueError(f"grid file {str(path)!r} must hold exactly one of a [grid] table or "
-                         f"[[points]] tables" + (f" (found {', '.join(sorted(unknown))})"
-                                                 if unknown else ""))
-    if "points" in data:
-        if not isinstance(data["points"], list):
-            raise ValueError(f"grid file {str(path)!r}: points must be [[points]] tables")
-        return [_flatten_toml(p) for p in data["points"]]
-    grid = {}
-    for name, spec in _flatten_toml(data["grid"]).items():
-        if isinstance(spec, dict):
-            extra = set(spec) - {"start", "stop", "n"}
-            if extra or not isinstance(spec["n"], int) or isinstance(spec["n"], bool) \
-                    or spec["n"] < 1:
-                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} must be "
-                                 f"{{start = .., stop = .., n = whole number ≥ 1}}")
-            try:
-                grid[name] = np.linspace(float(spec["start"]), float(spec["stop"]),
-                                         spec["n"]).tolist()
-            except (TypeError, ValueError):
-                raise ValueError(f"grid file {str(path)!r}: {name} = {spec!r} needs numeric "
-                                 f"start and stop") from None
-        else:
-            grid[name] = spec  # a list (or a bad value the sweep reports with unit and range)
-    return grid
+    file_schema, range_schema = _grid_file_schema()
+    with _schema.reading(f"grid file {str(path)!r}"):
+        data = _schema.check(data, file_schema)
+        if len(data) != 1:
+            raise ValueError("must hold exactly one of a [grid] table or [[points]] tables")
+        if "points" in data:
+            return [_flatten_toml(p) for p in data["points"]]
+        grid = {}
+        for name, spec in _flatten_toml(data["grid"]).items():
+            if isinstance(spec, dict):
+                spec = _schema.check(spec, range_schema, name)
+                grid[name] = np.linspace(spec["start"], spec["stop"], spec["n"]).tolist()
+            else:
+                grid[name] = spec  # a list (or a bad value the sweep reports with unit, range)
+        return grid
 
 
 def _sweep_figure(result, path: Path, *, title: str | None = None) -> Path:

@@ -129,6 +129,13 @@ def _window_samples(window_ms: float, rate_hz: float) -> int:
     return max(1, int(round(window_ms * rate_hz / 1000.0)))
 
 
+def _centred_mean(x: np.ndarray, w: int) -> np.ndarray:
+    """Centred moving average over ``w`` samples, zero-padded, of the same length as ``x``
+    (``np.convolve(mode="same")`` returns ``w`` samples when ``x`` is shorter than that)."""
+    start = (w - 1) // 2
+    return np.convolve(x, np.ones(w) / w, mode="full")[start:start + x.size]
+
+
 def rms_envelope(emg_mV: np.ndarray, output_rate_hz: float, window_ms: float = 100.0) -> np.ndarray:
     """Moving root-mean-square of the EMG (centred window).
 
@@ -144,13 +151,10 @@ def rms_envelope(emg_mV: np.ndarray, output_rate_hz: float, window_ms: float = 1
     ndarray, shape (n_samples,)
         RMS amplitude in mV.
     """
-    w = _window_samples(window_ms, output_rate_hz)
-    kernel = np.ones(w) / w
-    return np.sqrt(np.convolve(np.asarray(emg_mV) ** 2, kernel, mode="same"))
+    return np.sqrt(_centred_mean(np.asarray(emg_mV) ** 2,
+                                 _window_samples(window_ms, output_rate_hz)))
 
 
 def rectified_envelope(emg_mV: np.ndarray, output_rate_hz: float, window_ms: float = 100.0) -> np.ndarray:
     """Full-wave rectified EMG smoothed by a centred moving average (mV), shape (n_samples,)."""
-    w = _window_samples(window_ms, output_rate_hz)
-    kernel = np.ones(w) / w
-    return np.convolve(np.abs(emg_mV), kernel, mode="same")
+    return _centred_mean(np.abs(emg_mV), _window_samples(window_ms, output_rate_hz))

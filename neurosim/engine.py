@@ -57,6 +57,7 @@ from .muscle import fused_force_ceiling, summation_gain, twitch_arrays, twitch_s
 from .nerve import EctopicDischarges, max_ectopic_rate_hz, nerve_arrays, stimulus_events
 from .numerics import check_run
 from .resources import _max_shocks_per_chunk, check_memory, estimate_run, event_buffer_sizes
+from ._schema import Number, show
 from .parameters import Parameters
 from .protocols import Protocol
 from .result import SimulationResult
@@ -522,14 +523,16 @@ def _run_chunk(step0, n_steps, dt_ms, steps_per_noise, command_nA, afferent_nA, 
     return n_spk, n_act, n_imp, out_j
 
 
-def _check_run_arguments(duration_s, dt_ms, output_rate_hz):
-    if isinstance(duration_s, bool) or not isinstance(duration_s, (int, float)) \
-            or not math.isfinite(duration_s) or not (0 < duration_s <= MAX_DURATION_S):
-        raise ValueError(f"duration_s = {duration_s!r} s is out of range: allowed (0, "
-                         f"{MAX_DURATION_S:g}] s")
-    if isinstance(dt_ms, bool) or not isinstance(dt_ms, (int, float)) \
-            or not math.isfinite(dt_ms) or not (0.005 <= dt_ms <= 1.0):
-        raise ValueError(f"dt_ms = {dt_ms!r} ms is out of range: allowed [0.005, 1] ms")
+DURATION_S = Number(unit="s", min=0.0, max=MAX_DURATION_S, min_open=True)
+"""What a run's duration may be (``simulate``, scenarios, result files, sweeps)."""
+DT_MS = Number(unit="ms", min=0.005, max=1.0)
+"""What a run's integration step may be (it must also divide 1 ms evenly)."""
+
+
+def _check_run_arguments(duration_s, dt_ms, output_rate_hz) -> tuple[float, float]:
+    """Return the run's ``(duration_s, dt_ms)`` as floats, or raise a ValueError."""
+    duration_s = DURATION_S.check(duration_s, "duration_s")
+    dt_ms = DT_MS.check(dt_ms, "dt_ms")
     per_noise = NOISE_INTERVAL_MS / dt_ms
     if abs(per_noise - round(per_noise)) > 1e-9:
         raise ValueError(f"dt_ms = {dt_ms:g} ms must divide {NOISE_INTERVAL_MS:g} ms evenly "
@@ -537,6 +540,31 @@ def _check_run_arguments(duration_s, dt_ms, output_rate_hz):
     if 1000.0 / output_rate_hz < dt_ms:
         raise ValueError(f"dt_ms = {dt_ms:g} ms is coarser than the output interval "
                          f"{1000.0 / output_rate_hz:g} ms (emg.output_rate_hz = {output_rate_hz:g} Hz)")
+    return duration_s, dt_ms
+
+
+def _run_lengths(duration_s: float, dt_ms: float, output_rate_hz: float) -> tuple[int, int]:
+    """``(n_steps, n_samples)`` of a run: integration steps and output samples."""
+    return (int(round(duration_s * 1000.0 / dt_ms)),
+            int(math.floor(duration_s * output_rate_hz + 1e-9)))
+
+
+def _check_record_units(record_units, n_units: int) -> np.ndarray:
+    """The recorded units as an int64 array, or a ValueError (whole numbers in [0, n − 1])."""
+    if record_units is None:
+        return np.array(sorted({0, n_units // 2, n_units - 1}), dtype=np.int64)
+    units = [record_units] if np.ndim(record_units) == 0 else np.asarray(
+        record_units, dtype=object).reshape(-1).tolist()
+    whole = Number(integer=True)
+    try:
+        units = [whole.check(u, "unit") for u in units]
+    except ValueError:
+        raise ValueError(f"record_units = {show(record_units)} must be whole unit indices in "
+                         f"[0, {n_units - 1}] (pool.n_units = {n_units})") from None
+    if units and (min(units) < 0 or max(units) >= n_units):
+        raise ValueError(f"record_units = {units} must lie in [0, {n_units - 1}] "
+                         f"(pool.n_units = {n_units})")
+    return np.array(units, dtype=np.int64)
 
 
 def _resolve_seed(seed) -> int:
@@ -596,15 +624,10 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     p = parameters
     n = p.pool.n_units
     out_rate = p.emg.output_rate_hz
-    _check_run_arguments(duration_s, dt_ms, out_rate)
+    duration_s, dt_ms = _check_run_arguments(duration_s, dt_ms, out_rate)
     check_run(p, protocol, dt_ms)
     seed = _resolve_seed(seed)
-    if record_units is None:
-        record_units = sorted({0, n // 2, n - 1})
-    record_units = np.asarray(record_units, dtype=np.int64).reshape(-1)
-    if record_units.size and (record_units.min() < 0 or record_units.max() >= n):
-        raise ValueError(f"record_units = {record_units.tolist()} must lie in [0, {n - 1}] "
-                         f"(pool.n_units = {n})")
+    record_units = _check_record_units(record_units, n)
     # what the run will need, before anything is allocated
     estimate = estimate_run(p, protocol, duration_s, dt_ms=dt_ms, n_recorded=record_units.size,
                             chunk_ms=CHUNK_MS)
@@ -614,8 +637,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
                   estimate.describe())
 
     steps_per_noise = int(round(NOISE_INTERVAL_MS / dt_ms))
-    n_steps = int(round(duration_s * 1000.0 / dt_ms))
-    n_out = int(math.floor(duration_s * out_rate + 1e-9))
+    n_steps, n_out = _run_lengths(duration_s, dt_ms, out_rate)
     out_time_s = np.arange(n_out) / out_rate
     out_steps = np.round(out_time_s * 1000.0 / dt_ms).astype(np.int64)
     dt_s = dt_ms / 1000.0

@@ -19,6 +19,7 @@ from typing import Callable
 
 import numpy as np
 
+from ._schema import Number
 from .analysis import (EvokedResponse, ReflexResponse, conduction_velocity_m_s,
                        evoked_responses, stretch_reflex)
 from .engine import simulate
@@ -143,6 +144,11 @@ def conduction_protocol(*, supramaximal_mA: float = 60.0, h_curve_mA=H_CURVE_MA,
     return Protocol(*comps, Noise())
 
 
+_TRAIN_RATE_HZ = Number(unit="Hz", min=0.0, max=200.0, min_open=True)
+_TRAIN_SHOCKS = Number(integer=True, min=1, max=10000)
+_TRAIN_START_S = Number(unit="s", min=0.0)
+
+
 def train_protocol(rate_hz: float = 3.0, n_shocks: int = 10, *, start_s: float = 0.1,
                    intensity_mA: float = 60.0) -> Protocol:
     """Repetitive nerve stimulation: ``n_shocks`` supramaximal shocks at ``rate_hz``.
@@ -151,11 +157,10 @@ def train_protocol(rate_hz: float = 3.0, n_shocks: int = 10, *, start_s: float =
     (myasthenia-like); 30 Hz trains reveal depolarisation block when ACh is in excess.
     Run for ``start_s + n_shocks / rate_hz + 0.1`` s.
     """
-    if not (0 < rate_hz <= 200):
-        raise ValueError(f"rate_hz = {rate_hz!r} Hz is out of range: allowed (0, 200] Hz")
-    if not (1 <= n_shocks <= 10000):
-        raise ValueError(f"n_shocks = {n_shocks!r} is out of range: allowed [1, 10000]")
-    times = tuple(start_s + k / rate_hz for k in range(int(n_shocks)))
+    rate_hz = _TRAIN_RATE_HZ.check(rate_hz, "rate_hz")
+    n_shocks = _TRAIN_SHOCKS.check(n_shocks, "n_shocks")
+    start_s = _TRAIN_START_S.check(start_s, "start_s")
+    times = tuple(start_s + k / rate_hz for k in range(n_shocks))
     return Protocol(NerveStimulation(times_s=times, intensity_mA=intensity_mA))
 
 

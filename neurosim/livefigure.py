@@ -120,8 +120,8 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
     Returns
     -------
     (bytes, matplotlib.figure.Figure)
-        The picture as :data:`IMAGE_FORMAT`, and the figure (kept for saving; the
-        caller closes it).
+        The picture as :data:`IMAGE_FORMAT`, and the figure (kept for saving). The
+        figure is already closed in pyplot, so no notebook shows it as a stray output.
     """
     width, height = _checked_size(size_px)
     with matplotlib.rc_context(rc_params(projector)):
@@ -136,8 +136,9 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
         if projector:
             for line in (ln for ax in fig.axes for ln in ax.get_lines()):
                 line.set_linewidth(line.get_linewidth() * _PROJECTOR_LINE_SCALE)
-        if not isinstance(fig.canvas, FigureCanvasAgg):
-            FigureCanvasAgg(fig)
+        import matplotlib.pyplot as plt
+        plt.close(fig)  # detached from pyplot: a notebook's inline backend must not show it
+        FigureCanvasAgg(fig)  # its own canvas, still drawable and savable
         fig.canvas.draw()
     return _encode_canvas(fig.canvas), fig
 
@@ -271,12 +272,16 @@ class LiveFigure:
             if layout.side_by_side:
                 self._axes[layout.panels[0]].set_title(labels[0], loc="left")
                 self._axes[f"reference:{layout.panels[0]}"].set_title(labels[1], loc="left")
-            signature = (title, tuple(labels) if layout.side_by_side else None, self._limits(),
-                         self._legend_texts())
+            # the title changes with every moved slider ("changed: …"): it is drawn over the
+            # cached background like the data, so only its number of lines forces a full draw
+            wrapped = wrap_title(title, self.figure) or " "
+            signature = (wrapped.count("\n"), tuple(labels) if layout.side_by_side else None,
+                         self._limits(), self._legend_texts())
             if signature != self._signature or self._background is None:
-                self._full_draw(title)
+                self._full_draw(wrapped)
                 self._signature = signature
             else:
+                self.figure._suptitle.set_text(wrapped)
                 self._blit()
         return self._encode()
 
@@ -456,9 +461,11 @@ class LiveFigure:
                 ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.01, 1.0),
                           fontsize="small", frameon=False)
 
-    def _full_draw(self, title: str) -> None:
+    def _full_draw(self, wrapped_title: str) -> None:
         fig = self.figure
-        fig.suptitle(wrap_title(title, fig) or " ", x=0.01, ha="left", fontweight="bold")
+        # the layout keeps room for the title's lines; the background has them blank
+        fig.suptitle("\n".join(" " for _ in wrapped_title.splitlines()), x=0.01, ha="left",
+                     fontweight="bold")
         self._place_legends()
         _fold_long_ylabels(fig)
         hidden = self._data_artists + self._extra_axes
@@ -466,6 +473,7 @@ class LiveFigure:
             artist.set_visible(False)
         fig.canvas.draw()
         self._background = fig.canvas.copy_from_bbox(fig.bbox)
+        fig._suptitle.set_text(wrapped_title)
         for artist in hidden:
             artist.set_visible(True)
         self._draw_artists()
@@ -485,6 +493,7 @@ class LiveFigure:
             if artist.axes is not None and artist.axes in self._extra_axes:
                 continue
             artist.axes.draw_artist(artist) if artist.axes is not None else artist.draw(renderer)
+        fig._suptitle.draw(renderer)
 
     def _encode(self) -> bytes:
         return _encode_canvas(self.figure.canvas)

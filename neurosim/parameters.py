@@ -21,9 +21,10 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import functools
-import math
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar, Mapping
+
+from . import _schema
 
 __all__ = [
     "FieldSpec",
@@ -113,39 +114,17 @@ def _fmt(x: float) -> str:
 class Validated:
     """Mix-in that validates every metadata-carrying field of a frozen dataclass.
 
-    Used by the stage parameter classes and by the protocol components, so that
-    one piece of code produces every range error in the package.
+    Used by the stage parameter classes and by the protocol components. Each field is a
+    :class:`neurosim._schema.Number` built from its metadata, the one piece of code that
+    produces every type and range error in the package; numpy scalars are numbers.
     """
 
     stage_name: ClassVar[str] = ""
 
     def __post_init__(self):
-        for f in fields(self):
-            if "unit" not in f.metadata:
-                continue
-            value = getattr(self, f.name)
-            meta = f.metadata
-            name = f"{self.stage_name}.{f.name}"
-            unit = meta["unit"]
-            rng = f"[{_fmt(meta['min'])}, {_fmt(meta['max'])}]"
-            unit_text = "dimensionless" if unit == "1" else unit
-            if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise ValueError(
-                    f"{name} = {value!r} must be a number ({unit_text}) in {rng}")
-            if not math.isfinite(value):
-                raise ValueError(
-                    f"{name} = {value!r} is not finite; allowed {rng} ({unit_text})")
-            if meta["integer"]:
-                if value != int(value):
-                    raise ValueError(
-                        f"{name} = {value!r} must be a whole number in {rng} ({unit_text})")
-                object.__setattr__(self, f.name, int(value))
-            else:
-                object.__setattr__(self, f.name, float(value))
-            if not (meta["min"] <= value <= meta["max"]):
-                raise ValueError(
-                    f"{name} = {_fmt(value)} {unit_text} is out of range: "
-                    f"allowed {rng} ({unit_text})")
+        for name, spec in _number_fields(type(self)):
+            object.__setattr__(self, name, spec.check(getattr(self, name),
+                                                      f"{self.stage_name}.{name}"))
 
     def with_changes(self, **changes):
         """Return a validated copy with some fields replaced.
@@ -166,6 +145,13 @@ class Validated:
     def to_dict(self) -> dict:
         """Return the field values as a plain dict."""
         return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@functools.lru_cache(maxsize=None)
+def _number_fields(cls) -> tuple:
+    """``(field name, Number spec)`` of every metadata-carrying field of ``cls``."""
+    return tuple((f.name, _schema.Number.from_metadata(f.metadata)) for f in fields(cls)
+                 if "unit" in f.metadata)
 
 
 def _unknown_message(name: str, valid: list[str]) -> str:
@@ -1065,25 +1051,36 @@ class Parameters:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Mapping[str, float]]) -> "Parameters":
-        """Build from :meth:`to_dict` output; unknown stages or fields are errors.
+        """Build from :meth:`to_dict` output: ``{stage: {field: value}}``, all optional.
+
+        Unknown stages or fields, a stage that is not a mapping, or an invalid value are
+        a ValueError naming the key (``parameters.pic``, ``pic.strength``).
 
         Fields removed from the model (:data:`REMOVED_FIELDS`) are accepted at the value
         they always had, so files written by earlier versions still load; any other
         value is refused with the reason the field went.
         """
+        data = _schema.check(data, _PARAMETERS_SCHEMA, "parameters")
         flat = {}
         for stage, vals in data.items():
-            if stage not in _STAGES:
-                raise ValueError(_unknown_message(stage + ".?", list(field_specs())))
             for k, v in vals.items():
                 name = f"{stage}.{k}"
                 if name in REMOVED_FIELDS:
                     inert_value, why = REMOVED_FIELDS[name]
                     if v != inert_value:
-                        raise ValueError(f"{name} = {v!r} is no longer a model parameter: {why}")
+                        raise ValueError(f"{name} = {_schema.show(v)} is no longer a model "
+                                         f"parameter: {why}")
                     continue
                 flat[name] = v
         return cls().with_changes(**flat)
+
+
+_PARAMETERS_SCHEMA = _schema.Record(
+    optional={stage: _schema.MapOf(what="a mapping {field name: value}, e.g. "
+                                        f"{{{fields(cls)[0].name!r}: {fields(cls)[0].default!r}}}")
+              for stage, cls in _STAGES.items()},
+    what="a mapping {stage: {field name: value}}")
+"""What :meth:`Parameters.from_dict` accepts (the field values are checked by the stages)."""
 
 
 REMOVED_FIELDS: dict[str, tuple[float, str]] = {

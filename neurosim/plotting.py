@@ -32,6 +32,7 @@ import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
 
 from . import TEACHING_LABEL, analysis
+from ._atomic import atomic_open
 from .emg import rms_envelope
 from .result import SimulationResult
 
@@ -1482,7 +1483,8 @@ def save_figure(fig, path, *, dpi: float = 120) -> Path:
     fig : matplotlib.figure.Figure
     path : str or os.PathLike
         Output file; the format follows the suffix (``.png``, ``.pdf``, ``.svg`` …).
-        Missing parent directories are created.
+        Missing parent directories are created. The write is atomic: if it fails
+        (disk full, Ctrl-C), an existing file at ``path`` is left as it was.
     dpi : float
         Resolution of raster output (dots per inch).
 
@@ -1494,8 +1496,13 @@ def save_figure(fig, path, *, dpi: float = 120) -> Path:
     fig = _root_figure(fig)
     add_teaching_label(fig)
     path = Path(path)
+    fmt = path.suffix[1:].lower()
+    if not fmt:  # as savefig does for a name without suffix: the default format's suffix
+        fmt = matplotlib.rcParams["savefig.format"]
+        path = path.with_name(f"{path.name}.{fmt}")
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi)
+    with atomic_open(path, "wb") as fh:  # a failed save leaves an existing file intact
+        fig.savefig(fh, dpi=dpi, format=fmt)
     return path
 
 

@@ -22,12 +22,14 @@ Components combine with ``+``::
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field, fields
 from typing import ClassVar
 
 import numpy as np
 
+from . import _schema
 from .parameters import Validated, param
 
 __all__ = ["Protocol", "Rest", "Step", "Ramp", "Hold", "Trapezoid", "Sine", "Pulses",
@@ -418,6 +420,29 @@ _COMPONENTS = {cls.__name__: cls for cls in (
     TorquePulses, TendonTap, NerveStimulation)}
 
 
+_PROTOCOL_SCHEMA = _schema.ListOf(
+    _schema.MapOf(what="a mapping {'type': component name, field: value}"),
+    what="a list of protocol components, each {'type': component name, field: value}")
+_TYPE_SCHEMA = _schema.Text(tuple(_COMPONENTS))
+_TIMES_SCHEMA = _schema.ListOf(_schema.Number(unit="s", min=0.0), min_len=1,
+                               what="a list of one or more times ≥ 0 (s)")
+
+
+@functools.lru_cache(maxsize=None)
+def _component_schema(cls) -> _schema.Record:
+    """What :meth:`Protocol.from_dict` accepts for one component: its type and fields."""
+    specs = {}
+    for f in fields(cls):
+        if "unit" in f.metadata:
+            specs[f.name] = _schema.Number.from_metadata(f.metadata)
+        elif f.name == "times_s":
+            specs[f.name] = _TIMES_SCHEMA
+        else:
+            specs[f.name] = _schema.Text()
+    return _schema.Record(required={"type": _TYPE_SCHEMA}, optional=specs,
+                          what=f"a {cls.__name__} component")
+
+
 def component_types() -> dict[str, type]:
     """Return ``{name: class}`` of every protocol component (for CLI, files, widgets)."""
     return dict(_COMPONENTS)
@@ -525,17 +550,25 @@ class Protocol:
 
     @classmethod
     def from_dict(cls, data) -> "Protocol":
-        """Rebuild a protocol from :meth:`to_dict` output."""
+        """Rebuild a protocol from :meth:`to_dict` output.
+
+        ``data`` is a list of ``{"type": component name, field: value, ...}``; fields left
+        out take their defaults. Anything else (a non-list, an item that is not a
+        mapping, an unknown type or field, ``times_s`` that is not a list of times) is a
+        ValueError naming the item, e.g. ``protocol[1].times_s``.
+        """
         comps = []
-        for item in data:
-            item = dict(item)
-            kind = item.pop("type", None)
-            if kind not in _COMPONENTS:
-                raise ValueError(f"unknown protocol component type {kind!r}; "
-                                 f"known: {', '.join(_COMPONENTS)}")
-            if "times_s" in item:
-                item["times_s"] = tuple(item["times_s"])
-            comps.append(_COMPONENTS[kind](**item))
+        for i, item in enumerate(_schema.check(data, _PROTOCOL_SCHEMA, "protocol")):
+            path = f"protocol[{i}]"
+            if "type" not in item:
+                raise ValueError(f"{path}: missing key 'type': expected {_TYPE_SCHEMA.expected()}")
+            kind = _schema.check(item["type"], _TYPE_SCHEMA, f"{path}.type")
+            fields_ = _schema.check(item, _component_schema(_COMPONENTS[kind]), path)
+            del fields_["type"]
+            if "times_s" in fields_:
+                fields_["times_s"] = tuple(fields_["times_s"])
+            with _schema.reading(path):
+                comps.append(_COMPONENTS[kind](**fields_))
         return cls(*comps)
 
     def __repr__(self) -> str:

@@ -9,6 +9,7 @@ export to CSV for spreadsheets.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import zipfile
 from dataclasses import dataclass, fields
@@ -16,6 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
+from . import _schema
+from ._atomic import atomic_open
 from .parameters import Parameters
 from .protocols import Protocol
 
@@ -47,7 +50,9 @@ TRACE_COLUMNS = {
 def write_npz(path, arrays: dict, metadata: dict) -> Path:
     """Write arrays plus JSON metadata to an ``.npz`` file (nothing pickled).
 
-    Shared by :class:`SimulationResult` and :class:`neurosim.sweep.SweepResult`.
+    Shared by :class:`SimulationResult` and :class:`neurosim.sweep.SweepResult`. The
+    write is atomic (:func:`neurosim._atomic.atomic_open`): if it fails half-way (disk
+    full, Ctrl-C), an existing file at ``path`` is left exactly as it was.
 
     Returns
     -------
@@ -56,7 +61,7 @@ def write_npz(path, arrays: dict, metadata: dict) -> Path:
     """
     path = Path(path)
     arrays = dict(arrays, metadata_json=np.array(json.dumps(metadata)))
-    with open(path, "wb") as fh:
+    with atomic_open(path, "wb") as fh:  # a failed save leaves an existing file intact
         np.savez_compressed(fh, **arrays)
     return path
 
@@ -103,6 +108,61 @@ def read_npz(path, *, what: str, format_name: str, format_version: int) -> tuple
         raise ValueError(f"{str(path)!r} was written by {what} format version "
                          f"{meta.get('version')}; this neurosim reads version {format_version}")
     return arrays, meta
+
+
+@functools.lru_cache(maxsize=None)
+def _metadata_schema() -> _schema.Record:
+    """What a result file's metadata holds (the engine's specs, imported when first needed)."""
+    from .engine import DT_MS, DURATION_S
+    return _schema.Record(required=dict(
+        format=_schema.Const(FORMAT_NAME), version=_schema.Const(FORMAT_VERSION),
+        parameters=_schema.MapOf(what="a mapping {stage: {field name: value}}"),
+        protocol=_schema.ListOf(what="a list of protocol components"),
+        seed=_schema.Number(integer=True, min=0), dt_ms=DT_MS, duration_s=DURATION_S,
+        label=_schema.Text(), max_force_N=_schema.Number(unit="N", min=0.0, min_open=True)),
+        what="result metadata")
+
+
+_SAMPLE_TRACES = tuple(name for name in TRACE_COLUMNS if name != "force_percent")
+_STEP_TRACES = ("membrane_mV", "unit_pic_activation", "endplate_mV", "cleft_ach",
+                "receptor_open")
+_UNIT_CONSTANTS = ("rheobase_nA", "peak_twitch_force_N", "contraction_time_ms")
+_EVENTS = {"spike": ("times_s", "units"),
+           "activation": ("times_s", "units", "sources"),
+           "nerve_impulse": ("times_s", "units", "sources")}
+
+
+def _array_schema(arrays: dict, *, n_samples: int, n_steps: int, n_units: int) -> _schema.Record:
+    """The arrays a result file must hold, with shapes from its metadata.
+
+    The lengths of the event lists and the number of recorded units are read from the
+    file (their ``*_times_s`` and ``recorded_units`` arrays); every other length from
+    the run's duration, step and parameters.
+    """
+    def length(name):
+        a = arrays.get(name)
+        return a.shape[0] if isinstance(a, np.ndarray) and a.ndim == 1 else None
+
+    unit = dict(min=0, max=n_units - 1)
+    n_recorded = length("recorded_units")
+    out = {name: _schema.Array("f", (n_samples,), "one per output sample: duration_s × "
+                                                  "emg.output_rate_hz")
+           for name in _SAMPLE_TRACES}
+    out.update({name: _schema.Array("f", (n_steps, n_recorded), "one row per step, duration_s "
+                                    "/ dt_ms, and one column per recorded unit")
+                for name in _STEP_TRACES})
+    out.update({name: _schema.Array("f", (n_units,), "one per motor unit, pool.n_units")
+                for name in _UNIT_CONSTANTS})
+    out["recorded_units"] = _schema.Array("i", (None,), "motor-unit indices", **unit)
+    for event, columns in _EVENTS.items():
+        n = length(f"{event}_times_s")
+        for column in columns:
+            kind = "f" if column == "times_s" else "i"
+            why = ("one per event" if column == "times_s"
+                   else f"one per event, as many as {event}_times_s")
+            out[f"{event}_{column}"] = _schema.Array(
+                kind, (n,), why, **(unit if column == "units" else {}))
+    return _schema.Record(required=out, what="the result's arrays", key_noun="array")
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -277,6 +337,9 @@ class SimulationResult:
     def save(self, path) -> Path:
         """Save to ``path`` (``.npz``): arrays plus JSON metadata, no pickles.
 
+        The write is atomic: if it fails (disk full, Ctrl-C), an existing file at
+        ``path`` is left as it was and no partial file remains.
+
         Returns
         -------
         Path
@@ -299,26 +362,31 @@ class SimulationResult:
         path = Path(path)
         arrays, meta = read_npz(path, what="result", format_name=FORMAT_NAME,
                                 format_version=FORMAT_VERSION)
-        expected = {f.name for f in fields(cls)} - {
-            "parameters", "protocol", "seed", "dt_ms", "duration_s", "label", "max_force_N"}
-        missing = expected - set(arrays)
-        if missing:
-            raise ValueError(f"{str(path)!r} is incomplete: missing {', '.join(sorted(missing))}")
-        return cls(parameters=Parameters.from_dict(meta["parameters"]),
-                   protocol=Protocol.from_dict(meta["protocol"]), seed=meta["seed"],
-                   dt_ms=meta["dt_ms"], duration_s=meta["duration_s"], label=meta["label"],
-                   max_force_N=meta["max_force_N"], **{k: arrays[k] for k in expected})
+        from .engine import _check_run_arguments, _run_lengths
+        with _schema.reading(f"result file {str(path)!r}"):
+            meta = _schema.check(meta, _metadata_schema())
+            parameters = Parameters.from_dict(meta["parameters"])
+            duration_s, dt_ms = _check_run_arguments(meta["duration_s"], meta["dt_ms"],
+                                                     parameters.emg.output_rate_hz)
+            n_steps, n_samples = _run_lengths(duration_s, dt_ms, parameters.emg.output_rate_hz)
+            arrays = _schema.check(arrays, _array_schema(
+                arrays, n_samples=n_samples, n_steps=n_steps, n_units=parameters.pool.n_units))
+            return cls(parameters=parameters, protocol=Protocol.from_dict(meta["protocol"]),
+                       seed=meta["seed"], dt_ms=dt_ms, duration_s=duration_s,
+                       label=meta["label"], max_force_N=meta["max_force_N"], **arrays)
 
     def to_csv(self, path) -> Path:
         """Write the population traces (one row per output sample) to CSV.
 
         Columns: ``time_s, command, afferent_input, force_N, force_percent, emg_mV,
         population_rate_hz, pic_activation, inhibition, renshaw_activity``.
+        The write is atomic, like :meth:`save`.
         """
         path = Path(path)
         cols = np.column_stack([getattr(self, name) for name in TRACE_COLUMNS])
         header = ",".join(TRACE_COLUMNS)
-        np.savetxt(path, cols, delimiter=",", header=header, comments="", fmt="%.6g")
+        with atomic_open(path, "w", newline="") as fh:
+            np.savetxt(fh, cols, delimiter=",", header=header, comments="", fmt="%.6g")
         return path
 
     def replace(self, **changes) -> "SimulationResult":

@@ -17,9 +17,11 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
+from typing import Mapping
 
-from . import measurements
-from .engine import simulate
+from . import _schema, measurements
+from ._atomic import write_text
+from .engine import DURATION_S, simulate
 from .parameters import Parameters
 from .experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
                           stretch_protocol, train_protocol, voluntary_protocol)
@@ -27,10 +29,27 @@ from .protocols import NerveStimulation, Noise, Protocol, Pulses, Ramp, Trapezoi
 from .result import SimulationResult
 
 __all__ = ["Scenario", "get", "names", "all_scenarios", "spasm_test_protocol",
-           "CATEGORIES", "SCENARIO_FILE_FORMAT"]
+           "CATEGORIES", "SCENARIO_FILE_FORMAT", "SCENARIO_FILE_VERSION", "SCENARIO_SCHEMA"]
 
 CATEGORIES = ("experiment", "condition", "treatment")
 SCENARIO_FILE_FORMAT = "neurosim-scenario"
+SCENARIO_FILE_VERSION = 1
+_TEXT = _schema.Text()
+SCENARIO_SCHEMA = _schema.Record(
+    required=dict(
+        format=_schema.Const(SCENARIO_FILE_FORMAT),
+        version=_schema.Const(SCENARIO_FILE_VERSION, "the scenario file version this "
+                                                     "neurosim reads"),
+        name=_TEXT, title=_TEXT, category=_schema.Text(CATEGORIES), description=_TEXT,
+        mechanism=_TEXT, learning_goal=_TEXT, caveat=_TEXT,
+        changes=_schema.MapOf(what="a mapping {parameter name: value}, e.g. "
+                                   "{'pic.strength': 1.0}"),
+        protocol=_schema.ListOf(what="a list of protocol components, each "
+                                     "{'type': component name, field: value}"),
+        duration_s=DURATION_S),
+    optional=dict(measurements=_schema.ListOf(_TEXT), treats=_schema.Nullable(_TEXT)),
+    what="a scenario {key: value}")
+"""What a scenario file (and :meth:`Scenario.from_dict`) holds: :meth:`Scenario.to_dict`'s keys."""
 
 
 @dataclass(frozen=True)
@@ -82,7 +101,11 @@ class Scenario:
     def __post_init__(self):
         if self.category not in CATEGORIES:
             raise ValueError(f"scenario category {self.category!r} must be one of {CATEGORIES}")
-        object.__setattr__(self, "changes", MappingProxyType(dict(self.changes)))
+        object.__setattr__(self, "changes", MappingProxyType(
+            SCENARIO_SCHEMA.required["changes"].check(self.changes, "changes")))
+        if not isinstance(self.protocol, Protocol):
+            object.__setattr__(self, "protocol", Protocol(self.protocol))
+        object.__setattr__(self, "duration_s", DURATION_S.check(self.duration_s, "duration_s"))
         self.parameters  # validate the changes now, not at run time
         chosen = tuple(self.measurements) or measurements.suggest(self.protocol)
         unknown = [m for m in chosen if m not in measurements.MEASUREMENTS]
@@ -174,8 +197,8 @@ class Scenario:
     # ------------------------------------------------------------ files
     def to_dict(self) -> dict:
         """JSON-serialisable description (what a scenario file holds)."""
-        return dict(format=SCENARIO_FILE_FORMAT, version=1, name=self.name, title=self.title,
-                    category=self.category, description=self.description,
+        return dict(format=SCENARIO_FILE_FORMAT, version=SCENARIO_FILE_VERSION, name=self.name,
+                    title=self.title, category=self.category, description=self.description,
                     mechanism=self.mechanism, learning_goal=self.learning_goal,
                     caveat=self.caveat, changes=dict(self.changes),
                     protocol=self.protocol.to_dict(), duration_s=self.duration_s,
@@ -183,24 +206,36 @@ class Scenario:
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scenario":
-        """Rebuild a scenario from :meth:`to_dict` output (validated)."""
-        if data.get("format") != SCENARIO_FILE_FORMAT:
-            raise ValueError("not a neurosim scenario file (missing format marker)")
-        try:
-            return cls(name=data["name"], title=data["title"], category=data["category"],
-                       description=data["description"], mechanism=data["mechanism"],
-                       learning_goal=data["learning_goal"], caveat=data["caveat"],
-                       changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
-                       duration_s=float(data["duration_s"]),
-                       measurements=tuple(data.get("measurements", ())),
-                       treats=data.get("treats"))
-        except KeyError as exc:
-            raise ValueError(f"scenario file is missing the field {exc}") from None
+        """Rebuild a scenario from :meth:`to_dict` output (validated).
+
+        The keys, their types and the format version are checked against
+        :data:`SCENARIO_SCHEMA`; any mismatch is a ValueError naming the key and what was
+        expected.
+        """
+        with _schema.reading("scenario"):
+            return cls._from_checked(data)
+
+    @classmethod
+    def _from_checked(cls, data) -> "Scenario":
+        if not isinstance(data, Mapping) or data.get("format") != SCENARIO_FILE_FORMAT:
+            raise ValueError("not a neurosim scenario file (missing format marker "
+                             f"'format': {SCENARIO_FILE_FORMAT!r})")
+        data = _schema.check(data, SCENARIO_SCHEMA)
+        return cls(name=data["name"], title=data["title"], category=data["category"],
+                   description=data["description"], mechanism=data["mechanism"],
+                   learning_goal=data["learning_goal"], caveat=data["caveat"],
+                   changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
+                   duration_s=data["duration_s"],
+                   measurements=tuple(data.get("measurements", ())),
+                   treats=data.get("treats"))
 
     def save(self, path) -> Path:
-        """Write the scenario as JSON to ``path``; returns the path."""
+        """Write the scenario as JSON to ``path``; returns the path.
+
+        The write is atomic: if it fails, an existing file at ``path`` is left as it was.
+        """
         path = Path(path)
-        path.write_text(json.dumps(self.to_dict(), indent=2))
+        write_text(path, json.dumps(self.to_dict(), indent=2))
         return path
 
     @classmethod
@@ -213,9 +248,8 @@ class Scenario:
             raise ValueError(f"scenario file {str(path)!r} does not exist") from None
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise ValueError(f"{str(path)!r} is not a readable scenario file: {exc}") from None
-        if not isinstance(data, dict):
-            raise ValueError(f"{str(path)!r} is not a neurosim scenario file")
-        return cls.from_dict(data)
+        with _schema.reading(f"scenario file {str(path)!r}"):
+            return cls._from_checked(data)
 
 
 _INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
@@ -558,6 +592,9 @@ def get(name: str) -> Scenario:
         If there is no such scenario (the message suggests the closest names and lists
         the known ones).
     """
+    if not isinstance(name, str):
+        raise ValueError(f"scenario name = {_schema.show(name)} must be a string, one of: "
+                         f"{', '.join(_REGISTRY)}")
     try:
         return _REGISTRY[name]
     except KeyError:

@@ -66,7 +66,20 @@ this process; any :class:`concurrent.futures.Executor` may be passed; a
 Dask cluster (whose workers need neurosim installed). With ``cache_dir`` every
 finished run is stored on disk, keyed by a hash of (parameters, protocol,
 duration, step, seed, metric names, neurosim version); an interrupted sweep run
-again with the same ``cache_dir`` recomputes only what is missing.
+again with the same ``cache_dir`` recomputes only what is missing. Every cache entry
+(and :meth:`SweepResult.save`) is written atomically: an interruption never leaves half a
+file.
+
+When a run fails
+----------------
+A run that raises (e.g. a metric that cannot be measured on that point:
+``"unit 0 received no nerve impulse"``) does not stop the sweep: its cells hold NaN, the
+failure (grid index, axis values, seed, message) is listed in
+:attr:`SweepResult.failures` and summarised by :meth:`SweepResult.failure_summary`, the
+other points are completed, and :func:`sweep` warns once (:class:`SweepFailureWarning`).
+Failed runs are not cached, so a rerun tries them again. Ctrl-C (:class:`KeyboardInterrupt`)
+stops the sweep at once with :class:`SweepInterrupted`; the runs finished before it stay
+in ``cache_dir``, so running the same sweep again resumes.
 
 A teaching toy, not a clinical model.
 """
@@ -80,17 +93,19 @@ import inspect
 import json
 import math
 import os
+import signal
 import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
 import numpy as np
 
-from . import analysis, experiments
+from . import _schema, analysis, experiments
+from ._atomic import check_writable, write_text
 from . import scenarios as _scenarios
-from .engine import MAX_DURATION_S, simulate
+from .engine import DT_MS, DURATION_S, simulate
 from .parameters import Parameters, field_specs
 from .protocols import FreeLimb, ImposedStretch, NerveStimulation, Protocol, TorquePulses
 from .result import SimulationResult, read_npz, write_npz
@@ -98,7 +113,7 @@ from .result import SimulationResult, read_npz, write_npz
 __all__ = ["sweep", "SweepResult", "Metric", "METRICS", "Setup", "SETUPS", "AxisSpec",
            "CombinedAxis", "COMBINED_AXES", "axis_spec", "BuiltinMap", "BUILTIN_MAPS",
            "builtin_map", "DEFAULT_SCENARIO", "SPASM_THRESHOLD_S", "FORMAT_NAME",
-           "FORMAT_VERSION"]
+           "FORMAT_VERSION", "SweepFailure", "SweepFailureWarning", "SweepInterrupted"]
 
 FORMAT_NAME = "neurosim-sweep"
 FORMAT_VERSION = 1
@@ -108,8 +123,11 @@ PROTOCOL_PREFIX = "protocol."
 POINT_AXIS = "point"
 SPASM_THRESHOLD_S = inspect.signature(analysis.spasm_episodes).parameters["min_duration_s"].default
 """Shortest involuntary contraction counted as a spasm (s); the phase boundary of spasm maps."""
+MAX_RUNS = 1_000_000
+"""Most runs (grid points × seeds) one sweep may have: a larger grid is a typo, not a plan."""
 _MAX_POINTS_PER_TASK = 32
 _TASKS_PER_WORKER = 8
+_FAILURES_SHOWN = 3  # failures listed by name in a summary
 
 
 # ---------------------------------------------------------------------------
@@ -525,8 +543,7 @@ def _numeric_values(name: str, values, spec: AxisSpec) -> np.ndarray:
         raise ValueError(f"{where} is empty: give at least one value in {spec.describe_range()}")
     out = np.empty(arr.size)
     for i, v in enumerate(arr):
-        if isinstance(v, (bool, np.bool_)) or not isinstance(v, (int, float, np.integer,
-                                                                 np.floating)):
+        if not _schema.is_number(v):
             raise ValueError(f"{where}: {name} = {v!r} must be a number in "
                              f"{spec.describe_range()}")
         out[i] = float(v)
@@ -550,10 +567,10 @@ def _check_value(spec: AxisSpec, value: float, setup: str | None) -> None:
             SETUPS[setup].protocol(**{quantity: _python_value(spec, value)})
         except ValueError as exc:
             raise ValueError(f"grid axis {spec.name!r}: {exc}") from None
-    elif not (math.isfinite(value) and spec.min <= value <= spec.max):
-        raise ValueError(f"grid axis {spec.name!r}: {spec.name} = {value:g} "
-                         f"{_unit_words(spec.unit)} is out of range: allowed "
-                         f"{spec.describe_range()}")
+    else:
+        with _schema.reading(f"grid axis {spec.name!r}"):
+            _schema.Number(unit=spec.unit, min=spec.min, max=spec.max,
+                           integer=spec.integer).check(value, spec.name)
 
 
 def _point_changes(values: Mapping[str, float], specs: Mapping[str, AxisSpec]):
@@ -586,11 +603,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
     if protocol is not None:
         protocol = Protocol(protocol)
     if duration_s is not None:
-        if isinstance(duration_s, bool) or not isinstance(duration_s, (int, float)) or \
-                not (0 < duration_s <= MAX_DURATION_S):
-            raise ValueError(f"duration_s = {duration_s!r} s is out of range: allowed "
-                             f"(0, {MAX_DURATION_S:g}] s")
-        duration_s = float(duration_s)
+        duration_s = DURATION_S.check(duration_s, "duration_s")
 
     # ---- axes and the values of every point
     if isinstance(grid, Mapping):
@@ -600,6 +613,8 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         names = list(grid)
         specs = {n: axis_spec(n, setup) for n in names}
         axis_values = tuple(_numeric_values(n, grid[n], specs[n]) for n in names)
+        _check_size(math.prod(v.size for v in axis_values), len(seeds), " × ".join(
+            f"{v.size} ({n})" for n, v in zip(names, axis_values)))
         for n, vals in zip(names, axis_values):
             for v in vals:
                 _check_value(specs[n], v, setup)
@@ -614,6 +629,7 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
         grid = list(grid)
         if not grid:
             raise ValueError("grid is an empty list: give at least one point")
+        _check_size(len(grid), len(seeds), f"{len(grid)} listed")
         names, combos = [], []
         specs: dict[str, AxisSpec] = {}
         for k, point in enumerate(grid):
@@ -683,9 +699,20 @@ def _plan(base, grid, metrics, *, seeds, protocol, duration_s, dt_ms, label) -> 
                  seeds=seeds, dt_ms=float(dt_ms))
 
 
+def _check_size(n_points: int, n_seeds: int, how: str) -> None:
+    """Refuse a sweep of more than :data:`MAX_RUNS` runs before anything is built."""
+    if n_points * n_seeds > MAX_RUNS:
+        raise ValueError(f"the grid has {how} = {n_points:,} points × {n_seeds:,} seed(s) = "
+                         f"{n_points * n_seeds:,} runs; a sweep may have at most {MAX_RUNS:,}")
+
+
 def _resolve_seeds(seeds) -> tuple:
     if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
         raise ValueError(f"seeds = {seeds!r} must be a sequence of seeds, e.g. (0,) or range(5)")
+    if hasattr(seeds, "__len__") and not isinstance(seeds, (str, bytes)) \
+            and len(seeds) > MAX_RUNS:
+        raise ValueError(f"seeds has {len(seeds):,} seeds; a sweep may have at most "
+                         f"{MAX_RUNS:,} runs")
     try:
         seeds = list(seeds)
     except TypeError:
@@ -721,9 +748,30 @@ def _run_task(task: _Task, metrics) -> list[float]:
     return [m(result) for m in metrics]
 
 
-def _run_batch(tasks, metrics) -> list[list[float]]:
-    """Worker entry point: simulate and measure several tasks (module level: picklable)."""
-    return [_run_task(t, metrics) for t in tasks]
+def _error_text(exc: BaseException) -> str:
+    """One line saying what went wrong, e.g. ``"ValueError: unit 0 received no ..."``."""
+    message = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
+def _attempt(task: _Task, metrics) -> tuple:
+    """``(values, None)`` for a finished run, ``(None, error text)`` for a failed one.
+
+    Only :class:`Exception` counts as a failed run; Ctrl-C (:class:`KeyboardInterrupt`)
+    and :class:`SystemExit` stop the sweep.
+    """
+    try:
+        return _run_task(task, metrics), None
+    except Exception as exc:
+        return None, _error_text(exc)
+
+
+def _run_batch(tasks, metrics) -> list[tuple]:
+    """Worker entry point: simulate and measure several tasks (module level: picklable).
+
+    Returns one ``(values, error)`` pair per task (see :func:`_attempt`).
+    """
+    return [_attempt(t, metrics) for t in tasks]
 
 
 def _cache_key(task: _Task, metric_names, version: str) -> str:
@@ -735,8 +783,29 @@ def _cache_key(task: _Task, metric_names, version: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
 
 
+def _cache_entry_schema(metric_names) -> _schema.Record:
+    """What a cache entry holds: the run's seed and one number (or NaN) per metric."""
+    return _schema.Record(required=dict(
+        seed=_schema.Number(integer=True, min=0),
+        values=_schema.Record(required={name: _schema.Number(nan_ok=True)
+                                        for name in metric_names},
+                              what="a mapping {metric name: value}")),
+        what="a cache entry {'seed': .., 'values': {metric: value}}")
+
+
+def _read_cache_entry(data, path, seed: int, metric_names) -> list[float]:
+    """The metric values of a cache entry, in ``metric_names`` order, or a ValueError
+    naming the file, the key and what was expected (also when the seed is not ``seed``)."""
+    with _schema.reading(f"sweep cache entry {str(path)!r}"):
+        entry = _schema.check(data, _cache_entry_schema(metric_names))
+        if entry["seed"] != seed:
+            raise ValueError(f"seed = {entry['seed']} does not match the run it is filed "
+                             f"under (seed {seed})")
+        return [entry["values"][name] for name in metric_names]
+
+
 class _Cache:
-    """Completed runs on disk: one small JSON file per (point, seed)."""
+    """Completed runs on disk: one small JSON file per (point, seed), written atomically."""
 
     def __init__(self, directory, metric_names):
         from . import __version__
@@ -747,28 +816,46 @@ class _Cache:
             if self.directory.exists() and not self.directory.is_dir():
                 raise ValueError(f"cache_dir {str(self.directory)!r} exists and is not a "
                                  f"directory")
-            self.directory.mkdir(parents=True, exist_ok=True)
+            try:
+                self.directory.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise ValueError(f"cannot create cache_dir {str(self.directory)!r}: "
+                                 f"{exc.strerror or exc}") from None
+            try:  # before any run: a cache that cannot be written fails now, not later
+                check_writable(self.directory / "entry.json")
+            except ValueError as exc:
+                raise ValueError(f"cache_dir: {exc}") from None
 
     def _path(self, task):
         return self.directory / f"{_cache_key(task, self.metric_names, self.version)}.json"
 
     def get(self, task):
+        """The cached metric values of ``task``, or ``None`` to compute them (again).
+
+        An entry that is missing or cut short is computed again quietly; a readable entry
+        that does not match :func:`_cache_entry_schema` (wrong keys, types, a non-finite
+        value, another seed) is computed again with a warning that names the file.
+        """
         if self.directory is None:
             return None
+        path = self._path(task)
         try:
-            data = json.loads(self._path(task).read_text())
-            return [float(data["values"][name]) for name in self.metric_names]
-        except (OSError, ValueError, KeyError, TypeError):
+            data = json.loads(path.read_text())
+        except (OSError, ValueError):
             return None  # missing or unreadable: compute it again
+        try:
+            return _read_cache_entry(data, path, task.seed, self.metric_names)
+        except ValueError as exc:
+            warnings.warn(f"{exc}; computing this run again", RuntimeWarning, stacklevel=2)
+            return None
 
     def put(self, task, values) -> None:
         if self.directory is None:
             return
-        path = self._path(task)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(dict(seed=task.seed,
-                                       values=dict(zip(self.metric_names, values)))))
-        os.replace(tmp, path)  # atomic: an interruption never leaves half a file
+        # atomic: an interruption or a full disk never leaves half a file (an OSError
+        # names the entry and stops the sweep; the entries written so far stay)
+        write_text(self._path(task), json.dumps(dict(
+            seed=task.seed, values=dict(zip(self.metric_names, values)))))
 
 
 def _is_dask_client(executor) -> bool:
@@ -799,12 +886,18 @@ def _execute(todo, metrics, executor, on_done) -> None:
         raise ValueError(f"executor = {executor!r} workers must be ≥ 1")
     if isinstance(executor, (int, np.integer)) and executor == 1:
         for task in todo:  # in this process, one run at a time
-            on_done([task], [_run_task(task, metrics)])
+            on_done([task], [_attempt(task, metrics)])
         return
     if isinstance(executor, (int, np.integer)):
         _warm_engine()
-        with concurrent.futures.ProcessPoolExecutor(max_workers=int(executor)) as pool:
+        pool = concurrent.futures.ProcessPoolExecutor(max_workers=int(executor),
+                                                      initializer=_ignore_sigint)
+        try:
             _execute_futures(pool, _batches(todo, int(executor)), metrics, on_done)
+        except BaseException:
+            _stop_pool(pool)  # Ctrl-C or an error here: do not wait for running batches
+            raise
+        pool.shutdown(wait=True)
         return
     if isinstance(executor, concurrent.futures.Executor):
         workers = getattr(executor, "_max_workers", None) or os.cpu_count() or 1
@@ -823,11 +916,37 @@ def _execute(todo, metrics, executor, on_done) -> None:
                      f"dask.distributed.Client or a Dask scheduler address")
 
 
+def _ignore_sigint() -> None:
+    """Worker initializer: Ctrl-C is handled by the parent, which stops the workers
+    (otherwise every idle worker prints its own KeyboardInterrupt traceback)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(pool: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Cancel what has not started and end the worker processes now."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.terminate()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def _batch_outcomes(batch, future) -> list[tuple]:
+    """A finished batch's ``(values, error)`` pairs; a batch that failed as a whole
+    (e.g. its worker process died) fails each of its runs with that error."""
+    try:
+        return future.result()
+    except Exception as exc:
+        return [(None, _error_text(exc))] * len(batch)
+
+
 def _execute_futures(pool, batches, metrics, on_done) -> None:
     futures = {pool.submit(_run_batch, batch, metrics): batch for batch in batches}
     try:
         for future in concurrent.futures.as_completed(futures):
-            on_done(futures[future], future.result())
+            on_done(futures[future], _batch_outcomes(futures[future], future))
     except BaseException:
         for f in futures:
             f.cancel()
@@ -851,10 +970,113 @@ def _execute_dask(client, todo, metrics, on_done) -> None:
     owner = {f.key: batch for f, batch in zip(futures, batches)}
     try:
         for future in distributed.as_completed(futures):
-            on_done(owner[future.key], future.result())
+            on_done(owner[future.key], _batch_outcomes(owner[future.key], future))
     except BaseException:
         client.cancel(futures)
         raise
+
+
+# ---------------------------------------------------------------------------
+# failures and interruptions
+# ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SweepFailure:
+    """One run of a sweep that raised instead of giving values (its cells are NaN).
+
+    Attributes
+    ----------
+    index : tuple of int
+        Grid index of the point, ``(i_1, ..., i_axes)`` (``(k,)`` for a list grid).
+    point : Mapping[str, float]
+        Axis values of the point (for a list grid: the point's own ``{axis: value}``).
+    seed : int
+        Noise seed of the run.
+    message : str
+        What went wrong, one line (``"ValueError: unit 0 received no nerve impulse"``).
+    """
+
+    index: tuple
+    point: Mapping
+    seed: int
+    message: str
+
+    def __post_init__(self):
+        object.__setattr__(self, "index", tuple(int(i) for i in self.index))
+        object.__setattr__(self, "point", MappingProxyType(
+            {str(k): float(v) for k, v in dict(self.point).items()}))
+        object.__setattr__(self, "seed", int(self.seed))
+        object.__setattr__(self, "message", str(self.message))
+
+    def where(self) -> str:
+        """The run's coordinates as text, e.g. ``"pic.strength = 0.25, seed 0"``."""
+        values = ", ".join(f"{k} = {v:g}" for k, v in self.point.items())
+        return f"{values}, seed {self.seed}" if values else f"seed {self.seed}"
+
+    def __str__(self) -> str:
+        return f"{self.where()}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"SweepFailure(index={self.index}, {self})"
+
+    def __reduce__(self):  # picklable despite the read-only mapping
+        return (type(self), (self.index, dict(self.point), self.seed, self.message))
+
+    def to_dict(self) -> dict:
+        """JSON-ready form (stored in the sweep file)."""
+        return dict(index=list(self.index), point=dict(self.point), seed=self.seed,
+                    message=self.message)
+
+    @classmethod
+    def from_dict(cls, data: Mapping) -> "SweepFailure":
+        """Rebuild from :meth:`to_dict` output."""
+        return cls(index=data["index"], point=data["point"], seed=data["seed"],
+                   message=data["message"])
+
+
+def _summarise_failures(failures, n_runs: int, limit: int = _FAILURES_SHOWN) -> str:
+    """``"2 of 8 runs failed (NaN in the result): <first ones>; and 1 more"`` on one line."""
+    if not failures:
+        return f"all {n_runs} runs finished"
+    shown = "; ".join(str(f) for f in failures[:limit])
+    more = len(failures) - limit
+    return (f"{len(failures)} of {n_runs} run{'' if n_runs == 1 else 's'} failed (NaN in "
+            f"the result): {shown}" + (f"; and {more} more" if more > 0 else ""))
+
+
+class SweepFailureWarning(RuntimeWarning):
+    """Warned by :func:`sweep` when some runs failed (see :attr:`SweepResult.failures`)."""
+
+
+class SweepInterrupted(KeyboardInterrupt):
+    """Ctrl-C stopped a :func:`sweep`; the runs finished before it stay in the cache.
+
+    A :class:`KeyboardInterrupt`, so code that stops on Ctrl-C still does.
+
+    Attributes
+    ----------
+    n_finished : int
+        Runs done (computed or read from the cache) before the interruption.
+    n_runs : int
+        Runs of the whole sweep.
+    cache_dir : Path or None
+        Where the finished runs are kept (``None``: no cache, they are lost).
+    """
+
+    def __init__(self, n_finished: int, n_runs: int, cache_dir):
+        self.n_finished, self.n_runs = int(n_finished), int(n_runs)
+        self.cache_dir = None if cache_dir is None else Path(cache_dir)
+        if self.cache_dir is None:
+            keep = ("without a cache directory they are lost (use cache_dir= / --cache DIR "
+                    "to resume an interrupted sweep)")
+        else:
+            keep = (f"the finished runs are kept in {str(self.cache_dir)!r}; run the same "
+                    f"sweep again to resume")
+        super().__init__(f"sweep interrupted after {self.n_finished} of {self.n_runs} runs; "
+                         f"{keep}")
+
+    def __reduce__(self):
+        return (type(self), (self.n_finished, self.n_runs, self.cache_dir))
 
 
 # ---------------------------------------------------------------------------
@@ -897,6 +1119,9 @@ class SweepResult:
     neurosim_version : str
     n_from_cache : int
         Runs read from the cache instead of simulated (bookkeeping of this call).
+    failures : tuple of SweepFailure
+        Runs that raised instead of giving values (their cells are NaN), in grid order;
+        empty when every run finished. See :meth:`failure_summary`.
     """
 
     label: str
@@ -918,6 +1143,7 @@ class SweepResult:
     points: tuple = ()
     neurosim_version: str = ""
     n_from_cache: int = 0
+    failures: tuple = ()
 
     def __post_init__(self):
         def frozen(a, dtype=None):
@@ -931,6 +1157,9 @@ class SweepResult:
         for name in ("axis_names", "axis_units", "axis_labels", "metric_names", "metric_units",
                      "metric_labels", "metric_thresholds", "points"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
+        object.__setattr__(self, "failures", tuple(
+            f if isinstance(f, SweepFailure) else SweepFailure.from_dict(f)
+            for f in self.failures))
         expected = self.shape + (self.seeds.size,)
         for name, arr in self.values.items():
             if arr.shape != expected:
@@ -953,6 +1182,19 @@ class SweepResult:
             raise ValueError(f"metric {metric!r} is not in this sweep; it has "
                              f"{', '.join(self.metric_names)}")
         return self.metric_names.index(metric)
+
+    @property
+    def n_runs(self) -> int:
+        """Runs of the sweep: grid points × seeds."""
+        return int(np.prod(self.shape)) * self.n_seeds
+
+    def failure_summary(self, limit: int = _FAILURES_SHOWN) -> str:
+        """One line: how many runs failed and the first ``limit`` with coordinates and message.
+
+        E.g. ``"1 of 4 runs failed (NaN in the result): pic.strength = 0.25, seed 0:
+        ValueError: unit 0 received no nerve impulse"``.
+        """
+        return _summarise_failures(self.failures, self.n_runs, limit)
 
     def __getitem__(self, metric: str) -> np.ndarray:
         """Values of one metric, shape (n_1, ..., n_axes, n_seeds)."""
@@ -1011,9 +1253,9 @@ class SweepResult:
             finite = m[np.isfinite(m)]
             span = f"{finite.min():.3g}…{finite.max():.3g}" if finite.size else "all NaN"
             metrics.append(f"{name} {span} {'' if unit == '1' else unit}".rstrip())
-        n_runs = int(np.prod(self.shape)) * self.n_seeds
+        failed = f", {len(self.failures):,} failed" if self.failures else ""
         return (f"SweepResult({self.label!r}, {axes}, {self.n_seeds} seed"
-                f"{'' if self.n_seeds == 1 else 's'}, {n_runs:,} runs; mean "
+                f"{'' if self.n_seeds == 1 else 's'}, {self.n_runs:,} runs{failed}; mean "
                 + "; ".join(metrics) + ")")
 
     # -------------------------------------------------------------- save/load
@@ -1028,10 +1270,14 @@ class SweepResult:
                     setup=self.setup,
                     duration_s=None if math.isnan(self.duration_s) else self.duration_s,
                     dt_ms=self.dt_ms, points=[dict(p) for p in self.points],
-                    neurosim_version=self.neurosim_version, n_from_cache=self.n_from_cache)
+                    neurosim_version=self.neurosim_version, n_from_cache=self.n_from_cache,
+                    failures=[f.to_dict() for f in self.failures])
 
     def save(self, path) -> Path:
         """Save to ``path`` (``.npz``): arrays plus JSON metadata, nothing pickled.
+
+        The list of failed runs is saved too. The write is atomic: if it fails (disk
+        full, Ctrl-C), an existing file at ``path`` is left as it was.
 
         Returns
         -------
@@ -1057,8 +1303,33 @@ class SweepResult:
         path = Path(path)
         arrays, meta = read_npz(path, what="sweep", format_name=FORMAT_NAME,
                                 format_version=FORMAT_VERSION)
-        try:
+        with _schema.reading(f"sweep file {str(path)!r}"):
+            meta = _schema.check(meta, _SWEEP_METADATA)
+            try:  # files written before failed runs were recorded have no list
+                failures = tuple(SweepFailure.from_dict(f) for f in meta.get("failures", ()))
+            except (KeyError, TypeError, ValueError, AttributeError) as exc:
+                raise ValueError(f"a corrupt list of failed runs: "
+                                 f"{type(exc).__name__}: {exc}") from None
             n_axes, names = len(meta["axis_names"]), meta["metric_names"]
+            for key in ("axis_units", "axis_labels"):
+                _check_length(meta, key, n_axes, "axis_names")
+            for key in ("metric_units", "metric_labels", "metric_thresholds"):
+                _check_length(meta, key, len(names), "metric_names")
+            shape = tuple(a.shape[0] if isinstance(a, np.ndarray) and a.ndim == 1 else None
+                          for a in (arrays.get(f"axis_{i}") for i in range(n_axes)))
+            seeds = arrays.get("seeds")
+            n_seeds = seeds.shape[0] if isinstance(seeds, np.ndarray) and seeds.ndim == 1 else None
+            if meta["points"] and (n_axes != 1 or len(meta["points"]) != shape[0]):
+                raise ValueError(f"points has {len(meta['points'])} entries; expected none, or "
+                                 f"one per value of the single axis of a list grid")
+            arrays = _schema.check(arrays, _schema.Record(required={
+                **{f"axis_{i}": _schema.Array("f", (None,), f"the values of {name}")
+                   for i, name in enumerate(meta["axis_names"])},
+                **{f"metric_{i}": _schema.Array("f", shape + (n_seeds,), f"{name}: one per "
+                                                "grid point and seed", nan_ok=True)
+                   for i, name in enumerate(names)},
+                "seeds": _schema.Array("i", (None,), "the noise seeds", min=0)},
+                what="the sweep's arrays", key_noun="array"))
             return cls(
                 label=meta["label"], axis_names=meta["axis_names"],
                 axis_values=[arrays[f"axis_{i}"] for i in range(n_axes)],
@@ -1071,9 +1342,31 @@ class SweepResult:
                 protocol=Protocol.from_dict(meta["protocol"]), setup=meta["setup"],
                 duration_s=float("nan") if meta["duration_s"] is None else meta["duration_s"],
                 dt_ms=meta["dt_ms"], points=meta["points"],
-                neurosim_version=meta["neurosim_version"], n_from_cache=meta["n_from_cache"])
-        except KeyError as exc:
-            raise ValueError(f"{str(path)!r} is incomplete: missing {exc}") from None
+                neurosim_version=meta["neurosim_version"], n_from_cache=meta["n_from_cache"],
+                failures=failures)
+
+
+def _check_length(meta: dict, key: str, n: int, of: str) -> None:
+    if len(meta[key]) != n:
+        raise ValueError(f"{key} has {len(meta[key])} entries; expected one per entry of {of}")
+
+
+_TEXTS = _schema.ListOf(_schema.Text())
+_SWEEP_METADATA = _schema.Record(required=dict(
+    format=_schema.Const(FORMAT_NAME), version=_schema.Const(FORMAT_VERSION),
+    label=_schema.Text(), axis_names=_schema.ListOf(_schema.Text(), min_len=1),
+    axis_units=_TEXTS, axis_labels=_TEXTS, metric_names=_schema.ListOf(_schema.Text(), min_len=1),
+    metric_units=_TEXTS, metric_labels=_TEXTS,
+    metric_thresholds=_schema.ListOf(_schema.Nullable(_schema.Number())),
+    parameters=_schema.MapOf(what="a mapping {stage: {field name: value}}"),
+    protocol=_schema.ListOf(what="a list of protocol components"),
+    setup=_schema.Text(), duration_s=_schema.Nullable(DURATION_S), dt_ms=DT_MS,
+    points=_schema.ListOf(_schema.MapOf(_schema.Number())),
+    neurosim_version=_schema.Text(), n_from_cache=_schema.Number(integer=True, min=0)),
+    optional=dict(failures=_schema.ListOf(what="a list of failed runs")),
+    what="sweep metadata")
+"""What a sweep file's metadata holds (``failures``: absent in files written before failed
+runs were recorded)."""
 
 
 # ---------------------------------------------------------------------------
@@ -1106,8 +1399,9 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
         processes (1 = in this process); a :class:`concurrent.futures.Executor`; a
         ``dask.distributed.Client`` or a Dask scheduler address.
     cache_dir : path, optional, keyword-only
-        Directory of completed runs; a sweep run again with the same directory
-        (e.g. after an interruption) recomputes only the missing runs.
+        Directory of completed runs (created if needed, checked writable before any
+        run); a sweep run again with the same directory (e.g. after an interruption)
+        recomputes only the missing runs. Failed runs are not cached.
     progress : bool, keyword-only
         Show a progress bar (:mod:`tqdm.auto`: terminal or notebook).
     duration_s : float, optional, keyword-only
@@ -1122,7 +1416,11 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
     Returns
     -------
     SweepResult
-        One array per metric, shape ``(n_1, ..., n_axes, n_seeds)``.
+        One array per metric, shape ``(n_1, ..., n_axes, n_seeds)``. A run that raised
+        while simulating or measuring (e.g. a clonus metric on a run too short for it)
+        holds NaN and is listed in :attr:`SweepResult.failures` with its coordinates
+        and message; the other runs are completed, and a :class:`SweepFailureWarning`
+        gives :meth:`SweepResult.failure_summary`.
 
     Raises
     ------
@@ -1130,8 +1428,13 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
         Before any simulation, for an unknown axis or metric, a non-numeric,
         out-of-range or empty axis (naming the value, its unit and allowed range),
         bad seeds, metrics that need different protocols, or a ``cache_dir`` that is
-        not a directory. Errors raised while simulating or measuring a point (e.g. a
-        clonus metric on a run too short for it) propagate; finished runs stay cached.
+        not a writable directory.
+    SweepInterrupted
+        On Ctrl-C (a :class:`KeyboardInterrupt`); the runs finished before it stay in
+        ``cache_dir``, so the same call again resumes.
+    OSError
+        If a cache entry cannot be written (e.g. the disk is full); the error names the
+        entry, and the entries written before it stay.
 
     Examples
     --------
@@ -1159,18 +1462,43 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
         else:
             values[task.index] = cached
     n_cached = len(tasks) - len(todo)
+    failed = {}  # task index -> error text
+    n_finished = n_cached
+
+    def where(task):
+        point = task.index // n_seeds
+        index = np.unravel_index(point, plan.shape)
+        coordinates = (plan.point_values[point] if plan.point_values else
+                       {a.name: float(v[i]) for a, v, i in zip(plan.axes, plan.axis_values,
+                                                               index)})
+        return tuple(int(i) for i in index), coordinates
 
     with tqdm(total=len(tasks), initial=n_cached, disable=not progress, unit="run",
               desc=f"sweep {plan.label}", dynamic_ncols=True) as bar:
-        def on_done(batch, batch_values):
-            for task, vals in zip(batch, batch_values):
-                values[task.index] = vals
-                cache.put(task, vals)
+        def on_done(batch, outcomes):
+            nonlocal n_finished
+            for task, (vals, error) in zip(batch, outcomes):
+                if error is not None:
+                    failed[task.index] = error  # stays NaN, not cached: a rerun retries it
+                else:
+                    values[task.index] = vals
+                    cache.put(task, vals)
+                n_finished += 1
             bar.update(len(batch))
 
         if todo:
-            _execute(todo, plan.metrics, executor, on_done)
+            try:
+                _execute(todo, plan.metrics, executor, on_done)
+            except KeyboardInterrupt:
+                raise SweepInterrupted(n_finished - len(failed), len(tasks),
+                                       cache.directory) from None
 
+    failures = tuple(SweepFailure(*where(tasks[i]), seed=tasks[i].seed, message=failed[i])
+                     for i in sorted(failed))
+    if failures:
+        warnings.warn(f"sweep {plan.label!r}: "
+                      + _summarise_failures(failures, len(tasks)), SweepFailureWarning,
+                      stacklevel=2)
     grid_shape = plan.shape + (n_seeds,)
     return SweepResult(
         label=plan.label, axis_names=tuple(a.name for a in plan.axes),
@@ -1182,7 +1510,8 @@ def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
         values={name: values[:, j].reshape(grid_shape) for j, name in enumerate(names)},
         seeds=np.array(plan.seeds), parameters=plan.parameters, protocol=plan.protocol,
         setup=plan.setup or "", duration_s=plan.duration_s, dt_ms=plan.dt_ms,
-        points=plan.point_values, neurosim_version=cache.version, n_from_cache=n_cached)
+        points=plan.point_values, neurosim_version=cache.version, n_from_cache=n_cached,
+        failures=failures)
 
 
 # ---------------------------------------------------------------------------

@@ -570,8 +570,10 @@ class Dashboard(w.VBox):
     # ------------------------------------------------------------------ updating
     def _update_test(self, name: str) -> None:
         cases = self._cases()
-        references = {c.parameters for c in cases[:-1]}
-        self._cache = {k: v for k, v in self._cache.items() if k[0] in references}
+        # keep the runs of every case shown, the current one too: a resize, folding the
+        # controls or projector mode then redraws without simulating again
+        shown = {c.parameters for c in cases}
+        self._cache = {k: v for k, v in self._cache.items() if k[0] in shown}
         m = measurements.measure(name, cases, seed=self.seed, cache=self._cache)
         size = self._size_px()
         if name in FAST_TESTS:
@@ -657,10 +659,7 @@ class Dashboard(w.VBox):
         self.image.layout.height = f"{size[1]}px"
 
     def _close_static(self) -> None:
-        if self._static_figure is not None:
-            import matplotlib.pyplot as plt
-            plt.close(self._static_figure)
-            self._static_figure = None
+        self._static_figure = None  # render_static already detached it from pyplot
 
     def _play_frames(self):
         if self._play_ready is None:

@@ -115,24 +115,7 @@ def dashboard_server(*extra_args):
                 time.sleep(0.2)
         yield DashboardServer(f"http://127.0.0.1:{port}/", server.pid)
     finally:
-        kernels = {p: cmdline(p) for p in kernel_pids(server.pid)}
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait()
-        server.stdout.close()
-        # Voila shuts its kernels down when it stops; a kernel still there (same PID, same
-        # command line: not a reused PID) is ended here
-        deadline = time.monotonic() + 10
-        while kernels and time.monotonic() < deadline:
-            kernels = {p: c for p, c in kernels.items() if cmdline(p) == c}
-            time.sleep(0.2)
-        for p in kernels:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(p, signal.SIGKILL)
+        stop_server(server)
 
 
 @contextlib.contextmanager
@@ -204,3 +187,29 @@ def readout(page, label: str):
     row = page.locator(".ns-controls .widget-hbox", has=page.locator(
         "label", has_text=label)).filter(has=page.locator(".ns-readout"))
     return row.first.locator(".ns-readout input")
+
+
+def stop_server(server: subprocess.Popen, *, timeout_s: float = 15.0) -> None:
+    """Stop a server started in its own session (SIGTERM to its process group, SIGKILL if it
+    does not end), then end any kernel it leaves behind by PID.
+
+    Servers shut their kernels down when they stop; a kernel still there afterwards (same
+    PID, same command line: not a reused PID) is killed here.
+    """
+    kernels = {p: cmdline(p) for p in kernel_pids(server.pid)}
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.pid, signal.SIGTERM)
+    try:
+        server.wait(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(server.pid, signal.SIGKILL)
+        server.wait()
+    if server.stdout is not None:
+        server.stdout.close()
+    deadline = time.monotonic() + 10
+    while kernels and time.monotonic() < deadline:
+        kernels = {p: c for p, c in kernels.items() if cmdline(p) == c}
+        time.sleep(0.2)
+    for p in kernels:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(p, signal.SIGKILL)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
+from disk_helpers import fill_disk_after, refuse_new_files
 
 from neurosim import SimulationResult, analysis, scenarios
 from neurosim.cli import TOUR_SCENARIOS, main
@@ -231,6 +233,67 @@ def test_out_is_a_directory(capsys, tmp_path):
     assert_one_line_error(code, err)
 
 
+def _count_simulations(monkeypatch, *, interrupt_after=None):
+    """Count the runs of `neurosim run` (optionally Ctrl-C at a given run)."""
+    calls = []
+    real = scenarios.simulate
+
+    def counted(*args, **kwargs):
+        if interrupt_after is not None and len(calls) >= interrupt_after:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(scenarios, "simulate", counted)
+    return calls
+
+
+@pytest.mark.parametrize("option, target, pattern", [
+    ("--out", "file/x.npz", r"cannot write '.*file/x\.npz': '.*file' is not a directory"),
+    ("--save-scenario", "file/s.json", r"'.*file' is not a directory"),
+    ("--out", "locked/x.png", r"directory '.*locked' is not writable \(Read-only file system"),
+    ("--save-scenario", "locked/s.json", r"'.*locked' is not writable"),
+])
+def test_run_checks_the_destination_before_simulating(capsys, tmp_path, monkeypatch, option,
+                                                      target, pattern):
+    """As root, permission bits never fail: a parent that is a file and a directory that
+    refuses new files (simulated) must both be caught by probing, before any run."""
+    (tmp_path / "file").write_text("a file, not a directory")
+    (tmp_path / "locked").mkdir()
+    refuse_new_files(monkeypatch, tmp_path / "locked")
+    calls = _count_simulations(monkeypatch)
+    code, out, err = run_cli(capsys, "run", "healthy", "--duration", "0.5",
+                             option, str(tmp_path / target))
+    assert_one_line_error(code, err)
+    assert re.search(pattern, err), err
+    assert calls == [] and out == ""  # nothing ran
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".csv", ".png"])
+def test_run_out_on_a_full_disk_names_the_file_and_keeps_the_old_one(capsys, tmp_path,
+                                                                      monkeypatch, suffix):
+    path = tmp_path / f"run{suffix}"
+    code, _, err = run_cli(capsys, "run", "healthy", "--duration", "0.5", "--out", str(path))
+    assert code == 0, err
+    before = {p.name: p.read_bytes() for p in tmp_path.iterdir()}
+    fill_disk_after(monkeypatch, tmp_path, 4096)
+    code, _, err = run_cli(capsys, "run", "healthy", "--duration", "0.5", "--seed", "1",
+                           "--out", str(path))
+    monkeypatch.undo()
+    assert_one_line_error(code, err)
+    assert f"cannot write {str(path)!r}: No space left on device" in err
+    assert {p.name: p.read_bytes() for p in tmp_path.iterdir()} == before  # no temp file
+    if suffix == ".npz":
+        assert SimulationResult.load(path).seed == 0  # the old result, still loadable
+
+
+def test_ctrl_c_is_one_line_and_status_130(capsys, monkeypatch):
+    _count_simulations(monkeypatch, interrupt_after=0)
+    code, out, err = run_cli(capsys, "run", "healthy", "--duration", "0.5")
+    assert code == 130
+    assert err == "neurosim: interrupted (Ctrl-C)\n" and out == ""
+
+
 def test_save_scenario_needs_json_suffix(capsys, tmp_path):
     code, _, err = run_cli(capsys, "run", "healthy", "--save-scenario", str(tmp_path / "s.txt"))
     assert_one_line_error(code, err)
@@ -300,6 +363,17 @@ def test_tour_out_dir_is_a_file(capsys, tmp_path):
     blocker.write_text("not a directory")
     code, _, err = run_cli(capsys, "tour", "--out-dir", str(blocker))
     assert_one_line_error(code, err)
+
+
+def test_tour_checks_its_out_dir_before_any_run(capsys, tmp_path, monkeypatch):
+    out_dir = tmp_path / "figures"
+    out_dir.mkdir()
+    refuse_new_files(monkeypatch, out_dir)
+    calls = _count_simulations(monkeypatch)
+    code, out, err = run_cli(capsys, "tour", "--out-dir", str(out_dir))
+    assert_one_line_error(code, err)
+    assert re.search(r"directory '.*figures' is not writable", err), err
+    assert calls == [] and out == ""
 
 
 def test_a_closed_pipe_ends_the_command_quietly():

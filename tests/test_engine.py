@@ -248,7 +248,7 @@ def test_jit_equals_disabled_jit_on_a_short_run(tmp_path):
 
 # ----------------------------------------------------------------- errors
 def test_run_argument_errors_are_clear():
-    with pytest.raises(ValueError, match=r"duration_s = -1 s is out of range: allowed \(0, 3600\] s"):
+    with pytest.raises(ValueError, match=r"duration_s = -1 s is out of range: allowed \(0, 3600\] \(s\)"):
         simulate(SMALL, None, -1)
     with pytest.raises(ValueError, match=r"dt_ms = 0\.3 ms must divide 1 ms evenly"):
         simulate(SMALL, None, 1.0, dt_ms=0.3)

@@ -165,7 +165,7 @@ def test_junction_is_deterministic_and_validated():
         Parameters().with_changes(**{"junction.ache_activity": 1.5})
     with pytest.raises(ValueError, match=r"unit = 3 was not recorded"):
         endplate_response(a, unit=3)
-    with pytest.raises(ValueError, match=r"rate_hz = 0.0 Hz is out of range"):
+    with pytest.raises(ValueError, match=r"rate_hz = 0 Hz is out of range: allowed \(0, 200\] \(Hz\)"):
         train_protocol(0.0)
     with pytest.raises(ValueError, match="decrement needs at least 4 responses"):
         decrement_percent(np.array([1.0, 0.9]))

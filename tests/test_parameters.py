@@ -96,5 +96,5 @@ def test_protocol_components_validate_with_the_same_messages():
 def test_protocol_round_trips_through_dict():
     p = Protocol(Ramp(start_s=0.5, stop_s=2.0), Pulses(times_s=(1.0, 2.0), amplitude=0.2), Noise())
     assert Protocol.from_dict(p.to_dict()) == p
-    with pytest.raises(ValueError, match="unknown protocol component type 'Wobble'"):
+    with pytest.raises(ValueError, match=r"protocol\[0\]\.type = 'Wobble' is not one of 'Rest'"):
         Protocol.from_dict([{"type": "Wobble"}])

@@ -25,9 +25,10 @@ MEDIUM = textwrap.dedent("""
         with open("/proc/self/status") as fh:
             return next(int(l.split()[1]) * 1024 for l in fh if l.startswith("VmRSS:"))
 
-    simulate(duration_s=0.05, seed=0)  # load the compiled engine
     p = Parameters().with_changes(**{"pool.n_units": 60})
     record = list(range(60))  # per-step traces of every unit: 5 x 8 B x 60 x 50,000 steps
+    # load (or compile) every compiled function the run uses before measuring
+    simulate(p, voluntary_protocol(0.3), 1.2, seed=0, record_units=[0])
     est = estimate_run(p, voluntary_protocol(0.3), 5.0, dt_ms=0.1, n_recorded=len(record))
     before = rss()
     simulate(p, voluntary_protocol(0.3), 5.0, seed=0, record_units=record)

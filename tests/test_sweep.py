@@ -1,18 +1,28 @@
 """Tests of neurosim.sweep: grids, executors (local processes, Dask), resume, validation,
 the result file, plots and the ``neurosim sweep`` command."""
 
+import errno
 import json
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
+from disk_helpers import fill_disk_after, refuse_new_files
 from distributed import Client, LocalCluster
 from plot_helpers import label_count
 
 from neurosim import Parameters, SweepResult, plotting, scenarios, simulate
 from neurosim.cli import main
-from neurosim.sweep import (BUILTIN_MAPS, METRICS, Metric, axis_spec, builtin_map,
-                            peak_force_percent, sweep)
+from neurosim.sweep import (BUILTIN_MAPS, METRICS, Metric, SweepFailure, SweepFailureWarning,
+                            SweepInterrupted, axis_spec, builtin_map, peak_force_percent, sweep)
+
+SWEEP_MODULE = sys.modules["neurosim.sweep"]  # `neurosim.sweep` the attribute is the function
 
 SHORT_S = 2.0  # simulated time of the small sweeps (s): the volley comes at 1 s
 SMALL_GRID = {"combined.inhibition_loss": [0.0, 1.0], "pic.strength": [0.25, 1.0]}
@@ -70,9 +80,10 @@ CALLS = {"n": 0, "fail_after": None}
 
 
 def _counted_force(result):
-    """Peak force, counting calls; raises once ``fail_after`` calls were made."""
+    """Peak force, counting calls; Ctrl-C (KeyboardInterrupt) once ``fail_after`` calls
+    were made."""
     if CALLS["fail_after"] is not None and CALLS["n"] >= CALLS["fail_after"]:
-        raise RuntimeError("simulated interruption")
+        raise KeyboardInterrupt
     CALLS["n"] += 1
     return peak_force_percent(result)
 
@@ -80,14 +91,17 @@ def _counted_force(result):
 COUNTED = Metric("counted_force", "% of max", "Peak force", "Peak force, counted.", _counted_force)
 
 
-def test_resume_after_interruption_recomputes_nothing_done(tmp_path):
+def test_resume_after_ctrl_c_recomputes_nothing_done(tmp_path):
     grid = {"pic.strength": [0.25, 0.5, 1.0], "inhibition.presynaptic": [0.2, 1.0]}
     n_runs = 6 * 2
     CALLS.update(n=0, fail_after=5)
-    with pytest.raises(RuntimeError, match="simulated interruption"):
+    with pytest.raises(SweepInterrupted, match=r"after 5 of 12 runs; the finished runs are "
+                                               r"kept in .*run the same sweep again") as info:
         sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
               cache_dir=tmp_path, progress=False)
-    assert len(list(tmp_path.glob("*.json"))) == 5
+    assert isinstance(info.value, KeyboardInterrupt)  # Ctrl-C still stops callers
+    assert (info.value.n_finished, info.value.n_runs) == (5, 12)
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".json"] * 5  # no temp file
 
     CALLS.update(n=0, fail_after=None)
     resumed = sweep("healthy", grid, [COUNTED], seeds=(0, 1), duration_s=SHORT_S, executor=1,
@@ -123,7 +137,112 @@ def test_cache_is_keyed_by_what_was_run(tmp_path):
     assert longer.n_from_cache == 0
 
 
-# --------------------------------------------------------------------- validation
+# --------------------------------------------------------------------- failing runs
+def _simulate_failing_at(monkeypatch, strength, *, seed=None, calls=None):
+    """Make the sweep's simulate raise the analysis's error at ``pic.strength = strength``
+    (for every seed, or one); count the calls in ``calls``."""
+    real = SWEEP_MODULE.simulate
+
+    def simulate_or_fail(parameters, *args, **kwargs):
+        if calls is not None:
+            calls.append(parameters.get("pic.strength"))
+        if parameters.get("pic.strength") == strength and seed in (None, kwargs.get("seed")):
+            raise ValueError("unit 0 received no nerve impulse (the shock was too weak)")
+        return real(parameters, *args, **kwargs)
+
+    monkeypatch.setattr(SWEEP_MODULE, "simulate", simulate_or_fail)
+
+
+def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path, monkeypatch):
+    grid = {"combined.inhibition_loss": [0.0, 1.0], "pic.strength": [0.25, 1.0]}
+    calls = []
+    _simulate_failing_at(monkeypatch, 1.0, seed=3, calls=calls)
+    with pytest.warns(SweepFailureWarning, match=r"2 of 8 runs failed .*pic\.strength = 1, "
+                                                 r"seed 3: ValueError: unit 0 received no"):
+        result = sweep("healthy", grid, ["peak_force_percent"], seeds=(0, 3),
+                       duration_s=SHORT_S, executor=1, cache_dir=tmp_path / "cache",
+                       progress=False)
+    assert len(calls) == 8  # every run was tried
+    force = result["peak_force_percent"]
+    failed = np.zeros(force.shape, bool)
+    failed[:, 1, 1] = True  # pic.strength = 1.0 (index 1), seed 3 (index 1)
+    assert np.isnan(force[failed]).all() and np.isfinite(force[~failed]).all()
+    assert result.failures == (
+        SweepFailure((0, 1), {"combined.inhibition_loss": 0.0, "pic.strength": 1.0}, 3,
+                     "ValueError: unit 0 received no nerve impulse (the shock was too weak)"),
+        SweepFailure((1, 1), {"combined.inhibition_loss": 1.0, "pic.strength": 1.0}, 3,
+                     "ValueError: unit 0 received no nerve impulse (the shock was too weak)"))
+    assert "2 failed" in repr(result)
+    loaded = SweepResult.load(result.save(tmp_path / "sweep.npz"))
+    assert loaded.failures == result.failures
+    np.testing.assert_array_equal(loaded["peak_force_percent"], force)
+
+    # failed runs are not cached: a rerun (now succeeding) computes only those
+    monkeypatch.undo()
+    _simulate_failing_at(monkeypatch, None, calls=calls)
+    calls.clear()
+    again = sweep("healthy", grid, ["peak_force_percent"], seeds=(0, 3), duration_s=SHORT_S,
+                  executor=1, cache_dir=tmp_path / "cache", progress=False)
+    assert calls == [1.0, 1.0] and again.n_from_cache == 6 and again.failures == ()
+    np.testing.assert_array_equal(again["peak_force_percent"][~failed], force[~failed])
+
+
+def _force_failing_at_strength_half(result):
+    """Peak force; fails at pic.strength = 0.5 (module level: worker processes import it)."""
+    if result.parameters.pic.strength == 0.5:
+        raise RuntimeError("no force trace at this point")
+    return peak_force_percent(result)
+
+
+FAILING_AT_HALF = Metric("force_or_fail", "% of max", "Peak force", "Fails at 0.5.",
+                         _force_failing_at_strength_half)
+
+
+def test_a_failing_run_in_worker_processes_is_recorded(tmp_path):
+    with pytest.warns(SweepFailureWarning, match="1 of 3 runs failed"):
+        result = sweep("healthy", {"pic.strength": [0.25, 0.5, 1.0]}, [FAILING_AT_HALF],
+                       duration_s=SHORT_S, executor=2, progress=False)
+    values = result["force_or_fail"][:, 0]
+    assert np.isnan(values[1]) and np.isfinite(values[[0, 2]]).all()
+    assert result.failure_summary() == ("1 of 3 runs failed (NaN in the result): "
+                                        "pic.strength = 0.5, seed 0: RuntimeError: no force "
+                                        "trace at this point")
+
+
+def test_failure_summary_lists_the_first_few(local_reference):
+    failures = [SweepFailure((i, 0), local_reference.point(i, 0), 0, f"ValueError: bad {i}")
+                for i in range(2)] + \
+               [SweepFailure((i, 1), local_reference.point(i, 1), 3, "ZeroDivisionError")
+                for i in range(2)]
+    result = SweepResult(**{**{f: getattr(local_reference, f) for f in (
+        "label", "axis_names", "axis_values", "axis_units", "axis_labels", "metric_names",
+        "metric_units", "metric_labels", "metric_thresholds", "values", "seeds", "parameters",
+        "protocol", "setup", "duration_s", "dt_ms")}, "failures": failures})
+    text = result.failure_summary()
+    assert text.startswith("4 of 8 runs failed (NaN in the result): "
+                           "combined.inhibition_loss = 0, pic.strength = 0.25, seed 0: "
+                           "ValueError: bad 0; ")
+    assert text.endswith("; and 1 more") and "\n" not in text
+    assert result.failure_summary(limit=10).count("seed") == 4
+    assert local_reference.failure_summary() == "all 8 runs finished"
+
+
+def test_a_full_disk_stops_the_sweep_naming_the_cache_entry(tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    entry_size = len(json.dumps(dict(seed=0, values={"peak_force_percent": 1.2345678901234})))
+    fill_disk_after(monkeypatch, cache, 2 * entry_size + 10)  # room for two entries
+    calls = []
+    _simulate_failing_at(monkeypatch, None, calls=calls)
+    with pytest.raises(OSError, match="No space left on device") as info:
+        sweep("healthy", {"pic.strength": [0.25, 0.5, 0.75, 1.0]}, "peak_force_percent",
+              duration_s=SHORT_S, executor=1, cache_dir=cache, progress=False)
+    assert info.value.errno == errno.ENOSPC
+    assert Path(info.value.filename).parent == cache and info.value.filename.endswith(".json")
+    assert len(calls) == 3  # stopped at the first entry that did not fit
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json"] * 2  # whole entries only
+
+
 @pytest.mark.parametrize("grid, metrics, pattern", [
     ({"pic.strength": [0.5, 5.0]}, "spasm_duration_s",
      r"pic\.strength = 5 dimensionless is out of range: allowed \[0, 2\]"),
@@ -229,6 +348,26 @@ def test_load_rejects_other_files(tmp_path):
         SweepResult.load(run)
     with pytest.raises(ValueError, match="does not exist"):
         SweepResult.load(tmp_path / "missing.npz")
+
+
+def test_older_files_without_failures_load_and_a_corrupt_list_is_rejected(tmp_path,
+                                                                           local_reference):
+    path = local_reference.save(tmp_path / "sweep.npz")
+    with np.load(path) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(str(arrays["metadata_json"]))
+    for failures, expect in ((None, ()), (["not a failure"], "corrupt list of failed runs")):
+        if failures is None:
+            meta.pop("failures")
+        else:
+            meta["failures"] = failures
+        arrays["metadata_json"] = np.array(json.dumps(meta))
+        np.savez(tmp_path / "edited.npz", **arrays)
+        if expect == ():
+            assert SweepResult.load(tmp_path / "edited.npz").failures == ()
+        else:
+            with pytest.raises(ValueError, match=expect):
+                SweepResult.load(tmp_path / "edited.npz")
 
 
 def test_mean_and_spread_over_seeds(local_reference):
@@ -366,3 +505,126 @@ def test_cli_builtin_map_and_its_misuse(tmp_path, capsys):
                  str(figure)]) == 2
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "--map computes a built-in map" in err
+
+
+@pytest.mark.parametrize("option, target, pattern", [
+    ("--out", "file/map.npz", r"cannot write '.*file/map\.npz': '.*file' is not a directory"),
+    ("--out", "missing/map.npz", r"directory '.*missing' does not exist"),
+    ("--out", "locked/map.npz", r"directory '.*locked' is not writable"),
+    ("--figure", "file/map.png", r"'.*file' is not a directory"),
+    ("--figure", "locked/map.svg", r"directory '.*locked' is not writable"),
+    ("--cache", "file", r"cache_dir '.*file' exists and is not a directory"),
+    ("--cache", "locked", r"cache_dir: .*'.*locked' is not writable"),
+])
+def test_cli_sweep_bad_destination_fails_before_any_run(tmp_path, capsys, monkeypatch, option,
+                                                        target, pattern):
+    """Checked before the sweep: as root permission bits never fail, so a parent that is a
+    file and a directory refusing new files (simulated) are caught by probing."""
+    (tmp_path / "file").write_text("a file, not a directory")
+    (tmp_path / "locked").mkdir()
+    refuse_new_files(monkeypatch, tmp_path / "locked")
+    calls = []
+    _simulate_failing_at(monkeypatch, None, calls=calls)
+    outputs = [] if option == "--out" else ["--out", str(tmp_path / "ok.npz")]
+    status = main(["sweep", "healthy", "--vary", "pic.strength=0.25,1.0", "--metric",
+                   "spasm_count", "--duration", str(SHORT_S), "--workers", "1",
+                   "--no-progress", option, str(tmp_path / target), *outputs])
+    err = capsys.readouterr().err
+    assert status == 2
+    assert len(err.strip().splitlines()) == 1 and err.startswith("neurosim: error: ")
+    assert re.search(pattern, err), err
+    assert calls == []  # no simulation ran
+    assert not (tmp_path / "ok.npz").exists()
+
+
+def test_cli_sweep_with_a_failing_run_writes_the_rest_and_exits_1(tmp_path, capsys,
+                                                                 monkeypatch):
+    out, figure = tmp_path / "map.npz", tmp_path / "map.png"
+    _simulate_failing_at(monkeypatch, 0.25)
+    status = main(["sweep", "healthy", "--vary", "combined.inhibition_loss=0,1",
+                   "--vary", "pic.strength=0.25,1.0", "--metric", "peak_force_percent",
+                   "--duration", str(SHORT_S), "--workers", "1", "--no-progress",
+                   "--out", str(out), "--figure", str(figure)])
+    captured = capsys.readouterr()
+    assert status == 1
+    lines = captured.err.strip().splitlines()
+    assert len(lines) == 1, captured.err  # one line, no warning or traceback besides
+    assert lines[0] == (
+        "neurosim: error: 2 of 4 runs failed (NaN in the result): "
+        "combined.inhibition_loss = 0, pic.strength = 0.25, seed 0: ValueError: unit 0 "
+        "received no nerve impulse (the shock was too weak); combined.inhibition_loss = 1, "
+        "pic.strength = 0.25, seed 0: ValueError: unit 0 received no nerve impulse (the "
+        "shock was too weak); the output holds NaN for them")
+    assert f"wrote {out}" in captured.out and f"wrote {figure}" in captured.out
+    loaded = SweepResult.load(out)
+    force = loaded["peak_force_percent"][..., 0]
+    assert np.isnan(force[:, 0]).all() and np.isfinite(force[:, 1]).all()
+    assert [f.index for f in loaded.failures] == [(0, 0), (1, 0)]
+    assert figure.read_bytes()[:4] == b"\x89PNG"
+
+
+def test_cli_sweep_ctrl_c_keeps_finished_runs_and_resumes(tmp_path, capsys, monkeypatch):
+    cache, out = tmp_path / "cache", tmp_path / "line.npz"
+    args = ["sweep", "healthy", "--vary", "pic.strength=0:1:5", "--metric",
+            "peak_force_percent", "--duration", str(SHORT_S), "--workers", "1",
+            "--no-progress", "--cache", str(cache), "--out", str(out)]
+    calls = []
+    real = SWEEP_MODULE.simulate
+
+    def interrupted_at_third(*a, **k):
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        calls.append(1)
+        return real(*a, **k)
+
+    monkeypatch.setattr(SWEEP_MODULE, "simulate", interrupted_at_third)
+    assert main(args) == 130
+    captured = capsys.readouterr()
+    assert captured.err == (f"neurosim: sweep interrupted after 2 of 5 runs; the finished "
+                            f"runs are kept in {str(cache)!r}; run the same sweep again to "
+                            f"resume\n")
+    assert captured.out == "" and not out.exists()
+    assert sorted(p.suffix for p in cache.iterdir()) == [".json"] * 2
+
+    monkeypatch.undo()
+    calls.clear()
+    _simulate_failing_at(monkeypatch, None, calls=calls)  # counts, fails nowhere
+    assert main(args) == 0
+    assert len(calls) == 3  # only the runs the interruption left
+    assert "2 of 5 runs read from the cache" in capsys.readouterr().out
+
+
+def test_cli_sweep_ctrl_c_stops_worker_processes_with_one_line(tmp_path):
+    """A real SIGINT to the process group (as Ctrl-C in a terminal) during a pooled sweep:
+    one line, status 130, no worker tracebacks, and the finished runs resume."""
+    cache = tmp_path / "cache"
+    command = [sys.executable, "-m", "neurosim", "sweep", "healthy", "--vary",
+               "pic.strength=0:1:40", "--metric", "peak_force_percent", "--duration",
+               str(SHORT_S), "--workers", "2", "--no-progress", "--cache", str(cache),
+               "--out", str(tmp_path / "x.npz")]
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True, start_new_session=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 240
+        while not (cache.is_dir() and len(list(cache.glob("*.json"))) >= 2):
+            assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+            time.sleep(0.02)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    if proc.returncode == 0:
+        pytest.skip("the sweep finished before the interrupt arrived")
+    assert proc.returncode == 130, err
+    lines = [line for line in err.splitlines() if "compiling the simulation engine" not in line]
+    assert len(lines) == 1 and lines[0].startswith("neurosim: sweep interrupted after "), err
+    assert "run the same sweep again to resume" in lines[0]
+    n_kept = int(re.search(r"after (\d+) of 40 runs", lines[0]).group(1))
+    n_files = len(list(cache.glob("*.json")))
+    # the signal may land between writing an entry and counting it
+    assert n_files >= 2 and n_kept in (n_files, n_files - 1), (n_kept, n_files)
+    assert not [p for p in cache.iterdir() if p.suffix != ".json"]  # no temp files
+    assert not (tmp_path / "x.npz").exists()

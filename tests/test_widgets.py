@@ -16,7 +16,7 @@ pytest.importorskip("ipywidgets")
 
 from PIL import Image  # noqa: E402
 
-from neurosim import TEACHING_LABEL, cli, scenarios, widgets  # noqa: E402
+from neurosim import TEACHING_LABEL, cli, measurements, scenarios, widgets  # noqa: E402
 from neurosim.livefigure import LiveFigure, nice_ceiling  # noqa: E402
 from neurosim.parameters import field_specs, slider_groups  # noqa: E402
 
@@ -335,6 +335,9 @@ def test_the_figure_is_drawn_at_the_size_the_page_shows_it():
     app.select_view("test:reflex")  # a test that draws its own figure: the same size
     with Image.open(io.BytesIO(app.image.value)) as im:
         assert list(im.size) == [1500, 820]
+    import matplotlib.pyplot as plt
+    assert plt.get_fignums() == []  # never left to pyplot: no stray copy under the app
+    assert app.figure_png()[:8] == b"\x89PNG\r\n\x1a\n"  # and it can still be saved
 
 
 def test_each_scenario_shows_its_declared_test_with_its_numbers_and_definition():
@@ -485,3 +488,25 @@ def test_notebook_explorers_show_only_what_the_notebook_has_taught(stem):
                  for ax in app.live_figure.figure.axes if ax.get_gid()}
         assert shown and shown <= panels_ok, (stem, shown)
         assert app.metrics and set(app.metrics) <= metrics_ok, (stem, list(app.metrics))
+
+
+def test_moving_a_slider_redraws_only_the_data_and_title():
+    """The caption changes with every moved slider; it must not force a full redraw."""
+    app = widgets.dashboard("spinal_cord_injury", compare="overlay")
+    app.set_value("inhibition.presynaptic", 0.4)  # the caption gets its second line
+    full = app.live_figure.full_redraws
+    for value in (0.6, 0.5, 0.4):
+        app.set_value("inhibition.presynaptic", value)
+    assert app.live_figure.full_redraws == full  # blitted, title included
+    assert app.live_figure.figure._suptitle.get_text().endswith("0.2 → 0.4")
+
+
+def test_a_resize_redraws_without_simulating_again(monkeypatch):
+    app = widgets.dashboard("spinal_cord_injury", compare="overlay")
+    calls = []
+    real = measurements.simulate
+    monkeypatch.setattr(measurements, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    app.bridge.figure_box = [800, 500]
+    assert calls == [] and app.updates >= 2  # redrawn at the new size from the kept runs
+    app.set_value("pic.strength", 0.5)
+    assert len(calls) == 1  # a moved slider simulates the current settings only
