@@ -654,6 +654,8 @@ class Dashboard(w.VBox):
         return tuple(box) if len(box) == 2 else _DEFAULT_SIZE_PX
 
     def _show_size(self, size) -> None:
+        if len(self.bridge.figure_box) == 2:  # drawn at the size the page measured
+            self.figure_area.add_class("ns-sized")
         self.live_figure.size_px = tuple(size)
         self.image.layout.width = f"{size[0]}px"
         self.image.layout.height = f"{size[1]}px"

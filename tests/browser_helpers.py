@@ -178,7 +178,9 @@ def settled_image(page, timeout_s: float = 90.0, *, differs_from=None):
 def open_page(page, url: str, query: str = ""):
     page.set_default_timeout(READY_TIMEOUT_S * 1000)
     page.goto(url + (f"?{query}" if query else ""))
-    page.wait_for_selector(".ns-figure-area img[src]")
+    # the page has measured the figure area and the figure was drawn at that size (under
+    # load the first picture, at a default size, can be on screen for a while before that)
+    page.wait_for_selector(".ns-figure-area.ns-sized img[src]")
     return settled_image(page)
 
 

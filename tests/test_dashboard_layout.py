@@ -98,7 +98,7 @@ def test_the_address_keeps_the_state_across_a_reload(url):
         assert "scenario=stroke_like" in page.url and "view=test:reflex" in page.url
         assert "set=" in page.url, page.url
         page.reload()
-        page.wait_for_selector(".ns-figure-area img[src]")
+        page.wait_for_selector(".ns-figure-area.ns-sized img[src]")
         settled_image(page)
         assert readout(page, name).input_value() == "0.5"
         changed = page.locator(".widget-slider.ns-changed label")
