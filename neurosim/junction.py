@@ -102,10 +102,12 @@ mean open fraction: EPPs, fibre APs and force then change by < 5 % when Δt is h
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
 
+from .nerve import SOURCE_TERMINAL
 from .parameters import JunctionParameters
 
 __all__ = ["junction_constants", "release_factor", "junction_step", "junction_catch_up",
@@ -443,3 +445,406 @@ def junction_step(pool, ach, outer, open_, desens, epp, na_h, terminal, activity
     terminal = ach_mean + (terminal - ach_mean) * terminal_decay
     na_slow = 1.0 - (1.0 - na_slow) * slow_decay
     return pool, ach, outer, open_, desens, epp, na_h, terminal, activity, na_slow
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "junction"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+ENDPLATE_BLOCK = 8
+"""Endplates go quiet and wake up in blocks of this many neighbours (units of similar
+size): a block is stepped as one vector of doubles, and skipped while all of it rests."""
+
+N_ACTIVATIONS, N_IMPULSES, APS_NOW = range(3)
+"""Indices into :attr:`State.counts`: fibre APs and nerve impulses in this chunk's event
+buffers, fibre APs this step (listed in ``ap_unit``/``ap_interval_steps`` for the muscle)."""
+
+
+class Constants(NamedTuple):
+    """The junction's constants for one run (see :func:`junction_constants`)."""
+
+    quanta_per_impulse: np.ndarray  # (n_units,)
+    release_fraction: float
+    step: tuple  # junction_step's constants (STEP_CONSTANTS)
+    catch_up: tuple  # junction_catch_up's constants (CATCH_UP_CONSTANTS)
+    ap_shunt: float
+    fibre_threshold_mV: float
+    fibre_refractory_steps: int
+    relative_refractory_factor: float
+    relative_refractory_ms: float
+    relative_refractory_table: np.ndarray  # thresholds (mV) by steps since the last AP
+    terminal_threshold: float
+    use_dependent: float
+    terminal_refractory_steps: int
+    quiet_epp_mV: float
+    block_always_active: np.ndarray  # (n_blocks,) blocks of recorded endplates
+
+
+class State(NamedTuple):
+    """Every endplate's state, padded to whole blocks of :data:`ENDPLATE_BLOCK`: vesicle
+    ``pool``, cleft ``ach`` and efficacy-weighted perijunctional ``outer`` ACh (quanta),
+    receptors ``open``/``desens``, ``epp`` (mV), fibre Na⁺ availability ``na_h`` and
+    ``na_slow``, ``terminal`` (autoreceptor ACh), ``activity``, ``fibre_refractory`` steps
+    left, ``armed`` terminals, ``last_impulse`` step, and this step's flags
+    ``needs_events``/``at_threshold``; per unit ``last_fibre_ap`` and ``release_flag``;
+    per block ``quiet`` and ``quiet_step``; this step's fibre APs for the muscle
+    (``ap_unit``, ``ap_interval_steps``: steps since the fibre's previous AP, −1 for its
+    first); ``counts``; the chunk's event buffers (fibre APs, nerve impulses)."""
+
+    pool: np.ndarray
+    ach: np.ndarray
+    outer: np.ndarray
+    open: np.ndarray
+    desens: np.ndarray
+    epp: np.ndarray
+    na_h: np.ndarray
+    terminal: np.ndarray
+    activity: np.ndarray
+    na_slow: np.ndarray
+    fibre_refractory: np.ndarray
+    armed: np.ndarray
+    last_impulse: np.ndarray
+    needs_events: np.ndarray
+    at_threshold: np.ndarray
+    last_fibre_ap: np.ndarray
+    release_flag: np.ndarray
+    quiet: np.ndarray
+    quiet_step: np.ndarray
+    ap_unit: np.ndarray
+    ap_interval_steps: np.ndarray
+    counts: np.ndarray
+    act_step: np.ndarray
+    act_unit: np.ndarray
+    act_flag: np.ndarray
+    imp_step: np.ndarray
+    imp_unit: np.ndarray
+    imp_flag: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """Spontaneous quanta (miniature EPPs) of one chunk: ``step``, ``unit`` sorted by step;
+    ``cursor`` (1,) the next to deliver."""
+
+    step: np.ndarray
+    unit: np.ndarray
+    cursor: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """EPP (mV), cleft ACh (quanta) and open receptors of the recorded endplates at every
+    step, shape (n_steps, n_recorded)."""
+
+    epp: np.ndarray
+    ach: np.ndarray
+    open: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state and outputs of the junction for ``run``.
+
+    Every endplate starts at rest, quiet "since before step 0", except the blocks of the
+    recorded ones, which are stepped every step so that their traces are exact; the
+    padding endplates stay at rest (no nerve reaches them).
+    """
+    p, dt_ms, n = run.parameters.junction, run.dt_ms, run.parameters.pool.n_units
+    jc = junction_constants(p, n, dt_ms)
+    n_blocks = -(-n // ENDPLATE_BLOCK)
+    n_padded = n_blocks * ENDPLATE_BLOCK
+    always = np.zeros(n_blocks, dtype=np.bool_)
+    always[run.record_units // ENDPLATE_BLOCK] = True
+    c = Constants(
+        quanta_per_impulse=jc["quanta_per_impulse"], release_fraction=jc["release_fraction"],
+        step=jc["step"], catch_up=jc["catch_up"], ap_shunt=jc["ap_shunt"],
+        fibre_threshold_mV=p.fibre_threshold_mV,
+        fibre_refractory_steps=max(1, int(round(p.fibre_refractory_ms / dt_ms))),
+        relative_refractory_factor=p.relative_refractory_factor,
+        relative_refractory_ms=p.relative_refractory_ms,
+        relative_refractory_table=relative_refractory_table(  # for 20 time constants
+            int(math.ceil(20.0 * p.relative_refractory_ms / dt_ms)), dt_ms,
+            p.fibre_threshold_mV, p.relative_refractory_factor, p.relative_refractory_ms),
+        terminal_threshold=p.terminal_threshold_quanta, use_dependent=p.use_dependent_inactivation,
+        terminal_refractory_steps=int(round(p.terminal_refractory_ms / dt_ms)),
+        quiet_epp_mV=quiet_epp_limit_mV(p), block_always_active=always)
+    zeros = lambda dtype=np.float64: np.zeros(n_padded, dtype=dtype)  # noqa: E731
+    cap = run.event_capacity
+    state = State(
+        pool=np.ones(n_padded), ach=zeros(), outer=zeros(), open=zeros(), desens=zeros(),
+        epp=zeros(), na_h=np.ones(n_padded), terminal=zeros(), activity=zeros(),
+        na_slow=np.ones(n_padded), fibre_refractory=zeros(np.int64),
+        armed=np.ones(n_padded, dtype=np.bool_),
+        last_impulse=np.full(n_padded, -1_000_000, dtype=np.int64),
+        needs_events=zeros(np.bool_), at_threshold=zeros(np.bool_),
+        last_fibre_ap=np.full(n, -1, dtype=np.int64), release_flag=np.zeros(n, dtype=np.int8),
+        quiet=~always, quiet_step=np.full(n_blocks, -1, dtype=np.int64),
+        ap_unit=np.zeros(n, dtype=np.int64), ap_interval_steps=np.zeros(n, dtype=np.int64),
+        counts=np.zeros(3, dtype=np.int64),
+        act_step=np.empty(cap["activations"], dtype=np.int64),
+        act_unit=np.empty(cap["activations"], dtype=np.int32),
+        act_flag=np.empty(cap["activations"], dtype=np.int8),
+        imp_step=np.empty(cap["impulses"], dtype=np.int64),
+        imp_unit=np.empty(cap["impulses"], dtype=np.int32),
+        imp_flag=np.empty(cap["impulses"], dtype=np.int8))
+    n_rec = run.record_units.size
+    outputs = Outputs(*(np.zeros((run.n_steps, n_rec)) for _ in Outputs._fields))
+    run.events["activations"] = []
+    run.events["impulses"] = []
+    return c, state, outputs
+
+
+def chunk_inputs(run, step0, time_s):
+    """Spontaneous quanta of this chunk (the run's spontaneous stream).
+
+    Superposed Poisson processes, drawn in continuous time (a Poisson count for the chunk,
+    uniform times, a random unit each) and reported at step floor(t / dt): the same quanta
+    whatever dt, so runs at dt and dt/2 can be compared.
+    """
+    rng, dt_ms, n = run.rngs["spontaneous"], run.dt_ms, run.parameters.pool.n_units
+    k_steps = time_s.size
+    n_spont = rng.poisson(run.parameters.junction.spontaneous_rate_hz * n * k_steps * dt_ms
+                          / 1000.0)
+    sp_time = np.sort(rng.random(n_spont)) * (k_steps * dt_ms)
+    sp_step = step0 + np.minimum(np.floor(sp_time / dt_ms).astype(np.int64), k_steps - 1)
+    return Inputs(sp_step, rng.integers(0, n, size=n_spont, dtype=np.int64),
+                  np.zeros(1, dtype=np.int64))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _endplate_events(fibre_refractory, epp, na_h, na_slow, terminal, armed, steps_since_impulse,
+                     fibre_threshold, terminal_threshold, terminal_refractory_steps):
+    """The branch-free part of an endplate's events this step.
+
+    Counts the fibre's absolute refractory period down, re-arms the terminal once its own
+    ACh has come and gone, and finds what the event pass must look at: a fibre that
+    is not refractory with the EPP above its resting threshold (an AP if it also clears
+    the relative-refractory threshold) or an armed terminal at its firing threshold.
+
+    Returns
+    -------
+    fibre_refractory : int
+    at_threshold : bool
+    armed : bool
+    needs_events : bool
+    """
+    was_refractory = fibre_refractory > 0
+    at_threshold = (not was_refractory) & (epp * na_h * na_slow >= fibre_threshold)
+    armed = armed | ((terminal < 0.5 * terminal_threshold)
+                     & (steps_since_impulse > terminal_refractory_steps))
+    return (fibre_refractory - was_refractory, at_threshold, armed,
+            at_threshold | (armed & (terminal >= terminal_threshold)))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _can_rest(ach, outer_effect, open_, epp, fibre_refractory, terminal, quiet_epp,
+              terminal_threshold):
+    """Whether an endplate may go quiet: no ACh in the cleft, too little perijunctional ACh
+    acting on the receptors (``outer_effect``, efficacy × perijunctional ACh) to matter, no
+    open channels, a low EPP, not refractory, and its terminal below its firing threshold
+    (with no ACh it only decays, so a quiet terminal cannot fire; whether it has re-armed
+    is decided from its decayed value when the endplate wakes)."""
+    return ((ach < QUIET_ACH_QUANTA) & (outer_effect < QUIET_OUTER_EFFECT)
+            & (open_ < QUIET_OPEN_FRACTION) & (epp < quiet_epp)
+            & (fibre_refractory == 0) & (terminal < terminal_threshold))
+
+
+@njit(cache=True, error_model="numpy")
+def _wake_block(block, last_step, st, catch_up):
+    """Bring the quiet endplates of ``block`` to the end of step ``last_step`` in closed form
+    (:func:`junction_catch_up`) and mark the block active.
+
+    Called only on the rare wake-ups (a nerve impulse or a spontaneous quantum reaching
+    one of its endplates), so it is not inlined into the loop.
+    """
+    steps = last_step - st.quiet_step[block]
+    for i in range(block * ENDPLATE_BLOCK, (block + 1) * ENDPLATE_BLOCK):
+        (st.pool[i], st.desens[i], st.epp[i], st.na_h[i], st.terminal[i], st.activity[i],
+         st.na_slow[i]) = junction_catch_up(steps, st.pool[i], st.desens[i], st.epp[i],
+                                            st.na_h[i], st.terminal[i], st.activity[i],
+                                            st.na_slow[i], *catch_up)
+    st.quiet[block] = False
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _release(st, c, i, s, flag):
+    """Nerve impulse ``flag`` at terminal ``i``, step ``s``: a fraction of the vesicle pool is
+    released into the cleft (its ACh acts from the next step) and the impulse recorded."""
+    st.ach[i] += c.quanta_per_impulse[i] * st.pool[i]
+    st.pool[i] -= c.release_fraction * st.pool[i]
+    st.activity[i] += 1.0
+    st.release_flag[i] = flag
+    st.last_impulse[i] = s
+    n_imp = st.counts[N_IMPULSES]
+    if n_imp == st.imp_step.shape[0]:  # never: sized by the refractory periods
+        raise RuntimeError("neurosim: event buffer full (a bug; please report)")
+    st.imp_step[n_imp] = s
+    st.imp_unit[n_imp] = i
+    st.imp_flag[n_imp] = flag
+    st.counts[N_IMPULSES] = n_imp + 1
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _fibre_ap(st, c, i, s, dt_ms):
+    """Fibre ``i`` at its resting threshold: an action potential if the EPP, scaled by Na⁺
+    availability, also clears the relative-refractory threshold; the AP is handed to the
+    muscle (``ap_unit``) and recorded."""
+    since = s - st.last_fibre_ap[i]
+    table = c.relative_refractory_table
+    if since < table.shape[0]:
+        threshold = table[since]
+    else:
+        threshold = relative_refractory_threshold(since, dt_ms, c.fibre_threshold_mV,
+                                                  c.relative_refractory_factor,
+                                                  c.relative_refractory_ms)
+    if not st.epp[i] * st.na_h[i] * st.na_slow[i] >= threshold:
+        return
+    st.na_slow[i] -= c.use_dependent * st.na_slow[i]
+    # the AP shunts ("wipes out") the EPP (Fatt & Katz 1951): another AP needs endplate
+    # current that outlasts the refractory period
+    st.epp[i] -= c.ap_shunt * st.epp[i]
+    q = st.counts[APS_NOW]
+    st.ap_unit[q] = i
+    st.ap_interval_steps[q] = since if st.last_fibre_ap[i] >= 0 else -1
+    st.counts[APS_NOW] = q + 1
+    st.last_fibre_ap[i] = s
+    st.fibre_refractory[i] = c.fibre_refractory_steps
+    n_act = st.counts[N_ACTIVATIONS]
+    if n_act == st.act_step.shape[0]:  # never: sized by the refractory periods
+        raise RuntimeError("neurosim: event buffer full (a bug; please report)")
+    st.act_step[n_act] = s
+    st.act_unit[n_act] = i
+    st.act_flag[n_act] = st.release_flag[i]
+    st.counts[N_ACTIVATIONS] = n_act + 1
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def transmit(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``junction``: spontaneous quanta; every active endplate's continuous dynamics;
+    the nerve impulses reaching the terminals now (release), fibre APs and self-firing
+    terminals; quiet blocks once per ms.
+
+    Reads the nerve's delay line (``states.nerve``, row ``s``) and consumes it; lists this
+    step's fibre APs for the muscle.
+    """
+    c, st, spont = consts.junction, states.junction, inputs.junction
+    dt_ms = consts.run.dt_ms
+    n = st.last_fibre_ap.shape[0]
+    n_blocks = st.quiet.shape[0]
+    st.counts[APS_NOW] = 0
+    # spontaneous quanta (miniature EPPs)
+    p = spont.cursor[0]
+    while p < spont.step.shape[0] and spont.step[p] == s:
+        u = spont.unit[p]
+        if st.quiet[u // ENDPLATE_BLOCK]:  # wake it: to the end of the previous step
+            _wake_block(u // ENDPLATE_BLOCK, s - 1, st, c.catch_up)
+        st.ach[u] += 1.0  # one spontaneous quantum (a miniature EPP)
+        p += 1
+    spont.cursor[0] = p
+    # the continuous dynamics of every endplate in a block that is not quiet, and a flag
+    # for those that need event handling below
+    ring = states.nerve.muscle_ring
+    row = s % ring.shape[0]
+    busy = states.nerve.ring_count[row]  # impulses arriving now (quiet endplates included)
+    b = 0
+    while b < n_blocks:
+        if st.quiet[b]:
+            b += 1
+            continue
+        first = b  # a run of active blocks: one loop of unknown length, so it vectorises
+        while b < n_blocks and not st.quiet[b]:
+            b += 1
+        # unsigned bounds: numba then skips the negative-index check, which would
+        # otherwise keep LLVM from vectorising
+        for i in range(np.uint64(first * ENDPLATE_BLOCK), np.uint64(b * ENDPLATE_BLOCK)):
+            (st.pool[i], st.ach[i], st.outer[i], st.open[i], st.desens[i], st.epp[i],
+             st.na_h[i], st.terminal[i], st.activity[i], st.na_slow[i]) = junction_step(
+                st.pool[i], st.ach[i], st.outer[i], st.open[i], st.desens[i], st.epp[i],
+                st.na_h[i], st.terminal[i], st.activity[i], st.na_slow[i], c.step)
+            (st.fibre_refractory[i], st.at_threshold[i], st.armed[i],
+             flagged) = _endplate_events(st.fibre_refractory[i], st.epp[i], st.na_h[i],
+                                         st.na_slow[i], st.terminal[i], st.armed[i],
+                                         s - st.last_impulse[i], c.fibre_threshold_mV,
+                                         c.terminal_threshold, c.terminal_refractory_steps)
+            st.needs_events[i] = flagged
+            busy += flagged
+    # events: nerve impulses (their ACh acts from the next step), fibre APs (one twitch
+    # each) and self-firing terminals
+    for i in range(n if busy > 0 else 0):
+        if not st.needs_events[i] and ring[row, i] == 0:
+            continue
+        busy -= st.needs_events[i] + (ring[row, i] != 0)
+        if st.quiet[i // ENDPLATE_BLOCK]:  # woken by a nerve impulse: to this step's end
+            _wake_block(i // ENDPLATE_BLOCK, s, st, c.catch_up)
+        flag = ring[row, i]
+        if flag != 0:
+            ring[row, i] = 0
+            st.armed[i] = False  # the terminal has just fired: it re-arms later
+            _release(st, c, i, s, flag)
+        if st.at_threshold[i]:
+            _fibre_ap(st, c, i, s, dt_ms)
+        if st.armed[i] and st.terminal[i] >= c.terminal_threshold:
+            st.armed[i] = False
+            _release(st, c, i, s, SOURCE_TERMINAL)
+        if busy == 0:
+            break  # every endplate with something to do has been seen
+    states.nerve.ring_count[row] = 0  # this row is consumed
+    # once per ms: a block whose endplates all have no ACh, no open channels, a low EPP and
+    # nothing pending goes quiet; it is left alone until something happens to one of them,
+    # and then advanced in closed form (junction_catch_up)
+    if s % consts.run.steps_per_ms == 0:
+        for b in range(n_blocks):
+            if st.quiet[b] or c.block_always_active[b]:
+                continue
+            resting = 0
+            for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
+                resting += _can_rest(st.ach[i], st.outer[i], st.open[i], st.epp[i],
+                                     st.fibre_refractory[i], st.terminal[i], c.quiet_epp_mV,
+                                     c.terminal_threshold)
+            if resting == ENDPLATE_BLOCK:
+                for i in range(b * ENDPLATE_BLOCK, (b + 1) * ENDPLATE_BLOCK):
+                    st.ach[i] = 0.0
+                    st.outer[i] = 0.0
+                    st.open[i] = 0.0
+                    st.needs_events[i] = False  # only a nerve impulse wakes it
+                    st.at_threshold[i] = False
+                st.quiet[b] = True
+                st.quiet_step[b] = s
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record_units(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``units``: EPP, cleft ACh and open receptors of the recorded endplates."""
+    st, out = states.junction, outputs.junction
+    units = consts.run.record_units
+    for q in range(units.shape[0]):
+        u = units[q]
+        out.epp[s, q] = st.epp[u]
+        out.ach[s, q] = st.ach[u]
+        out.open[s, q] = st.open[u]
+
+
+HOOKS = {"junction": transmit, "units": record_units}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def end_chunk(run, state) -> None:
+    """Keep this chunk's fibre APs and nerve impulses; empty the buffers."""
+    a, i = state.counts[N_ACTIVATIONS], state.counts[N_IMPULSES]
+    run.events["activations"].append((state.act_step[:a].copy(), state.act_unit[:a].copy(),
+                                      state.act_flag[:a].copy()))
+    run.events["impulses"].append((state.imp_step[:i].copy(), state.imp_unit[:i].copy(),
+                                   state.imp_flag[:i].copy()))
+    state.counts[N_ACTIVATIONS] = 0
+    state.counts[N_IMPULSES] = 0
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    dt_s = run.dt_ms / 1000.0
+    act, imp = run.events["activations"], run.events["impulses"]
+    return dict(
+        activation_times_s=np.concatenate([a[0] for a in act]) * dt_s,
+        activation_units=np.concatenate([a[1] for a in act]),
+        activation_sources=np.concatenate([a[2] for a in act]),
+        nerve_impulse_times_s=np.concatenate([a[0] for a in imp]) * dt_s,
+        nerve_impulse_units=np.concatenate([a[1] for a in imp]),
+        nerve_impulse_sources=np.concatenate([a[2] for a in imp]),
+        endplate_mV=outputs.epp, cleft_ach=outputs.ach, receptor_open=outputs.open)

@@ -52,8 +52,12 @@ the foot's own :math:`B/2I` ≈ 17/s.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+import numpy as np
 from numba import njit
+
+from . import signals
 
 __all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
            "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE", "end_stop_torque", "end_stop_torque_Nm",
@@ -121,7 +125,6 @@ def end_stop_torque(angle_rad, lower_rad, upper_rad):
 def end_stop_torque_Nm(angle_rad, limb):
     """:func:`end_stop_torque` of every angle in ``angle_rad`` (N·m, positive resists
     dorsiflexion), same shape; for analysing recorded joint angles."""
-    import numpy as np
     lower, upper = range_of_motion_rad(limb)
     angle = np.asarray(angle_rad, dtype=float)
     past = np.where(angle > upper, angle - upper, np.where(angle < lower, lower - angle, 0.0))
@@ -258,3 +261,121 @@ def force_velocity_factor(lengthening_velocity_mm_s, max_shortening_velocity_mm_
         return (1.0 + v) / (1.0 - v / HILL_CURVATURE)
     # lengthening: rises from 1 towards the eccentric limit
     return ECCENTRIC_FORCE_LIMIT - (ECCENTRIC_FORCE_LIMIT - 1.0) / (1.0 + ECCENTRIC_RISE * v)
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "limb"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+
+class Constants(NamedTuple):
+    """The limb's constants for one run (SI units; see :func:`limb_step`)."""
+
+    isometric: bool  # the dynamometer holds the joint
+    servo: bool  # the examiner's grip follows the protocol's target
+    inertia: float
+    stiffness: float
+    damping: float
+    moment_arm: float
+    examiner_stiffness: float
+    examiner_damping: float
+    max_shortening_mm_s: float
+    lower_rad: float
+    upper_rad: float
+    dt_s: float
+
+
+class State(NamedTuple):
+    """The joint: ``joint[0]`` angle (rad), ``joint[1]`` velocity (rad/s)."""
+
+    joint: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """One chunk of the protocol's limb waveforms, shape (steps of the chunk,) each."""
+
+    target_angle_rad: np.ndarray
+    target_velocity_rad_s: np.ndarray
+    torque_Nm: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """Joint traces at the output samples, shape (n_samples,) each."""
+
+    angle_rad: np.ndarray
+    velocity_rad_s: np.ndarray
+    torque_Nm: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state and output arrays of the limb for ``run``
+    (:class:`neurosim.schedule.Run`). A free foot starts at rest under its load."""
+    p, mode = run.parameters, run.protocol.joint_mode
+    lower, upper = range_of_motion_rad(p.limb)
+    constants = Constants(
+        isometric=mode == "isometric", servo=mode == "servo", inertia=p.limb.inertia_kg_m2,
+        stiffness=p.limb.passive_stiffness_Nm_per_rad, damping=p.limb.damping_Nm_s_per_rad,
+        moment_arm=p.limb.moment_arm_m, examiner_stiffness=p.limb.examiner_stiffness_Nm_per_rad,
+        examiner_damping=p.limb.examiner_damping_Nm_s_per_rad,
+        max_shortening_mm_s=p.muscle.max_shortening_velocity_mm_s, lower_rad=lower,
+        upper_rad=upper, dt_s=run.dt_ms / 1000.0)
+    joint = np.zeros(2)
+    if mode == "free":  # no start-up swing
+        load0 = run.protocol.limb_waveforms(np.zeros(1))["torque_Nm"][0]
+        joint[0] = rest_angle_rad(float(load0), p.limb)
+    outputs = Outputs(*(np.zeros(run.n_samples) for _ in Outputs._fields))
+    return constants, State(joint=joint), outputs
+
+
+def chunk_inputs(run, step0, time_s):
+    """The protocol's target angle, velocity and load torque at ``time_s`` (s)."""
+    w = run.protocol.limb_waveforms(time_s)
+    # copies: a protocol may hand out views of one array, and the loop's arrays must not
+    # share memory (neurosim.schedule.check_no_shared_memory)
+    return Inputs(*(np.array(w[name], dtype=np.float64) for name in Inputs._fields))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def move(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``mechanics``: the muscle's force (at the new velocity) moves the joint.
+
+    Reads ``ISOMETRIC_FORCE_N``; writes ``FORCE_N``, ``ANGLE_RAD``, ``VELOCITY_RAD_S``,
+    ``JOINT_TORQUE_NM``, ``STRETCH_MM``, ``LENGTHENING_MM_S`` (:mod:`neurosim.signals`).
+    """
+    c, joint, w = consts.limb, states.limb.joint, inputs.limb
+    force = bus[signals.ISOMETRIC_FORCE_N]
+    if c.isometric:
+        examiner = c.moment_arm * force  # the dynamometer holds the joint
+    else:
+        joint[0], joint[1], examiner, fv = limb_step(
+            joint[0], joint[1], force, w.torque_Nm[k], c.servo, w.target_angle_rad[k],
+            w.target_velocity_rad_s[k], c.inertia, c.stiffness, c.damping, c.moment_arm,
+            c.examiner_stiffness, c.examiner_damping, c.max_shortening_mm_s, c.lower_rad,
+            c.upper_rad, c.dt_s)
+        force *= fv
+    bus[signals.FORCE_N] = force
+    bus[signals.ANGLE_RAD] = joint[0]
+    bus[signals.VELOCITY_RAD_S] = joint[1]
+    bus[signals.JOINT_TORQUE_NM] = examiner
+    bus[signals.STRETCH_MM], bus[signals.LENGTHENING_MM_S] = muscle_stretch_mm(
+        joint[0], joint[1], c.moment_arm)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sample``: the joint's angle, velocity and torque at output sample ``j``."""
+    out = outputs.limb
+    out.angle_rad[j] = bus[signals.ANGLE_RAD]
+    out.velocity_rad_s[j] = bus[signals.VELOCITY_RAD_S]
+    out.torque_Nm[j] = bus[signals.JOINT_TORQUE_NM]
+
+
+HOOKS = {"mechanics": move, "sample": record}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    return dict(joint_angle_deg=np.rad2deg(outputs.angle_rad),
+                joint_velocity_deg_s=np.rad2deg(outputs.velocity_rad_s),
+                joint_torque_Nm=outputs.torque_Nm)

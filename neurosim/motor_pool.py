@@ -15,7 +15,8 @@ the equation is integrated in *relative* form, :math:`u_i = I_i / I_{rh,i}`:
 
 .. math::
 
-    u_i = \underbrace{s\tanh\!\Big(\frac{D(t)}{s\,I_{rh,i}}\Big)}_{\text{synaptic drive}}
+    u_i = \underbrace{\frac{s\,x_i}{s + x_i}}_{\text{synaptic drive}}
+        + \underbrace{\frac{I_{Ia}(t)}{I_{rh,i}}}_{\text{Ia synapses}}
         + \underbrace{P_i\,m_i h_i}_{\text{PIC}}
         - \underbrace{A_i}_{\text{AHP}}
         - \underbrace{\iota(t)}_{\text{inhibition}}
@@ -28,6 +29,8 @@ depolarisation it produces saturates hyperbolically as the membrane nears the
 synaptic reversal potential: with :math:`x_i = D(t)/I_{rh,i}` the drive measured
 at rest, the effective drive is :math:`s x_i/(s + x_i)`, never more than
 :math:`s` (``synaptic_saturation``) times rheobase. This caps the peak rate.
+The monosynaptic Ia current :math:`I_{Ia}` (proximal synapses, after presynaptic
+inhibition) is added without saturation.
 
 **After-hyperpolarisation**: each spike adds ``ahp_increment`` to :math:`A_i`,
 which decays with a time constant that is longer in small units; the
@@ -54,16 +57,25 @@ keeps the neuron firing with no input at all (self-sustained firing), until
 inhibition pulls :math:`V^d` down and the PIC switches off. Inhibition is
 therefore what normally keeps PICs from turning every input into a spasm.
 
-The step functions below are compiled with numba and called by
-:mod:`neurosim.engine` for every unit at every time step.
+**Synaptic noise**: a common and an independent Ornstein–Uhlenbeck current per unit,
+updated every millisecond (``protocol.noise``), so units neither fire in lock-step nor
+perfectly regularly.
+
+In the loop the pool joins the ``pool`` slot of the schedule (:mod:`neurosim.schedule`):
+:func:`integrate` advances every unit's membranes, PIC and AHP in one branch-free pass
+(so it vectorises) and then fires the units at threshold and lets antidromic spikes invade
+their somata; the nerve carries the spikes on (:func:`neurosim.nerve.conduct`).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+
+from . import signals
 
 from .parameters import MotorPoolParameters, PersistentInwardCurrentParameters
 
@@ -222,3 +234,260 @@ def firing_rate_lif_hz(u: float, pool: MotorPoolParameters) -> float:
         return 0.0
     period_ms = pool.refractory_ms + pool.membrane_time_constant_ms * math.log(u / (u - 1.0))
     return 1000.0 / period_ms
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "motor_pool"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+NOISE_INTERVAL_MS = 1.0
+"""The synaptic noise is updated every this many ms (an Ornstein–Uhlenbeck step)."""
+
+SPIKES_NOW, FIRED_NOW, N_SPIKES = range(3)
+"""Indices into :attr:`State.counts`: somatic spikes this step (fired or invaded
+antidromically — what the Renshaw cells see), units that fired this step (listed in
+``fired``, for the nerve), spikes recorded in this chunk's event buffer."""
+
+
+def _steps_per_noise(dt_ms: float) -> int:
+    return int(round(NOISE_INTERVAL_MS / dt_ms))
+
+
+class Constants(NamedTuple):
+    """The pool's constants for one run; arrays have shape (n_units,)."""
+
+    inv_rheobase: np.ndarray  # 1/nA
+    saturation: float
+    ahp_decay: np.ndarray
+    ahp_increment: float
+    threshold_mV: float
+    membrane_decay: float
+    refractory_steps: int
+    pic_amplitude: np.ndarray
+    pic_v_half_mV: float
+    pic_inv_width: float
+    pic_activation_rate: float
+    pic_inactivation_rate: float
+    pic_depth: float
+    steps_per_noise: int
+    noise_decay: float
+    noise_scale: float  # sqrt(1 - decay²): keeps the OU variance at 1
+    noise_common_sd: float
+    noise_independent_sd: float
+
+
+class State(NamedTuple):
+    """Every unit's state, shape (n_units,): soma ``v`` and dendrite ``vd`` (mV above rest),
+    ``refractory`` steps left, ``candidate`` (at threshold this step), ``ahp`` (fraction of
+    rheobase), PIC ``m`` and ``h``, independent noise; ``noise_common`` shape (1,);
+    ``fired`` the units that fired this step; ``counts`` (:data:`SPIKES_NOW`, ...); the
+    chunk's spike buffer ``spike_step``/``spike_unit``."""
+
+    v: np.ndarray
+    vd: np.ndarray
+    refractory: np.ndarray
+    candidate: np.ndarray
+    ahp: np.ndarray
+    m: np.ndarray
+    h: np.ndarray
+    noise_independent: np.ndarray
+    noise_common: np.ndarray
+    fired: np.ndarray
+    counts: np.ndarray
+    spike_step: np.ndarray
+    spike_unit: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """Standard-normal noise draws of one chunk, shape (ms of the chunk, n_units + 1):
+    column 0 the common, columns 1… the independent noise."""
+
+    draws: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """Mean PIC activation at the output samples, shape (n_samples,); membrane voltage and
+    PIC activation of the recorded units at every step, shape (n_steps, n_recorded)."""
+
+    pic: np.ndarray
+    membrane_mV: np.ndarray
+    unit_pic: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state (at rest, PIC off) and outputs of the pool for ``run``."""
+    p, dt_ms, n = run.parameters, run.dt_ms, run.parameters.pool.n_units
+    arrays = pool_arrays(p.pool, p.pic, dt_ms)
+    noise = run.protocol.noise
+    noise_decay = math.exp(-NOISE_INTERVAL_MS / noise.time_constant_ms)
+    c = Constants(
+        inv_rheobase=arrays["inv_rheobase"], saturation=p.pool.synaptic_saturation,
+        ahp_decay=arrays["ahp_decay"], ahp_increment=p.pool.ahp_increment,
+        threshold_mV=p.pool.threshold_mV,
+        membrane_decay=math.exp(-dt_ms / p.pool.membrane_time_constant_ms),
+        refractory_steps=int(round(p.pool.refractory_ms / dt_ms)),
+        pic_amplitude=arrays["pic_amplitude"],
+        pic_v_half_mV=(p.pool.threshold_mV - p.pic.activation_onset_below_threshold_mV
+                       + 0.5 * p.pic.activation_width_mV),
+        pic_inv_width=1.0 / p.pic.activation_width_mV,
+        pic_activation_rate=dt_ms / p.pic.activation_time_constant_ms,
+        pic_inactivation_rate=dt_ms / (1000.0 * p.pic.inactivation_time_constant_s),
+        pic_depth=p.pic.inactivation_depth, steps_per_noise=_steps_per_noise(run.dt_ms),
+        noise_decay=noise_decay, noise_scale=math.sqrt(1.0 - noise_decay * noise_decay),
+        noise_common_sd=noise.common, noise_independent_sd=noise.independent)
+    capacity = run.event_capacity["spikes"]
+    state = State(v=np.zeros(n), vd=np.zeros(n), refractory=np.zeros(n, dtype=np.int64),
+                  candidate=np.zeros(n, dtype=np.bool_), ahp=np.zeros(n), m=np.zeros(n),
+                  h=np.ones(n), noise_independent=np.zeros(n), noise_common=np.zeros(1),
+                  fired=np.zeros(n, dtype=np.int64), counts=np.zeros(3, dtype=np.int64),
+                  spike_step=np.empty(capacity, dtype=np.int64),
+                  spike_unit=np.empty(capacity, dtype=np.int32))
+    n_rec = run.record_units.size
+    outputs = Outputs(np.zeros(run.n_samples), np.zeros((run.n_steps, n_rec)),
+                      np.zeros((run.n_steps, n_rec)))
+    run.events["spikes"] = []
+    return c, state, outputs
+
+
+def chunk_inputs(run, step0, time_s):
+    """This chunk's noise draws from the run's synaptic stream."""
+    n_noise = -(-time_s.size // _steps_per_noise(run.dt_ms))
+    return Inputs(run.rngs["synaptic"].standard_normal((n_noise, run.parameters.pool.n_units + 1)))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def integrate(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``pool``: noise, every unit's membranes, PIC and AHP; then the spikes.
+
+    Reads ``DRIVE_NA``, ``IA_NA``, ``INHIBITION`` (:mod:`neurosim.signals`) and the
+    antidromic spikes reaching the somata now (``states.nerve``); lists the units that fired
+    in ``fired`` for the nerve.
+    """
+    c, st = consts.motor_pool, states.motor_pool
+    v, vd, m, h, ahp, noise_ind = st.v, st.vd, st.m, st.h, st.ahp, st.noise_independent
+    refractory, candidate = st.refractory, st.candidate
+    n = v.shape[0]
+    if s % c.steps_per_noise == 0:  # Ornstein-Uhlenbeck update every NOISE_INTERVAL_MS
+        draws = inputs.motor_pool.draws[k // c.steps_per_noise]
+        st.noise_common[0] = st.noise_common[0] * c.noise_decay + c.noise_scale * draws[0]
+        for i in range(n):
+            noise_ind[i] = noise_ind[i] * c.noise_decay + c.noise_scale * draws[i + 1]
+    drive, ia_nA = bus[signals.DRIVE_NA], bus[signals.IA_NA]
+    common = c.noise_common_sd * st.noise_common[0] - bus[signals.INHIBITION]
+    # every unit's continuous dynamics, its refractory count-down and a flag for the units
+    # at threshold (branch-free, so it vectorises)
+    n_at_threshold = 0
+    for i in range(n):
+        ahp[i] *= c.ahp_decay[i]
+        u_dend = (synaptic_drive(drive, c.inv_rheobase[i], c.saturation)
+                  + ia_nA * c.inv_rheobase[i] + c.pic_amplitude[i] * m[i] * h[i] + common
+                  + c.noise_independent_sd * noise_ind[i])
+        vd[i] = membrane_step(vd[i], u_dend, c.threshold_mV, c.membrane_decay)
+        m[i], h[i] = pic_step(m[i], h[i], vd[i], c.pic_v_half_mV, c.pic_inv_width,
+                              c.pic_activation_rate, c.pic_inactivation_rate, c.pic_depth)
+        v_new = membrane_step(v[i], u_dend - ahp[i], c.threshold_mV, c.membrane_decay)
+        was_refractory = refractory[i] > 0
+        v[i] = 0.0 if was_refractory else v_new  # held at rest while refractory
+        refractory[i] -= was_refractory
+        at_threshold = (not was_refractory) & (v_new >= c.threshold_mV)
+        candidate[i] = at_threshold
+        n_at_threshold += at_threshold
+    # antidromic invasion and spikes (rare events)
+    nerve = states.nerve
+    antidromic_at = nerve.antidromic_at
+    counts = st.counts
+    counts[SPIKES_NOW] = 0
+    counts[FIRED_NOW] = 0
+    for i in range(n if n_at_threshold + nerve.counts[0] > 0 else 0):
+        if antidromic_at[i] == s:  # an antidromic spike invades the soma
+            antidromic_at[i] = -1
+            nerve.counts[0] -= 1
+            v[i] = 0.0
+            refractory[i] = c.refractory_steps
+            ahp[i] += c.ahp_increment
+            counts[SPIKES_NOW] += 1
+        elif candidate[i]:
+            v[i] = 0.0
+            refractory[i] = c.refractory_steps
+            ahp[i] += c.ahp_increment
+            n_spk = counts[N_SPIKES]
+            if n_spk == st.spike_step.shape[0]:  # never: sized by the refractory periods
+                raise RuntimeError("neurosim: event buffer full (a bug; please report)")
+            st.spike_step[n_spk] = s
+            st.spike_unit[n_spk] = i
+            counts[N_SPIKES] = n_spk + 1
+            counts[SPIKES_NOW] += 1
+            st.fired[counts[FIRED_NOW]] = i
+            counts[FIRED_NOW] += 1
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record_units(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``units``: membrane voltage and PIC activation of the recorded units, step ``s``."""
+    st, out = states.motor_pool, outputs.motor_pool
+    units = consts.run.record_units
+    for q in range(units.shape[0]):
+        u = units[q]
+        out.membrane_mV[s, q] = st.v[u]
+        out.unit_pic[s, q] = st.m[u] * st.h[u]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sample``: the pool's mean PIC activation at output sample ``j``."""
+    st = states.motor_pool
+    n = st.m.shape[0]
+    pic_sum = 0.0
+    for i in range(n):
+        pic_sum += st.m[i] * st.h[i]
+    outputs.motor_pool.pic[j] = pic_sum / n
+
+
+HOOKS = {"pool": integrate, "units": record_units, "sample": record}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def end_chunk(run, state) -> None:
+    """Keep this chunk's spikes and empty the buffer for the next chunk."""
+    n = state.counts[N_SPIKES]
+    run.events["spikes"].append((state.spike_step[:n].copy(), state.spike_unit[:n].copy()))
+    state.counts[N_SPIKES] = 0
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    chunks = run.events["spikes"]
+    spike_times = np.concatenate([a for a, _ in chunks]) * (run.dt_ms / 1000.0)
+    return dict(spike_times_s=spike_times, spike_units=np.concatenate([b for _, b in chunks]),
+                population_rate_hz=population_rate_hz(spike_times, run.parameters.pool.n_units,
+                                                      run.out_time_s, run.output_rate_hz),
+                pic_activation=outputs.pic, membrane_mV=outputs.membrane_mV,
+                unit_pic_activation=outputs.unit_pic, rheobase_nA=rheobase_nA(run.parameters.pool))
+
+
+RATE_BIN_MS = 50.0
+"""Width (ms) of the bins of :func:`population_rate_hz`."""
+
+
+def population_rate_hz(spike_times_s, n_units, out_time_s, out_rate_hz):
+    """Mean rate per unit (Hz) in :data:`RATE_BIN_MS` bins, sampled on the output grid.
+
+    Parameters
+    ----------
+    spike_times_s : ndarray, shape (n_spikes,)
+    n_units : int
+    out_time_s : ndarray, shape (n_samples,)
+    out_rate_hz : float
+
+    Returns
+    -------
+    ndarray, shape (n_samples,)
+    """
+    if out_time_s.size == 0:
+        return np.zeros(0)
+    bin_s = RATE_BIN_MS / 1000.0
+    n_bins = int(math.ceil((out_time_s[-1] + 1.0 / out_rate_hz) / bin_s))
+    counts = np.bincount(np.minimum((spike_times_s / bin_s).astype(np.int64), n_bins - 1),
+                         minlength=n_bins) if spike_times_s.size else np.zeros(n_bins)
+    rate = counts / (n_units * bin_s)
+    return rate[np.minimum((out_time_s / bin_s).astype(np.int64), n_bins - 1)]

@@ -27,14 +27,23 @@ peak above that mean (by up to a few % in electrically driven or ectopic trains)
 muscle cannot pull harder than its fused tetanus: the summed force passes through a soft
 ceiling (:func:`fused_force_ceiling`) that leaves it untouched up to
 :data:`CEILING_KNEE` × ``max_force_N`` and approaches ``max_force_N`` smoothly above.
+
+In the loop the muscle joins the ``muscle`` slot of the schedule (:mod:`neurosim.schedule`),
+after the junction: every unit's twitch advances one step, each fibre action potential of
+this step starts a twitch (scaled by the summation gain of its interval), and the summed
+force goes on the bus for the limb's next step.
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit
+
+from . import signals
+from .junction import APS_NOW
 
 from .motor_pool import exponential_spread
 from .parameters import MuscleParameters
@@ -127,3 +136,97 @@ def twitch_waveform(time_ms: np.ndarray, peak_force_N: float, contraction_time_m
     """
     t = np.maximum(time_ms, 0.0) / contraction_time_ms
     return np.where(time_ms >= 0, peak_force_N * t * np.exp(1.0 - t), 0.0)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def sum_in_lanes(x):
+    """Sum of ``x`` (shape (n,)) kept in eight interleaved partial sums.
+
+    The eight chains of additions are independent, so they overlap in the processor;
+    one running sum would make every addition wait for the previous one.
+    """
+    n_whole = x.shape[0] - x.shape[0] % 8
+    s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = 0.0
+    for i in range(0, n_whole, 8):
+        s0 += x[i]
+        s1 += x[i + 1]
+        s2 += x[i + 2]
+        s3 += x[i + 3]
+        s4 += x[i + 4]
+        s5 += x[i + 5]
+        s6 += x[i + 6]
+        s7 += x[i + 7]
+    tail = 0.0
+    for i in range(n_whole, x.shape[0]):
+        tail += x[i]
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7)) + tail
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "muscle"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+
+class Constants(NamedTuple):
+    """The muscle's constants for one run; arrays have shape (n_units,)."""
+
+    twitch_decay: np.ndarray
+    twitch_impulse: np.ndarray
+    contraction_time_ms: np.ndarray
+    max_force_N: float
+
+
+class State(NamedTuple):
+    """Every unit's twitch states ``a`` and ``b`` (force = ``b``, N), shape (n_units,)."""
+
+    a: np.ndarray
+    b: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """Muscle force (N) at the output samples, shape (n_samples,)."""
+
+    force_N: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state (relaxed) and outputs of the muscle for ``run``."""
+    p, n = run.parameters, run.parameters.pool.n_units
+    tw = run.cached("twitch_arrays", lambda: twitch_arrays(p.muscle, n, run.dt_ms))
+    c = Constants(tw["decay"], tw["impulse"], tw["contraction_time_ms"], p.muscle.max_force_N)
+    return c, State(np.zeros(n), np.zeros(n)), Outputs(np.zeros(run.n_samples))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def contract(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``muscle``: twitches advance; this step's fibre APs start new ones; the summed
+    force, under the fused-tetanus ceiling, goes on the bus (``ISOMETRIC_FORCE_N``)."""
+    c, st, jn = consts.muscle, states.muscle, states.junction
+    dt_ms = consts.run.dt_ms
+    a, b = st.a, st.b
+    for i in range(a.shape[0]):
+        a[i], b[i] = twitch_step(a[i], b[i], c.twitch_decay[i], dt_ms)
+    for q in range(jn.counts[APS_NOW]):
+        i = jn.ap_unit[q]
+        since = jn.ap_interval_steps[q]
+        g = summation_gain(c.contraction_time_ms[i], since * dt_ms) if since >= 0 else 1.0
+        a[i] += g * c.twitch_impulse[i]
+    bus[signals.ISOMETRIC_FORCE_N] = fused_force_ceiling(sum_in_lanes(b), c.max_force_N)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sample``: the force the muscle exerts at output sample ``j``."""
+    outputs.muscle.force_N[j] = bus[signals.FORCE_N]
+
+
+HOOKS = {"muscle": contract, "sample": record}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    tw = run.cache["twitch_arrays"]
+    return dict(force_N=outputs.force_N, peak_twitch_force_N=tw["peak_force_N"],
+                contraction_time_ms=tw["contraction_time_ms"],
+                max_force_N=run.parameters.muscle.max_force_N)

@@ -48,15 +48,24 @@ that has not fired yet is rested (hazard :math:`r_0`). Rare discharges
 frequent ones are paced by the recovery and become more regular (CV about 0.45 at
 15 Hz, as in cramps). An ectopic discharge does not interact with impulses from the
 motor neuron (no collision or reset), a simplification.
+
+In the loop the nerve joins two slots of the schedule (:mod:`neurosim.schedule`):
+``axons`` (:func:`stimulate`, before the motor neurons: electrically evoked and ectopic
+axon spikes set off now) and ``efferent`` (:func:`conduct`, after them: this step's
+motor-neuron spikes travel down their axons unless lost, blocked or annihilated by an
+antidromic spike). Spikes wait in a delay line, one row per step, until they reach the
+nerve terminals, which the junction reads (:func:`neurosim.junction.transmit`).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
+from numba import njit
 
-from .motor_pool import exponential_spread, interpolate_across_pool, unit_rank
+from .motor_pool import FIRED_NOW, exponential_spread, interpolate_across_pool, unit_rank
 from .parameters import NerveParameters, SpindleParameters, field_specs
 
 __all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
@@ -64,6 +73,16 @@ __all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
            "IA_THRESHOLD_SPREAD"]
 
 SITES = ("distal", "proximal")
+
+SOURCE_REFLEX = 1
+"""Impulse/activation flag: a motor-neuron spike conducted down the axon (voluntary or reflex)."""
+SOURCE_STIMULUS = 2
+"""Impulse/activation flag: an axon excited directly by an electrical stimulus (M-wave)."""
+SOURCE_ECTOPIC = 4
+"""Impulse/activation flag: an ectopic discharge of a hyperexcitable axon."""
+SOURCE_TERMINAL = 8
+"""Impulse/activation flag: the nerve terminal fired by itself (lingering ACh on its
+autoreceptors; :mod:`neurosim.junction`)."""
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 IA_THRESHOLD_SPREAD = 1.5
 """Highest Ia stimulation threshold divided by the lowest (exponential spread). With the
@@ -395,3 +414,158 @@ class EctopicDischarges:
         unit = np.concatenate(units).astype(np.int64)
         order = np.lexsort((unit, step))
         return step[order], unit[order]
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "nerve"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+EN_ROUTE = 0
+"""Index into :attr:`State.counts`: antidromic spikes on their way to a soma."""
+
+
+def run_nerve_arrays(run) -> dict:
+    """:func:`nerve_arrays` of ``run`` (computed once per run, shared by the stages)."""
+    p = run.parameters
+    return run.cached("nerve_arrays", lambda: nerve_arrays(p.nerve, p.spindle, p.pool.n_units,
+                                                           run.dt_ms))
+
+
+def run_stimulus_events(run) -> dict:
+    """:func:`stimulus_events` of ``run``'s protocol (computed once per run)."""
+    return run.cached("stimulus_events", lambda: stimulus_events(
+        run.protocol.stimuli(), run.parameters.nerve, run_nerve_arrays(run), run.dt_ms))
+
+
+def ectopic_nerve(parameters) -> NerveParameters:
+    """The nerve as its ectopic discharges see it: low Ca²⁺/Mg²⁺ make every axon
+    hyperexcitable (:func:`neurosim.junction.electrolyte_ectopic_rate_hz` adds to
+    ``nerve.ectopic_rate_hz``)."""
+    from .junction import electrolyte_ectopic_rate_hz
+    return parameters.nerve.with_changes(ectopic_rate_hz=min(
+        max_ectopic_rate_hz(),
+        parameters.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(parameters.junction)))
+
+
+class Constants(NamedTuple):
+    """The nerve's constants for one run, shape (n_units,) each."""
+
+    efferent_delay_steps: np.ndarray  # motor neuron → nerve terminal
+    reaches_muscle: np.ndarray  # alive and not blocked
+
+
+class State(NamedTuple):
+    """Spikes on their way.
+
+    ``muscle_ring`` shape (longest efferent delay + 2, n_units): the impulses reaching each
+    terminal at step ``s`` sit in row ``s`` modulo its length, as flags (``SOURCE_*``);
+    ``ring_count`` the non-zero cells of each row; ``collide_until`` (n_units,) the step
+    until which an antidromic spike is on the axon (a spike sent down meets it);
+    ``antidromic_at`` (n_units,) the step it reaches the soma (−1: none); ``counts``
+    (:data:`EN_ROUTE`).
+    """
+
+    muscle_ring: np.ndarray
+    ring_count: np.ndarray
+    collide_until: np.ndarray
+    antidromic_at: np.ndarray
+    counts: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """One chunk of axon spikes set off by stimuli and ectopic discharges.
+
+    Orthodromic: ``step``, ``unit``, ``delay`` (steps to the terminal), ``flag`` (source),
+    sorted by step; antidromic: ``anti_step``, ``anti_unit``, ``anti_delay`` (steps to the
+    soma); ``cursor`` (2,) the next of each to deliver.
+    """
+
+    step: np.ndarray
+    unit: np.ndarray
+    delay: np.ndarray
+    flag: np.ndarray
+    anti_step: np.ndarray
+    anti_unit: np.ndarray
+    anti_delay: np.ndarray
+    cursor: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state (nothing on the way) and outputs of the nerve for ``run``."""
+    p, n = run.parameters, run.parameters.pool.n_units
+    arrays = run_nerve_arrays(run)
+    ectopic = ectopic_nerve(p)
+    run.cache["ectopic"] = EctopicDischarges(ectopic, arrays, run.dt_ms, run.rngs["ectopic"])
+    rows = int(arrays["efferent_delay_steps"].max()) + 2
+    state = State(muscle_ring=np.zeros((rows, n), dtype=np.int8),
+                  ring_count=np.zeros(rows, dtype=np.int64),
+                  collide_until=np.full(n, -1, dtype=np.int64),
+                  antidromic_at=np.full(n, -1, dtype=np.int64),
+                  counts=np.zeros(1, dtype=np.int64))
+    return (Constants(arrays["efferent_delay_steps"], arrays["alive"] & ~arrays["blocked"]),
+            state, None)
+
+
+def chunk_inputs(run, step0, time_s):
+    """This chunk's stimulus-evoked and ectopic axon spikes (the run's ectopic stream)."""
+    stim = run_stimulus_events(run)
+    end = step0 + time_s.size
+    ect_step, ect_unit = run.cache["ectopic"].events(step0, time_s.size)  # in order
+    nmj = int(round(run.parameters.nerve.neuromuscular_delay_ms / run.dt_ms))
+    inside = (stim["muscle_step"] >= step0) & (stim["muscle_step"] < end)
+    step = np.concatenate([stim["muscle_step"][inside], ect_step])
+    order = np.argsort(step, kind="stable")
+    anti = (stim["anti_step"] >= step0) & (stim["anti_step"] < end)
+    return Inputs(
+        step=step[order], unit=np.concatenate([stim["muscle_unit"][inside], ect_unit])[order],
+        delay=np.concatenate([stim["muscle_delay"][inside],
+                              np.full(ect_step.size, nmj, dtype=np.int64)])[order],
+        flag=np.concatenate([np.full(int(inside.sum()), SOURCE_STIMULUS, dtype=np.int8),
+                             np.full(ect_step.size, SOURCE_ECTOPIC, dtype=np.int8)])[order],
+        anti_step=stim["anti_step"][anti], anti_unit=stim["anti_unit"][anti],
+        anti_delay=stim["anti_delay"][anti], cursor=np.zeros(2, dtype=np.int64))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _send(ring, ring_count, row, unit, flag):
+    """Put an impulse with ``flag`` into delay-line ``row`` for ``unit``."""
+    ring_count[row] += ring[row, unit] == 0
+    ring[row, unit] |= flag
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def stimulate(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``axons``: antidromic spikes set off now start up the axons (and will collide
+    with what comes down); orthodromic ones start down towards the terminals."""
+    st, w = states.nerve, inputs.nerve
+    n_rows = st.muscle_ring.shape[0]
+    p = w.cursor[1]
+    while p < w.anti_step.shape[0] and w.anti_step[p] == s:
+        u = w.anti_unit[p]
+        st.counts[EN_ROUTE] += st.antidromic_at[u] < 0
+        st.collide_until[u] = s + w.anti_delay[p]
+        st.antidromic_at[u] = s + w.anti_delay[p]
+        p += 1
+    w.cursor[1] = p
+    p = w.cursor[0]
+    while p < w.step.shape[0] and w.step[p] == s:
+        _send(st.muscle_ring, st.ring_count, (s + w.delay[p]) % n_rows, w.unit[p], w.flag[p])
+        p += 1
+    w.cursor[0] = p
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def conduct(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``efferent``: this step's motor-neuron spikes go down their axons — unless the
+    axon is lost or blocked, or an antidromic spike on it annihilates them."""
+    c, st, pool = consts.nerve, states.nerve, states.motor_pool
+    n_rows = st.muscle_ring.shape[0]
+    for q in range(pool.counts[FIRED_NOW]):
+        i = pool.fired[q]
+        if c.reaches_muscle[i] and s >= st.collide_until[i]:
+            _send(st.muscle_ring, st.ring_count, (s + c.efferent_delay_steps[i]) % n_rows, i,
+                  SOURCE_REFLEX)
+
+
+HOOKS = {"axons": stimulate, "efferent": conduct}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""

@@ -46,14 +46,27 @@ All inhibitory currents are expressed as fractions of each unit's rheobase,
 so one number :math:`\iota(t)` describes the inhibition of the whole pool:
 
 .. math:: \iota(t) = \text{descending}\cdot\iota_{desc} + \text{reciprocal}\cdot\iota_{recip}
-          + \text{recurrent}\cdot g_R\,r(t)
+          + \text{recurrent}\cdot g_R\,r(t) + \iota_{posted}(t)
+
+where :math:`\iota_{posted}` is what other segmental pathways post on the bus
+(:data:`neurosim.signals.POSTED_INHIBITION`, e.g. autogenic Ib inhibition from the tendon
+organs).
+
+In the loop the circuit joins two slots of the schedule: ``spinal`` (:func:`integrate`,
+before the motor neurons: drive and inhibition of this step) and ``recurrent``
+(:func:`recurrent`, after them: the Renshaw cells take up this step's spikes).
 """
 
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+import numpy as np
 from numba import njit
+
+from . import signals
+from .motor_pool import SPIKES_NOW
 
 from .parameters import InhibitionParameters
 
@@ -171,3 +184,109 @@ def interneuron_step(e, gated_afferent, decay, input_scale):
     """Exact one-step update of interneuron activity for constant input over the step."""
     e_inf = gated_afferent * input_scale
     return e_inf + (e - e_inf) * decay
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "spinal_circuit"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+
+class Constants(NamedTuple):
+    """The spinal circuit's constants for one run (inhibition in fractions of rheobase)."""
+
+    gate: float  # afferent_gate: what presynaptic inhibition lets through
+    interneuron_decay: float
+    interneuron_scale: float
+    interneuron_weight: float
+    descending_inhibition: float
+    reciprocal_per_hz: float
+    renshaw_decay: float
+    renshaw_increment: float
+    renshaw_gain: float
+
+
+class State(NamedTuple):
+    """``activity[0]`` excitatory-interneuron activity :math:`e`, ``activity[1]`` Renshaw
+    activity :math:`r`."""
+
+    activity: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """One chunk of the descending command and the gated afferent input (nA), shape
+    (steps of the chunk,)."""
+
+    command_nA: np.ndarray
+    afferent_nA: np.ndarray
+
+
+class Outputs(NamedTuple):
+    """Total inhibition and Renshaw activity at the output samples, shape (n_samples,)."""
+
+    inhibition: np.ndarray
+    renshaw: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state (all quiet) and outputs of the spinal circuit for ``run``."""
+    p, dt_ms = run.parameters, run.dt_ms
+    in_decay, in_scale, _ = interneuron_constants(p.inhibition, dt_ms)
+    ren_decay, ren_inc, ren_gain = renshaw_constants(p.inhibition, p.pool.n_units, dt_ms)
+    c = Constants(gate=afferent_gate(p.inhibition), interneuron_decay=in_decay,
+                  interneuron_scale=in_scale, interneuron_weight=p.inhibition.interneuron_weight,
+                  descending_inhibition=p.inhibition.descending * p.inhibition.descending_tonic,
+                  reciprocal_per_hz=reciprocal_per_hz(p.inhibition, p.spindle),
+                  renshaw_decay=ren_decay, renshaw_increment=ren_inc, renshaw_gain=ren_gain)
+    return c, State(np.zeros(2)), Outputs(np.zeros(run.n_samples), np.zeros(run.n_samples))
+
+
+def chunk_inputs(run, step0, time_s):
+    """The protocol's command and afferent input as currents at the pool."""
+    p = run.parameters
+    w = run.protocol.waveforms(time_s)
+    return Inputs(voluntary_drive_nA(p.pool, p.descending, w["command"]),
+                  p.pool.max_drive_nA * afferent_gate(p.inhibition) * w["afferent"])
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def integrate(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``spinal``: presynaptic gating of the Ia input, the interneurons, the drive and
+    the inhibition of the pool this step.
+
+    Reads ``IA_EPSC_NA``, ``ANTAGONIST_IA_HZ``, ``POSTED_INHIBITION`` (then clears it);
+    writes ``IA_NA``, ``DRIVE_NA``, ``INHIBITION`` (:mod:`neurosim.signals`).
+    """
+    c, act, w = consts.spinal_circuit, states.spinal_circuit.activity, inputs.spinal_circuit
+    ia_nA = c.gate * bus[signals.IA_EPSC_NA]  # proximal Ia synapses: no saturation
+    act[0] = interneuron_step(act[0], w.afferent_nA[k] + ia_nA, c.interneuron_decay,
+                              c.interneuron_scale)
+    bus[signals.IA_NA] = ia_nA
+    bus[signals.DRIVE_NA] = w.command_nA[k] + w.afferent_nA[k] + c.interneuron_weight * act[0]
+    bus[signals.INHIBITION] = (c.descending_inhibition
+                               + c.reciprocal_per_hz * bus[signals.ANTAGONIST_IA_HZ]
+                               + c.renshaw_gain * act[1]) + bus[signals.POSTED_INHIBITION]
+    bus[signals.POSTED_INHIBITION] = 0.0
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def recurrent(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``recurrent``: the Renshaw cells take up this step's motor-neuron spikes."""
+    c, act = consts.spinal_circuit, states.spinal_circuit.activity
+    act[1] = renshaw_step(act[1], states.motor_pool.counts[SPIKES_NOW], c.renshaw_decay,
+                          c.renshaw_increment)
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sample``: inhibition and Renshaw activity at output sample ``j``."""
+    outputs.spinal_circuit.inhibition[j] = bus[signals.INHIBITION]
+    outputs.spinal_circuit.renshaw[j] = states.spinal_circuit.activity[1]
+
+
+HOOKS = {"spinal": integrate, "recurrent": recurrent, "sample": record}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    return dict(inhibition=outputs.inhibition, renshaw_activity=outputs.renshaw)

@@ -35,8 +35,12 @@ reciprocal Ia inhibition.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
+import numpy as np
 from numba import njit
+
+from . import signals
 
 from .parameters import SpindleParameters
 
@@ -100,3 +104,140 @@ def ia_population_step(phases, rate_hz, dt_s):
         phases[j] += increment - whole
         fired += int(whole)
     return float(fired)
+
+
+# ------------------------------------------------------------------- the stage in the loop
+STAGE = "spindle"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
+
+
+class Constants(NamedTuple):
+    """The spindle stage's constants for one run."""
+
+    offset_hz: float  # resting rate + fusimotor bias (spindle_constants)
+    gain: float
+    k_length: float
+    k_velocity: float
+    exponent: float
+    k_burst: float
+    burst_decay: float  # exp(-dt/τ_B)
+    afferent_delay_steps: int  # spindle → motor neurons, steps
+    n_nominal: float  # spindle.n_afferents: the Ia weight is stated per intact population
+    weight_nA_per_hz: float
+    epsc_decay: float  # exp(-dt/τ_syn)
+    dt_s: float
+
+
+class State(NamedTuple):
+    """Ia fibres and the afferent conduction delay lines.
+
+    ``filters[0]`` the smoothed lengthening velocity :math:`\\bar v` (mm/s), ``filters[1]``
+    the Ia EPSC (nA); ``phases`` shape (surviving Ia fibres,); ``ia_ring`` Ia spikes
+    (count per step) and ``antagonist_ring`` the antagonist's Ia rate (Hz) on their way to
+    the cord, shape (afferent delay + 2,), indexed by step modulo their length.
+    """
+
+    filters: np.ndarray
+    phases: np.ndarray
+    ia_ring: np.ndarray
+    antagonist_ring: np.ndarray
+
+
+class Inputs(NamedTuple):
+    """Electrically evoked Ia volleys of one chunk (H-reflex): step, fibres, delay (steps)."""
+
+    volley_step: np.ndarray
+    volley_count: np.ndarray
+    volley_delay: np.ndarray
+    cursor: np.ndarray  # next volley to deliver, shape (1,)
+
+
+class Outputs(NamedTuple):
+    """The muscle's Ia rate (Hz) at the output samples, shape (n_samples,)."""
+
+    ia_rate_hz: np.ndarray
+
+
+def prepare(run):
+    """Constants, initial state and outputs of the spindle stage for ``run``.
+
+    The afferent delay lines start full of resting discharge, so there is no start-up
+    transient; each surviving Ia fibre starts at a random phase (the run's spindle stream).
+    """
+    from .nerve import run_nerve_arrays
+    p, dt_ms = run.parameters, run.dt_ms
+    nerve = run_nerve_arrays(run)
+    consts = spindle_constants(p.spindle)
+    c = Constants(*consts, burst_decay=math.exp(-dt_ms / p.spindle.initial_burst_time_constant_ms),
+                  afferent_delay_steps=nerve["afferent_delay_steps"],
+                  n_nominal=float(p.spindle.n_afferents), weight_nA_per_hz=p.spindle.ia_weight_nA_per_hz,
+                  epsc_decay=math.exp(-dt_ms / p.spindle.synaptic_time_constant_ms),
+                  dt_s=dt_ms / 1000.0)
+    rest_rate = ia_rate_hz(0.0, 0.0, *consts[:5])
+    n_ia = nerve["n_afferents_alive"]
+    filters = np.zeros(2)
+    filters[1] = p.spindle.ia_weight_nA_per_hz * rest_rate * n_ia / p.spindle.n_afferents
+    state = State(filters=filters, phases=run.rngs["spindle"].random(n_ia),
+                  ia_ring=np.full(nerve["afferent_delay_steps"] + 2, rest_rate * n_ia * c.dt_s),
+                  antagonist_ring=np.full(nerve["afferent_delay_steps"] + 2, rest_rate))
+    return c, state, Outputs(np.zeros(run.n_samples))
+
+
+def chunk_inputs(run, step0, time_s):
+    """The Ia volleys that electrical stimuli start during this chunk."""
+    from .nerve import run_stimulus_events
+    stim = run_stimulus_events(run)
+    inside = (stim["volley_step"] >= step0) & (stim["volley_step"] < step0 + time_s.size)
+    return Inputs(stim["volley_step"][inside], stim["volley_count"][inside],
+                  stim["volley_delay"][inside], np.zeros(1, dtype=np.int64))
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def sense(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sensing``: Ia spikes (agonist) and rate (antagonist) from stretch, sent to the
+    cord; the Ia spikes arriving now become the Ia EPSC.
+
+    Reads ``STRETCH_MM``, ``LENGTHENING_MM_S``; writes ``IA_RATE_HZ``, ``IA_EPSC_NA``,
+    ``ANTAGONIST_IA_HZ`` (:mod:`neurosim.signals`).
+    """
+    c, st, vol = consts.spindle, states.spindle, inputs.spindle
+    stretch_mm, lengthening_mm_s = bus[signals.STRETCH_MM], bus[signals.LENGTHENING_MM_S]
+    smooth_v = burst_filter_step(st.filters[0], lengthening_mm_s, c.burst_decay)
+    st.filters[0] = smooth_v
+    new_v = lengthening_mm_s - smooth_v  # the antagonist sees the mirror image
+    ia_rate = ia_rate_hz(stretch_mm, lengthening_mm_s, c.offset_hz, c.gain, c.k_length,
+                         c.k_velocity, c.exponent, c.k_burst, new_v)
+    antagonist_rate = ia_rate_hz(-stretch_mm, -lengthening_mm_s, c.offset_hz, c.gain,
+                                 c.k_length, c.k_velocity, c.exponent, c.k_burst, -new_v)
+    ring, n_ring = st.ia_ring, st.ia_ring.shape[0]
+    slot = (s + c.afferent_delay_steps) % n_ring
+    ring[slot] += ia_population_step(st.phases, ia_rate, c.dt_s)
+    st.antagonist_ring[slot] = antagonist_rate
+    p = vol.cursor[0]
+    while p < vol.volley_step.shape[0] and vol.volley_step[p] == s:
+        ring[(s + vol.volley_delay[p]) % n_ring] += vol.volley_count[p]
+        p += 1
+    vol.cursor[0] = p
+    arrived = ring[s % n_ring]
+    ring[s % n_ring] = 0.0
+    epsc = st.filters[1] * c.epsc_decay + (1.0 - c.epsc_decay) * c.weight_nA_per_hz * arrived / (
+        c.n_nominal * c.dt_s)
+    st.filters[1] = epsc
+    bus[signals.IA_RATE_HZ] = ia_rate
+    bus[signals.IA_EPSC_NA] = epsc
+    bus[signals.ANTAGONIST_IA_HZ] = st.antagonist_ring[s % n_ring]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def record(s, k, j, bus, states, consts, inputs, outputs):
+    """Slot ``sample``: the Ia rate at output sample ``j``."""
+    outputs.spindle.ia_rate_hz[j] = bus[signals.IA_RATE_HZ]
+
+
+HOOKS = {"sensing": sense, "sample": record}
+"""The schedule slots this stage joins (:data:`neurosim.schedule.SLOTS`)."""
+
+
+def results(run, constants, state, outputs) -> dict:
+    """This stage's fields of the :class:`~neurosim.SimulationResult`."""
+    return dict(ia_rate_hz=outputs.ia_rate_hz)

@@ -202,7 +202,7 @@ def test_emg_added_chunk_by_chunk_equals_one_sum():
 def test_force_sum_in_lanes_matches_an_exact_sum(n):
     import math
 
-    from neurosim.engine import _sum_in_lanes
+    from neurosim.muscle import sum_in_lanes as _sum_in_lanes
     x = np.random.default_rng(n).exponential(1.0, n)
     assert _sum_in_lanes(x) == pytest.approx(math.fsum(x), rel=1e-13, abs=1e-300)
 
