@@ -591,21 +591,76 @@ def prepare(run):
     return c, state, outputs
 
 
-def chunk_inputs(run, step0, time_s):
-    """Spontaneous quanta of this chunk (the run's spontaneous stream).
+SPONTANEOUS_WINDOW_MS = 1000.0
+"""Spontaneous quanta are drawn one window of this much simulated time at a time (the last
+window ends with the run), whatever the chunks the loop runs in."""
 
-    Superposed Poisson processes, drawn in continuous time (a Poisson count for the chunk,
-    uniform times, a random unit each) and reported at step floor(t / dt): the same quanta
-    whatever dt, so runs at dt and dt/2 can be compared.
+
+class SpontaneousQuanta:
+    """Spontaneous quanta (miniature EPPs) of every endplate, window by window.
+
+    Superposed Poisson processes drawn in continuous time — a Poisson count for each
+    :data:`SPONTANEOUS_WINDOW_MS` window, uniform times, a random unit each — and reported at
+    step ``floor(t / dt)``: the same quanta whatever dt (so runs at dt and dt/2 can be
+    compared) and whatever the chunk size (so a run cut into chunks equals the whole run).
+
+    Parameters
+    ----------
+    rate_hz : float
+        Rate per endplate (``junction.spontaneous_rate_hz``).
+    n_units : int
+    dt_ms : float
+    n_steps : int
+        Steps of the run.
+    rng : numpy.random.Generator
+        The only source of randomness.
     """
-    rng, dt_ms, n = run.rngs["spontaneous"], run.dt_ms, run.parameters.pool.n_units
-    k_steps = time_s.size
-    n_spont = rng.poisson(run.parameters.junction.spontaneous_rate_hz * n * k_steps * dt_ms
-                          / 1000.0)
-    sp_time = np.sort(rng.random(n_spont)) * (k_steps * dt_ms)
-    sp_step = step0 + np.minimum(np.floor(sp_time / dt_ms).astype(np.int64), k_steps - 1)
-    return Inputs(sp_step, rng.integers(0, n, size=n_spont, dtype=np.int64),
-                  np.zeros(1, dtype=np.int64))
+
+    def __init__(self, rate_hz: float, n_units: int, dt_ms: float, n_steps: int,
+                 rng: np.random.Generator):
+        self._rate_hz, self._n, self._dt_ms, self._rng = rate_hz, n_units, dt_ms, rng
+        self._window_steps = int(round(SPONTANEOUS_WINDOW_MS / dt_ms))
+        self._n_steps = n_steps
+        self._drawn_to = 0  # windows drawn up to this step
+        self._step = np.zeros(0, dtype=np.int64)
+        self._unit = np.zeros(0, dtype=np.int64)
+
+    def _draw_window(self):
+        start = self._drawn_to
+        k_steps = min(self._window_steps, self._n_steps - start)
+        count = self._rng.poisson(self._rate_hz * self._n * k_steps * self._dt_ms / 1000.0)
+        time_ms = np.sort(self._rng.random(count)) * (k_steps * self._dt_ms)
+        step = start + np.minimum(np.floor(time_ms / self._dt_ms).astype(np.int64), k_steps - 1)
+        unit = self._rng.integers(0, self._n, size=count, dtype=np.int64)
+        self._step = np.concatenate([self._step, step])
+        self._unit = np.concatenate([self._unit, unit])
+        self._drawn_to = start + k_steps
+
+    def events(self, step0: int, n_steps: int):
+        """Quanta at steps ``step0 … step0 + n_steps − 1`` (chunks asked for in order).
+
+        Returns
+        -------
+        step, unit : int64 ndarray, shape (n_quanta,), sorted by step
+        """
+        end = step0 + n_steps
+        while self._drawn_to < end:
+            self._draw_window()
+        inside = (self._step >= step0) & (self._step < end)
+        step, unit = self._step[inside], self._unit[inside]
+        keep = self._step >= end  # later chunks' quanta only
+        self._step, self._unit = self._step[keep], self._unit[keep]
+        return step, unit
+
+
+def chunk_inputs(run, step0, time_s):
+    """Spontaneous quanta of this chunk (:class:`SpontaneousQuanta`, the run's spontaneous
+    stream)."""
+    quanta = run.cached("spontaneous_quanta", lambda: SpontaneousQuanta(
+        run.parameters.junction.spontaneous_rate_hz, run.parameters.pool.n_units, run.dt_ms,
+        run.n_steps, run.rngs["spontaneous"]))
+    step, unit = quanta.events(step0, time_s.size)
+    return Inputs(step, unit, np.zeros(1, dtype=np.int64))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
