@@ -17,13 +17,11 @@ millisecond of the chunk, and a chunk is ``CHUNK_MS × steps per ms`` steps. 7 m
 because it divides neither the runs, nor the 50 ms output rate bins, nor the conduction
 delays, so chunk boundaries fall inside every kind of event.
 
-**Known non-equivalence** (``test_spontaneous_quanta_do_not_depend_on_the_chunk_size``,
-a strict xfail): the spontaneous quanta (``junction.spontaneous_rate_hz`` > 0, 1 Hz by
-default) are drawn per chunk — a Poisson count for the chunk, then sorted uniform times and
-random units from one generator — so another ``CHUNK_MS`` draws other quanta. The bit-for-bit
-tests therefore switch them off; everything else is chunk-independent. Terminals that fire by
-themselves need the quanta, so that mechanism is covered only by the xfail and by the
-compiled = interpreted test.
+**Spontaneous quanta** (``junction.spontaneous_rate_hz`` > 0, 1 Hz by default) are drawn in
+fixed 1 s windows whatever the chunk size (:class:`neurosim.junction.SpontaneousQuanta`; they
+used to be drawn per chunk, which this file found). The bit-for-bit tests switch them off to
+test the rest on its own; ``test_spontaneous_quanta_do_not_depend_on_the_chunk_size`` turns
+them on, with AChE-inhibited terminals firing by themselves.
 
 **Compiled = interpreted.** ``NUMBA_DISABLE_JIT=1`` must give the same arrays; here on a
 run of several endplate blocks that rest and wake, with chunk hand-overs, spontaneous
@@ -36,6 +34,7 @@ import numpy as np
 import pytest
 
 import neurosim.engine as engine
+from neurosim.junction import ENDPLATE_BLOCK
 from neurosim import Parameters, scenarios, simulate
 from neurosim.engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_STIMULUS, SOURCE_TERMINAL
 from neurosim.experiments import clonus_protocol, train_protocol
@@ -120,10 +119,10 @@ def _quiet_and_wake(r):
     between rare ectopic impulses — gaps of tens of ms in which they go quiet — and are
     woken by the next one."""
     units = r.nerve_impulse_units
-    times = r.nerve_impulse_times_s[units >= engine.ENDPLATE_BLOCK]
+    times = r.nerve_impulse_times_s[units >= ENDPLATE_BLOCK]
     assert times.size >= 10
     assert np.count_nonzero(np.diff(np.sort(times)) > 0.02) >= 5
-    assert set((units // engine.ENDPLATE_BLOCK).tolist()) >= {1, 2, 3}
+    assert set((units // ENDPLATE_BLOCK).tolist()) >= {1, 2, 3}
 
 
 def _collision(r):
@@ -198,13 +197,6 @@ def test_the_chunk_comparison_sees_every_array_and_can_fail(monkeypatch):
         assert _differences(r, dataclasses.replace(r, **{name: y})) == [name]
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "spontaneous quanta are drawn per chunk (engine.simulate, chunk_inputs: a Poisson count "
-    "for the chunk, then sorted uniform times and random units from the spontaneous-quanta "
-    "generator), so another CHUNK_MS draws other quanta: endplate_mV, cleft_ach and "
-    "receptor_open always differ; where a quantum adds to an evoked EPP, fires a "
-    "self-firing terminal (AChE inhibited) or tips a fibre AP, activation and nerve-impulse "
-    "events, force and EMG differ too, and on a free ankle the whole clonus trajectory"))
 @pytest.mark.parametrize("case", ["AChE inhibited, 30 Hz train (ache_inhibition_severe)",
                                   "free ankle clonus (stroke_like)",
                                   "endplates go quiet and wake"])
@@ -255,7 +247,7 @@ def test_jit_equals_disabled_jit_with_resting_and_waking_endplates_across_chunks
     # unrecorded blocks that are reached by impulses, a foot that moves
     sources = set(np.unique(compiled["nerve_impulse_sources"]).tolist())
     assert {SOURCE_REFLEX, SOURCE_STIMULUS, SOURCE_TERMINAL} <= sources
-    assert set((compiled["nerve_impulse_units"] // engine.ENDPLATE_BLOCK).tolist()) == {0, 1, 2}
+    assert set((compiled["nerve_impulse_units"] // ENDPLATE_BLOCK).tolist()) == {0, 1, 2}
     assert np.ptp(compiled["joint_angle_deg"]) > 5.0
     assert "endplate_mV" in compiled.files and "activation_times_s" in compiled.files
     assert_identical(compiled, interpreted)
