@@ -307,7 +307,8 @@ def test_failure_summary_lists_the_first_few(local_reference):
 def test_a_full_disk_stops_the_sweep_naming_the_cache_entry(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     cache.mkdir()
-    entry_size = len(json.dumps(dict(seed=0, values={"peak_force_percent": 1.2345678901234})))
+    entry_size = len(json.dumps(dict(seed=0, model=_cache.model_digest(),
+                                     values={"peak_force_percent": 1.2345678901234})))
     fill_disk_after(monkeypatch, cache, 2 * entry_size + 10)  # room for two entries
     calls = []
     _simulate_failing_at(monkeypatch, None, calls=calls)
