@@ -82,6 +82,14 @@ def raster(result: SimulationResult, *, ax=None, max_units: int | None = None,
     return _finish(ax)
 
 
+def _shade_afferent_input(ax, result: SimulationResult) -> None:
+    """Shade the periods of imposed afferent input (``gid="afferent"``, labelled once)."""
+    t, step = result.time_s, 1.0 / result.output_rate_hz
+    for i, (a, b) in enumerate(_runs(result.afferent_input > 0)):
+        ax.axvspan(t[a], t[b - 1] + step, color=PALETTE["orange"], alpha=0.25,
+                   linewidth=0, label="afferent input" if i == 0 else None, gid="afferent")
+
+
 def force(result: SimulationResult, *, ax=None, percent: bool = True,
           color: str | None = None, label: str | None = None, legend: bool = True):
     """Muscle force over time, with the inputs that produced it.
@@ -111,10 +119,7 @@ def force(result: SimulationResult, *, ax=None, percent: bool = True,
     """
     ax = _new_axes() if ax is None else ax
     t = result.time_s
-    rate = result.output_rate_hz
-    for i, (a, b) in enumerate(_runs(result.afferent_input > 0)):
-        ax.axvspan(t[a], t[b - 1] + 1.0 / rate, color=PALETTE["orange"], alpha=0.25,
-                   linewidth=0, label="afferent input" if i == 0 else None, gid="afferent")
+    _shade_afferent_input(ax, result)
     y = result.force_percent if percent else result.force_N
     (line,) = ax.plot(t, y, color=color or PALETTE["blue"], linewidth=1.5,
                       label="force" if label is None else label, gid="force")
@@ -263,10 +268,7 @@ def pic_balance(result: SimulationResult, *, ax=None, units=None, legend: bool =
     shared = ax.get_shared_y_axes().get_siblings(ax)  # includes ax itself
     previous_top = ax.get_ylim()[1] if any(a.has_data() for a in shared) else 0.0
     t = result.time_s
-    rate = result.output_rate_hz
-    for i, (a, b) in enumerate(_runs(result.afferent_input > 0)):
-        ax.axvspan(t[a], t[b - 1] + 1.0 / rate, color=PALETTE["orange"], alpha=0.25,
-                   linewidth=0, label="afferent input" if i == 0 else None, gid="afferent")
+    _shade_afferent_input(ax, result)
     amplitude = pool_arrays(result.parameters.pool, result.parameters.pic,
                             result.dt_ms)["pic_amplitude"]
     rows = np.clip(np.round(t * 1000.0 / result.dt_ms).astype(np.int64), 0,
