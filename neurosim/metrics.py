@@ -109,8 +109,6 @@ def reflex_torque_Nm(result: SimulationResult) -> float:
     return analysis.stretch_reflex(result).peak_muscle_torque_Nm
 
 
-
-
 def epp_decay_ms(result: SimulationResult) -> float:
     """Decay of the endplate potential to 1/e after the first shock (ms; NaN if > 50 ms).
 

@@ -50,7 +50,6 @@ def _split_assignment(item: str, option: str, form: str, example: str) -> tuple[
     return name, text
 
 
-
 def _parse_duration(text: str) -> float:
     try:
         value = float(text)
@@ -59,11 +58,9 @@ def _parse_duration(text: str) -> float:
     return DURATION_S.check(value, "--duration")
 
 
-
 def _check_parent(path: Path) -> None:
     """Before any work: the directory exists, is a directory and accepts a new file."""
     check_writable(path)
-
 
 
 def _pyplot():
@@ -80,7 +77,6 @@ def _figure_of(axes):
     """The figure holding an Axes or an array of Axes."""
     first = axes.flat[0] if hasattr(axes, "flat") else axes
     return first.figure
-
 
 
 def _save_and_close(plt, plotting, axes, path: Path) -> Path:
@@ -120,4 +116,3 @@ def _format_table(header, rows, *, right_aligned=frozenset()) -> str:
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
-

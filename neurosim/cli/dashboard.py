@@ -64,5 +64,3 @@ def _cmd_dashboard(args) -> int:
         server.terminate()
         server.wait(timeout=10)
         return 0
-
-

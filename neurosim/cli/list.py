@@ -53,4 +53,3 @@ def _print_parameters() -> None:
     print()
     print("Unit 1 means dimensionless. Change a value with "
           "`neurosim run SCENARIO --set stage.field=value`.")
-

@@ -141,5 +141,3 @@ def _write_measured(result, measured: list, path: Path, *, title: str) -> list[P
         finally:
             plt.close(fig)
     return written
-
-

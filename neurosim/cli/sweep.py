@@ -260,5 +260,3 @@ def _sweep_figure(result, path: Path, *, title: str | None = None) -> Path:
     else:
         ax = plotting.sweep_line(result, metric)
     return _save_and_close(plt, plotting, ax, path)
-
-

@@ -120,5 +120,3 @@ def _tour_clinical(seed: int) -> list:
         ("junction_ache_{}.png".format("_".join(f"{100 * a:g}" for a in TOUR_ACHE_ACTIVITY)),
          measure("junction", ache, seed=seed)),
     ]
-
-

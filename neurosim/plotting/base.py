@@ -46,7 +46,6 @@ _SET_COLOURS = ("blue", "vermillion", "bluish_green", "reddish_purple", "orange"
                 "black")  # one per compared run / parameter set, in order
 
 
-
 # --------------------------------------------------------------------- helpers
 def _root_figure(fig):
     """The top-level Figure of a Figure or SubFigure."""
@@ -150,13 +149,11 @@ def add_teaching_label(fig) -> matplotlib.text.Text:
     return text
 
 
-
 def _check_axes(axes, shape, name):
     arr = np.asarray(axes, dtype=object)
     if arr.size != int(np.prod(shape)):
         raise ValueError(f"{name} needs {int(np.prod(shape))} Axes, got {arr.size}")
     return arr.reshape(shape)
-
 
 
 def _set_colour(i: int) -> str:
@@ -179,7 +176,6 @@ def _set_labels(labels, n, default):
     if len(labels) != n:
         raise ValueError(f"labels needs {n} entries, got {len(labels)}")
     return labels
-
 
 
 def save_figure(fig, path, *, dpi: float = 120) -> Path:
@@ -211,4 +207,3 @@ def save_figure(fig, path, *, dpi: float = 120) -> Path:
     with atomic_open(path, "wb") as fh:  # a failed save leaves an existing file intact
         fig.savefig(fh, dpi=dpi, format=fmt)
     return path
-

@@ -267,8 +267,6 @@ def clonus_panel(result: SimulationResult, *, axes=None, summary=None) -> np.nda
     return axes
 
 
-
-
 def strength_panel(runs_by_effort, *, labels=None, ax=None):
     """Voluntary force at several efforts for several cases, on one axis.
 
@@ -315,4 +313,3 @@ def strength_panel(runs_by_effort, *, labels=None, ax=None):
     ax.set_title("strength: voluntary force at the same effort", loc="left")
     ax.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small", frameon=False)
     return _finish(ax)
-

@@ -158,7 +158,6 @@ def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
     return axes
 
 
-
 # --------------------------------------------------------------------- junction
 JUNCTION_WINDOW_MS = 60.0
 """Time after the single nerve shock shown by :func:`junction_panel` (ms)."""
@@ -358,7 +357,6 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
     return axes
 
 
-
 def decrement_panel(results, *, axes=None, labels=None) -> np.ndarray:
     """Repetitive nerve stimulation: the M-waves of a train and their decrement.
 
@@ -417,4 +415,3 @@ def decrement_panel(results, *, axes=None, labels=None) -> np.ndarray:
     for ax in axes:
         _finish(ax)
     return axes
-

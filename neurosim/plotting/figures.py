@@ -118,4 +118,3 @@ def comparison(result_a: SimulationResult, result_b: SimulationResult, *, axes=N
     for ax in axes.flat:
         add_teaching_label(ax.figure)
     return axes
-

@@ -469,4 +469,3 @@ def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None
     if legend:
         ax.legend(loc="upper right", fontsize="small", frameon=False)
     return _finish(ax)
-

@@ -138,7 +138,6 @@ def axis_spec(name: str, setup: str | None = None) -> AxisSpec:
     return AxisSpec(name, "parameter", spec.unit, spec.min, spec.max, spec.label, spec.integer)
 
 
-
 @dataclass(frozen=True)
 class _Point:
     """One grid point: what is simulated (every replicate seed uses it)."""

@@ -66,7 +66,6 @@ def _run_batch(tasks, metrics) -> list[tuple]:
     return [_attempt(t, metrics) for t in tasks]
 
 
-
 def _is_dask_client(executor) -> bool:
     return type(executor).__module__.split(".")[0] == "distributed" and \
         hasattr(executor, "submit") and hasattr(executor, "gather")
