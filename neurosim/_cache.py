@@ -10,8 +10,8 @@ functions is defined:
 * ``$NUMBA_CACHE_DIR`` if the user set it (respected as is);
 * otherwise ``<user cache>/neurosim/numba/<key>``, where the user cache is
   ``$XDG_CACHE_HOME`` or ``~/.cache`` (Linux), ``~/Library/Caches`` (macOS) or
-  ``%LOCALAPPDATA%`` (Windows), and ``key`` is a digest of the package's compiled sources and
-  the numba and Python versions. numba itself only notices edits to the file that holds a
+  ``%LOCALAPPDATA%`` (Windows), and ``key`` is a digest of the package's sources and
+  the numba and Python versions (:func:`source_digest`). numba itself only notices edits to the file that holds a
   compiled function, not to the stage functions inlined into it; keying the folder by every
   source makes any change start a fresh cache. Only the newest few folders are kept.
 * a folder under the system's temporary directory if the user cache is not writable.
@@ -27,7 +27,7 @@ import tempfile
 from pathlib import Path
 
 __all__ = ["user_cache_dir", "configure_numba_cache", "engine_compiled", "mark_engine_compiled",
-           "KEEP_CACHES", "COMPILED_MARKER"]
+           "source_digest", "model_digest", "UI_SOURCES", "KEEP_CACHES", "COMPILED_MARKER"]
 
 KEEP_CACHES = 4
 """How many compiled-code folders (one per version of the sources) are kept per user."""
@@ -46,15 +46,70 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neurosim"
 
 
-def _source_key() -> str:
-    import numba
+UI_SOURCES = frozenset({"__main__.py", "app", "browser.py", "cli", "dashboard_state.py",
+                        "exercises", "livefigure.py", "plotting", "widgets.py"})
+"""Files and folders of the package that cannot change a simulated or measured number: the
+command line, figures, the dashboard and the notebook checks. :func:`model_digest` leaves
+them out; every other source — a new stage module too — is part of the model without being
+listed anywhere (a UI file missing here costs a recomputation, never a stale number)."""
 
-    digest = hashlib.sha256()
-    digest.update(f"{sys.version_info[:2]} numba {numba.__version__}".encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.name.encode())
+
+def source_digest(*, exclude=frozenset(), root: Path | None = None, salt: str = "") -> str:
+    """A digest of the package's Python sources (16 hex digits).
+
+    Every ``.py`` file under ``root`` (default: the installed package), in a fixed order,
+    contributes its path relative to ``root`` and its bytes, so any edit, added, removed or
+    renamed file changes the digest.
+
+    Parameters
+    ----------
+    exclude : collection of str, keyword-only
+        Top-level file or folder names under ``root`` to leave out.
+    root : pathlib.Path, optional, keyword-only
+        The package folder to hash (tests point it at a copy).
+    salt : str, keyword-only
+        Text hashed first (e.g. the numba and Python versions).
+
+    Returns
+    -------
+    str
+    """
+    root = Path(__file__).parent if root is None else Path(root)
+    digest = hashlib.sha256(salt.encode())
+    for path in sorted(root.rglob("*.py")):
+        relative = path.relative_to(root)
+        if relative.parts[0] in exclude:
+            continue
+        digest.update(relative.as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def model_digest(*, root: Path | None = None) -> str:
+    """A digest of every source that defines the model's numbers (16 hex digits).
+
+    The engine and its stages, the parameters and their schema, protocols, scenarios,
+    analysis, the metrics and the sweep machinery: all of the package's sources but
+    :data:`UI_SOURCES`. Sweeps
+    key their cache entries by it, so a changed model never reuses a stale result.
+
+    Parameters
+    ----------
+    root : pathlib.Path, optional, keyword-only
+        The package folder to hash (default: the installed package).
+
+    Returns
+    -------
+    str
+    """
+    return source_digest(exclude=UI_SOURCES, root=root)
+
+
+def _source_key() -> str:
+    """The compiled-code folder's key: every source, and the numba and Python versions."""
+    import numba
+
+    return source_digest(salt=f"{sys.version_info[:2]} numba {numba.__version__}")
 
 
 def _writable(path: Path) -> bool:

@@ -25,7 +25,7 @@ __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStati
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
            "fasciculation_rate_hz", "FasciculationBreakdown", "fasciculation_breakdown",
            "is_rest_recording", "SPASM_FORCE_THRESHOLD_PERCENT", "SPASM_MIN_DURATION_S",
-           "TRAIN_LATE_WINDOW_S", "late_train_force_percent"]
+           "TRAIN_LATE_WINDOW_S", "late_train_force_percent", "first_shock_s", "epp_verdict"]
 
 
 @dataclass(frozen=True)
@@ -639,6 +639,67 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     return EndplateResponse(unit, peak, decay,
                             peak / result.parameters.junction.fibre_threshold_mV, n_aps,
                             epc_decay)
+
+
+def first_shock_s(result: SimulationResult, *, needed_by: str = "this measurement") -> float:
+    """Time of the first electrical nerve stimulus in the run's protocol (s).
+
+    Parameters
+    ----------
+    result : SimulationResult
+    needed_by : str
+        What needs the shock, named in the error (e.g. ``"junction_panel"``).
+
+    Raises
+    ------
+    ValueError
+        If the protocol has no nerve stimulus.
+    """
+    stimuli = result.protocol.stimuli()
+    if not stimuli:
+        raise ValueError(f"run {result.label or '(unlabelled)'!r} has no nerve stimulus; "
+                         f"{needed_by} needs a nerve shock in the protocol "
+                         f"(e.g. experiments.train_protocol(...))")
+    return float(stimuli[0][0])
+
+
+EPP_BLOCK_MS = 10.0
+"""An EPP still above the fibre threshold this long (ms) after the last fibre AP is read
+as depolarisation block by :func:`epp_verdict`."""
+
+
+def epp_verdict(time_ms: np.ndarray, epp_mV: np.ndarray, ap_times_ms: np.ndarray,
+                threshold_mV: float, n_aps: int) -> tuple[str, ...]:
+    """What one endplate potential did, in plain words: relay, repetitive firing, block or failure.
+
+    Parameters
+    ----------
+    time_ms, epp_mV : numpy.ndarray, shape (n,)
+        The EPP after one nerve shock (ms after the shock, mV above rest).
+    ap_times_ms : numpy.ndarray, shape (k,)
+        The fibre's action potentials in the same window (ms after the shock), in order.
+    threshold_mV : float
+        The fibre's firing threshold (mV above rest).
+    n_aps : int
+        Fibre action potentials after the shock (:attr:`EndplateResponse.fibre_aps`).
+
+    Returns
+    -------
+    tuple of str
+        One or two phrases, e.g. ``("one EPP, one AP",)`` (normal relay),
+        ``("long EPP: repetitive APs", "then block (Na⁺ channels inactivated)")`` when the
+        EPP stays above threshold :data:`EPP_BLOCK_MS` after the last AP, or
+        ``("no fibre AP (EPP below threshold)",)``.
+    """
+    if n_aps == 0:
+        below = float(np.max(epp_mV, initial=0.0)) < threshold_mV
+        return ("no fibre AP (EPP below threshold)" if below else "no fibre AP",)
+    words = ("one EPP, one AP" if n_aps == 1 else "long EPP: repetitive APs",)
+    if ap_times_ms.size and time_ms.size:  # still above threshold well after the last AP
+        above = np.flatnonzero((time_ms > ap_times_ms[-1]) & (epp_mV >= threshold_mV))
+        if above.size and time_ms[above[-1]] - ap_times_ms[-1] >= EPP_BLOCK_MS:
+            words += ("then block (Na⁺ channels inactivated)",)
+    return words
 
 
 def _epp_without_aps(result: SimulationResult, col: int, i0: int, i1: int) -> np.ndarray:

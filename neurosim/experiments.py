@@ -20,8 +20,8 @@ from typing import Callable
 import numpy as np
 
 from ._schema import Number
-from .analysis import (EvokedResponse, ReflexResponse, conduction_velocity_m_s,
-                       evoked_responses, stretch_reflex)
+from .analysis import (EvokedResponse, conduction_velocity_m_s, evoked_responses,
+                       stretch_reflex)
 from .engine import simulate
 from .parameters import Parameters
 from .protocols import (FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, Pulses,

@@ -37,6 +37,7 @@ from PIL import Image
 
 from . import plotting
 from .plotting import PALETTE
+from .plotting.base import _root_figure
 from .result import SimulationResult
 
 __all__ = ["LiveFigure", "PANELS", "COMPARE_MODES", "IMAGE_FORMAT", "DPI", "panels_for",
@@ -127,7 +128,7 @@ def render_static(draw, *, size_px, projector: bool = False, title: str = "") ->
     with matplotlib.rc_context(rc_params(projector)):
         axes = draw()
         fig = np.ravel(axes)[0].figure if not hasattr(axes, "figure") else axes.figure
-        fig = plotting._root_figure(fig)
+        fig = _root_figure(fig)
         fig.set_dpi(DPI)
         fig.set_size_inches(width / DPI, height / DPI)
         if title:

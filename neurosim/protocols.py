@@ -7,8 +7,13 @@ contributes a waveform to one input *channel*:
     the voluntary (descending) command, a fraction of maximal drive (0–1);
 ``afferent``
     excitatory sensory input to the motor neurons, a fraction of maximal drive,
-    which passes through presynaptic inhibition before reaching the pool.
-    It stands in for a sensory volley until the spindle loop is added.
+    which passes through presynaptic inhibition before reaching the pool: an
+    imposed sensory volley (e.g. the brief touch of the spasm test), on top of the
+    Ia input the spindles compute themselves from the joint's movement.
+
+Joint components (:class:`ImposedStretch`, :class:`SineStretch`, :class:`FreeLimb`,
+:class:`TorquePulses`, :class:`TendonTap`) move or load the ankle, whose stretch drives the
+spindles and so closes the stretch-reflex loop; :class:`NerveStimulation` shocks the nerve.
 
 Waveforms on the same channel add up; the command is clipped to [0, 1] and the
 afferent input to ≥ 0. A :class:`Noise` component sets the synaptic noise.
@@ -572,5 +577,27 @@ class Protocol:
         return cls(*comps)
 
     def __repr__(self) -> str:
-        inner = ", ".join(f"{type(c).__name__}(...)" for c in self.components)
-        return f"Protocol({inner})"
+        """The components joined by ``+``, each with its values (4 significant digits; a long
+        list of times shows its first and last ones and its length), e.g.
+        ``Protocol(Pulses(times_s=(1.0,), width_ms=150.0, amplitude=0.3) + Noise(...))``."""
+        return "Protocol(" + " + ".join(_component_repr(c) for c in self.components) + ")"
+
+
+_REPR_TIMES = 3  # a list of times longer than this shows its first ones, "…" and its last
+
+
+def _short(value) -> str:
+    """A field value for :meth:`Protocol.__repr__`."""
+    if isinstance(value, float):
+        return repr(float(f"{value:.4g}"))
+    if isinstance(value, tuple):
+        items = [_short(v) for v in value]
+        if len(items) > _REPR_TIMES + 1:
+            items = items[:_REPR_TIMES] + [f"… {items[-1]}; {len(items)} values"]
+        return "(" + ", ".join(items) + ("," if len(items) == 1 else "") + ")"
+    return repr(value)
+
+
+def _component_repr(component: Component) -> str:
+    values = ", ".join(f"{f.name}={_short(getattr(component, f.name))}" for f in fields(component))
+    return f"{type(component).__name__}({values})"

@@ -25,7 +25,7 @@ from .engine import DURATION_S, simulate
 from .parameters import Parameters
 from .experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
                           stretch_protocol, train_protocol, voluntary_protocol)
-from .protocols import NerveStimulation, Noise, Protocol, Pulses, Ramp, Trapezoid
+from .protocols import NerveStimulation, Noise, Protocol, Ramp
 from .result import SimulationResult
 
 __all__ = ["Scenario", "get", "names", "all_scenarios", "spasm_test_protocol",

@@ -16,7 +16,7 @@ What the app shows is generated from the model's own descriptions:
 * the parameter metadata (:func:`neurosim.parameters.slider_groups`) for the slider
   groups, ranges, units, help and sources;
 * single runs of a protocol from :data:`neurosim.experiments.PROTOCOL_CHOICES` (the
-  notebook explorers use these), with the big numbers of :data:`neurosim.sweep.METRICS`.
+  notebook explorers use these), with the big numbers of :data:`neurosim.metrics.METRICS`.
 
 For the lecture hall: the figure is drawn at the size the browser shows it and fits the
 window without scrolling (:class:`~neurosim.browser.BrowserBridge` measures it); the
@@ -50,7 +50,7 @@ from .livefigure import COMPARE_MODES, IMAGE_FORMAT, PANELS, LiveFigure, render_
 from .parameters import FieldSpec, Parameters, field_specs, slider_groups
 from .protocols import ImposedStretch
 from .scenarios import Scenario
-from .sweep import METRICS, SETUPS
+from .metrics import METRICS, SETUPS
 
 __all__ = ["Dashboard", "dashboard", "served_dashboard", "explorer", "BUSY_DELAY_MS", "REFERENCE_SCENARIO",
            "SCENARIO_PROTOCOL", "FAST_TESTS", "MAX_CARDS", "SHORTCUTS", "SLOW_MOTION"]
@@ -180,7 +180,7 @@ class Dashboard(w.VBox):
         Figure panels of single-run views (subset of :data:`neurosim.livefigure.PANELS`);
         a notebook shows only what it has taught so far.
     metrics : sequence of str, optional
-        Big numbers of single-run views (names in :data:`neurosim.sweep.METRICS`).
+        Big numbers of single-run views (names in :data:`neurosim.metrics.METRICS`).
     fit_height : bool, optional
         Fit the figure to the window's height (default: with the picker).
     sync_url : bool
@@ -202,7 +202,7 @@ class Dashboard(w.VBox):
         The last test (``None`` in a single-run view).
     metrics : dict of str to float
         The numbers of the last update: the test's readings (label → value of the
-        current settings) or, in a single-run view, :data:`neurosim.sweep.METRICS`.
+        current settings) or, in a single-run view, :data:`neurosim.metrics.METRICS`.
     live_figure : LiveFigure
     bridge : BrowserBridge
     updates : int

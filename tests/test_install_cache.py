@@ -7,6 +7,7 @@ shadowed a later editable install (the README's two quick-start lines, run in or
 """
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -56,9 +57,7 @@ def test_the_cache_folder_changes_when_any_source_changes(tmp_path, monkeypatch)
 
     key = _cache._source_key()
     fake = tmp_path / "neurosim"
-    fake.mkdir()
-    for path in PACKAGE.glob("*.py"):
-        (fake / path.name).write_bytes(path.read_bytes())
+    shutil.copytree(PACKAGE, fake, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(_cache, "__file__", str(fake / "_cache.py"))
     assert _cache._source_key() == key
     (fake / "junction.py").write_text((fake / "junction.py").read_text() + "\n# edited\n")

@@ -19,7 +19,8 @@ from neurosim.emg import rectified_envelope, rms_envelope
 from neurosim.experiments import clonus_protocol, train_protocol
 from neurosim.protocols import ImposedStretch, Noise, Protocol, Step
 from neurosim.result import _array_schema
-from neurosim.sweep import _read_cache_entry, sweep
+from neurosim.sweep import sweep
+from neurosim.sweep.cache import _read_cache_entry
 
 SMALL = Parameters().with_changes(**{"pool.n_units": 10})
 
@@ -258,7 +259,7 @@ METRIC_NAMES = ("peak_force_percent", "clonus_frequency_hz")
      r"values: missing key 'clonus_frequency_hz': expected a number$"),
     ({**GOOD_ENTRY, "values": {**GOOD_ENTRY["values"], "spasm_count": 1.0}},
      r"values: unknown key 'spasm_count'"),
-    ({**GOOD_ENTRY, "extra": 1}, r"unknown key 'extra'; allowed: seed, values$"),
+    ({**GOOD_ENTRY, "extra": 1}, r"unknown key 'extra'; allowed: seed, values, model$"),
     ([1.0, 2.0], r"the data = \[1\.0, 2\.0\] must be a cache entry"),
 ])
 def test_cache_entry_is_checked(entry, pattern):

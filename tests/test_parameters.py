@@ -93,6 +93,17 @@ def test_protocol_components_validate_with_the_same_messages():
         Protocol(Noise(), Noise())
 
 
+def test_protocol_repr_shows_every_component_with_its_values():
+    p = Ramp(start_s=0.5, stop_s=5.5, start_level=0.0, end_level=0.5) + Noise()
+    assert repr(p) == ("Protocol(Ramp(start_s=0.5, stop_s=5.5, start_level=0.0, end_level=0.5)"
+                       " + Noise(common=0.03, independent=0.1, time_constant_ms=10.0))")
+    assert repr(Protocol()) == "Protocol()"
+    assert repr(Protocol(Pulses(times_s=(1.0,), amplitude=0.2))) == \
+        "Protocol(Pulses(times_s=(1.0,), width_ms=150.0, amplitude=0.2))"
+    train = Protocol(Pulses(times_s=tuple(0.1 + k / 30 for k in range(30))))
+    assert "times_s=(0.1, 0.1333, 0.1667, … 1.067; 30 values)" in repr(train)  # short
+
+
 def test_protocol_round_trips_through_dict():
     p = Protocol(Ramp(start_s=0.5, stop_s=2.0), Pulses(times_s=(1.0, 2.0), amplitude=0.2), Noise())
     assert Protocol.from_dict(p.to_dict()) == p

@@ -5,6 +5,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,12 +18,13 @@ from disk_helpers import fill_disk_after, refuse_new_files
 from distributed import Client, LocalCluster
 from plot_helpers import label_count
 
-from neurosim import Parameters, SweepResult, plotting, scenarios, simulate
+import neurosim
+from neurosim import Parameters, SweepResult, _cache, plotting, scenarios, simulate
 from neurosim.cli import main
 from neurosim.sweep import (BUILTIN_MAPS, METRICS, Metric, SweepFailure, SweepFailureWarning,
                             SweepInterrupted, axis_spec, builtin_map, peak_force_percent, sweep)
 
-SWEEP_MODULE = sys.modules["neurosim.sweep"]  # `neurosim.sweep` the attribute is the function
+RUNNERS = sys.modules["neurosim.sweep.runners"]  # where the sweep calls simulate
 
 SHORT_S = 2.0  # simulated time of the small sweeps (s): the volley comes at 1 s
 SMALL_GRID = {"combined.inhibition_loss": [0.0, 1.0], "pic.strength": [0.25, 1.0]}
@@ -137,11 +139,86 @@ def test_cache_is_keyed_by_what_was_run(tmp_path):
     assert longer.n_from_cache == 0
 
 
+# --------------------------------------------------------------------- a cache that cannot go stale
+PACKAGE = Path(neurosim.__file__).parent
+
+
+def _package_copy(tmp_path) -> Path:
+    copy = tmp_path / "neurosim"
+    shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    return copy
+
+
+def _one_byte_changed(path: Path) -> None:
+    data = bytearray(path.read_bytes())
+    data[-1] = ord(" ") if data[-1] != ord(" ") else ord("\n")
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("source", ["engine.py", "junction.py", "parameters.py", "analysis.py",
+                                    "metrics.py", "protocols.py"])
+def test_model_digest_changes_with_one_byte_of_a_model_source(tmp_path, source):
+    copy = _package_copy(tmp_path)
+    assert _cache.model_digest(root=copy) == _cache.model_digest()
+    _one_byte_changed(copy / source)
+    assert _cache.model_digest(root=copy) != _cache.model_digest()
+
+
+def test_model_digest_counts_a_new_model_file_and_ignores_figures_and_the_cli(tmp_path):
+    copy = _package_copy(tmp_path)
+    for ui in ("plotting/base.py", "cli/parser.py", "widgets.py", "livefigure.py"):
+        _one_byte_changed(copy / ui)
+    assert _cache.model_digest(root=copy) == _cache.model_digest()
+    (copy / "tendon.py").write_text('"""A new stage, listed nowhere."""\n')
+    assert _cache.model_digest(root=copy) != _cache.model_digest()
+
+
+def test_a_changed_model_recomputes_the_cached_points(tmp_path, monkeypatch):
+    """An unchanged model reads every point from the cache; after a change to the model
+    (its digest) every point is computed again, and the entries say which model made them."""
+    grid = {"pic.strength": [0.25, 1.0]}
+    kwargs = dict(seeds=(0,), duration_s=SHORT_S, executor=1, cache_dir=tmp_path,
+                  progress=False)
+    CALLS.update(n=0, fail_after=None)
+    first = sweep("healthy", grid, [COUNTED], **kwargs)
+    assert CALLS["n"] == 2 and first.n_from_cache == 0
+    assert first.model_digest == _cache.model_digest()
+    entries = [json.loads(p.read_text()) for p in tmp_path.glob("*.json")]
+    assert [e["model"] for e in entries] == [first.model_digest] * 2
+
+    CALLS.update(n=0)
+    same = sweep("healthy", grid, [COUNTED], **kwargs)
+    assert CALLS["n"] == 0 and same.n_from_cache == 2
+    _assert_same(same, first)
+
+    monkeypatch.setattr(_cache, "model_digest", lambda **_: "0123456789abcdef")
+    CALLS.update(n=0)
+    changed = sweep("healthy", grid, [COUNTED], **kwargs)
+    assert CALLS["n"] == 2 and changed.n_from_cache == 0
+    assert changed.model_digest == "0123456789abcdef"
+    assert len(list(tmp_path.glob("*.json"))) == 4  # the old model's entries are not reused
+
+    CALLS.update(n=0)
+    again = sweep("healthy", grid, [COUNTED], **kwargs)
+    assert CALLS["n"] == 0 and again.n_from_cache == 2
+
+
+def test_an_entry_filed_under_this_model_but_made_by_another_is_computed_again(tmp_path):
+    kwargs = dict(seeds=(0,), duration_s=0.2, executor=1, cache_dir=tmp_path, progress=False)
+    sweep("healthy", {"pic.strength": [1.0]}, "peak_force_percent", **kwargs)
+    (entry,) = tmp_path.glob("*.json")
+    entry.write_text(json.dumps({**json.loads(entry.read_text()), "model": "not this one"}))
+    with pytest.warns(RuntimeWarning, match=r"model = 'not this one' was computed by another "
+                                            r"version of the model.*computing this run again"):
+        again = sweep("healthy", {"pic.strength": [1.0]}, "peak_force_percent", **kwargs)
+    assert again.n_from_cache == 0
+
+
 # --------------------------------------------------------------------- failing runs
 def _simulate_failing_at(monkeypatch, strength, *, seed=None, calls=None):
     """Make the sweep's simulate raise the analysis's error at ``pic.strength = strength``
     (for every seed, or one); count the calls in ``calls``."""
-    real = SWEEP_MODULE.simulate
+    real = RUNNERS.simulate
 
     def simulate_or_fail(parameters, *args, **kwargs):
         if calls is not None:
@@ -150,7 +227,7 @@ def _simulate_failing_at(monkeypatch, strength, *, seed=None, calls=None):
             raise ValueError("unit 0 received no nerve impulse (the shock was too weak)")
         return real(parameters, *args, **kwargs)
 
-    monkeypatch.setattr(SWEEP_MODULE, "simulate", simulate_or_fail)
+    monkeypatch.setattr(RUNNERS, "simulate", simulate_or_fail)
 
 
 def test_a_failing_run_is_recorded_and_the_others_complete(tmp_path, monkeypatch):
@@ -230,7 +307,8 @@ def test_failure_summary_lists_the_first_few(local_reference):
 def test_a_full_disk_stops_the_sweep_naming_the_cache_entry(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     cache.mkdir()
-    entry_size = len(json.dumps(dict(seed=0, values={"peak_force_percent": 1.2345678901234})))
+    entry_size = len(json.dumps(dict(seed=0, model=_cache.model_digest(),
+                                     values={"peak_force_percent": 1.2345678901234})))
     fill_disk_after(monkeypatch, cache, 2 * entry_size + 10)  # room for two entries
     calls = []
     _simulate_failing_at(monkeypatch, None, calls=calls)
@@ -318,7 +396,7 @@ def test_save_load_round_trip_is_identical(tmp_path, local_reference):
     _assert_same(loaded, local_reference)
     for name in ("label", "axis_names", "axis_units", "axis_labels", "metric_names",
                  "metric_units", "metric_labels", "metric_thresholds", "setup", "duration_s",
-                 "dt_ms", "points", "neurosim_version", "n_from_cache"):
+                 "dt_ms", "points", "model_digest", "n_from_cache"):
         assert getattr(loaded, name) == getattr(local_reference, name), name
     for a, b in zip(loaded.axis_values, local_reference.axis_values):
         np.testing.assert_array_equal(a, b)
@@ -375,6 +453,21 @@ def test_mean_and_spread_over_seeds(local_reference):
     np.testing.assert_allclose(local_reference.mean("peak_force_percent"), force.mean(axis=-1))
     np.testing.assert_allclose(local_reference.std("peak_force_percent"), force.std(axis=-1))
     assert "peak_force_percent" in repr(local_reference) and "2 seeds" in repr(local_reference)
+
+
+def test_a_sweep_file_from_before_the_model_digest_loads(tmp_path, local_reference):
+    path = local_reference.save(tmp_path / "sweep.npz")
+    with np.load(path, allow_pickle=False) as data:
+        arrays = {k: data[k] for k in data.files}
+    meta = json.loads(str(arrays["metadata_json"]))
+    meta["neurosim_version"] = "0.1.0"
+    del meta["model_digest"]
+    arrays["metadata_json"] = np.array(json.dumps(meta))
+    old = tmp_path / "old.npz"
+    np.savez_compressed(old, **arrays)
+    loaded = SweepResult.load(old)
+    assert loaded.model_digest == ""
+    _assert_same(loaded, local_reference)
 
 
 # --------------------------------------------------------------------- science
@@ -569,7 +662,7 @@ def test_cli_sweep_ctrl_c_keeps_finished_runs_and_resumes(tmp_path, capsys, monk
             "peak_force_percent", "--duration", str(SHORT_S), "--workers", "1",
             "--no-progress", "--cache", str(cache), "--out", str(out)]
     calls = []
-    real = SWEEP_MODULE.simulate
+    real = RUNNERS.simulate
 
     def interrupted_at_third(*a, **k):
         if len(calls) == 2:
@@ -577,7 +670,7 @@ def test_cli_sweep_ctrl_c_keeps_finished_runs_and_resumes(tmp_path, capsys, monk
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(SWEEP_MODULE, "simulate", interrupted_at_third)
+    monkeypatch.setattr(RUNNERS, "simulate", interrupted_at_third)
     assert main(args) == 130
     captured = capsys.readouterr()
     assert captured.err == (f"neurosim: sweep interrupted after 2 of 5 runs; the finished "

@@ -6,7 +6,7 @@ has no login (no token, no password): anyone who can reach the port can already 
 the server allows. Each setting below says why it is there.
 """
 
-c = get_config()  # noqa: F821  (provided by traitlets when it loads a config file)
+c = globals()["get_config"]()  # provided by traitlets when it loads this file as a config
 
 # --- no CDN: everything the page loads comes from this server -------------------------------
 # The "neurosim" template (app/jupyter/voila/templates/neurosim, found through JUPYTER_PATH,

@@ -1,0 +1,417 @@
+"""Figures of the tests that stimulate the nerve electrically.
+
+:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve),
+:func:`junction_panel` (acetylcholinesterase inhibition at the neuromuscular junction: the
+endplate potential after one shock, force during a 30 Hz train) and
+:func:`decrement_panel` (repetitive nerve stimulation: the CMAP decrement).
+"""
+
+from __future__ import annotations
+
+import matplotlib
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .. import analysis
+from ..result import SimulationResult
+from .base import (PALETTE, _TIME_LABEL, _as_list, _check_axes, _finish, _set_colour,
+                   _set_labels, add_teaching_label)
+
+__all__ = ["conduction_panel", "junction_panel", "decrement_panel", "JUNCTION_WINDOW_MS",
+           "JUNCTION_LATE_FORCE_S"]
+
+
+def _emg_segment(result: SimulationResult, t0_s: float, stop_ms: float):
+    rel_ms = (result.time_s - t0_s) * 1000.0
+    sel = (rel_ms >= 0.0) & (rel_ms <= stop_ms)
+    return rel_ms[sel], result.emg_mV[sel]
+
+
+def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
+    """Nerve conduction study of one or more runs: M-waves, H-reflex and H/M curve.
+
+    Each run (e.g. ``nerve_conduction_study`` and ``diabetic_neuropathy``) is read
+    with :func:`neurosim.experiments.conduction_report` and keeps one colour in
+    every panel; the legend gives each run's motor conduction velocity (m/s).
+
+    Parameters
+    ----------
+    results : SimulationResult or sequence of SimulationResult
+        Runs of :func:`neurosim.experiments.conduction_protocol`.
+    axes : sequence of 4 matplotlib.axes.Axes, optional
+        Axes to draw into, in the order below (default: a new 12 × 8 in, 2 × 2 figure).
+    labels : sequence of str, optional
+        One name per run (default: each result's label, or "run 1", "run 2", …).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (4,)
+        0. EMG (mV) 0–25 ms after the supramaximal **distal** shock (x in ms after the
+           shock), line ``gid="m_distal_{i}"``; the M-wave onset latency is marked by a
+           dotted line ``gid="m_distal_latency_{i}"`` and its value in ms.
+        1. The same after the supramaximal **proximal** shock (``m_proximal_{i}``,
+           ``m_proximal_latency_{i}``): the extra latency is the extra nerve length
+           divided by the conduction velocity.
+        2. EMG 0–60 ms after the submaximal distal shock with the largest H-reflex
+           (``h_trace_{i}``; H onset ``h_latency_{i}``): an M-wave from the largest
+           axons the shock reaches (about half of Mmax in the healthy model at its
+           12 mA Hmax), then the H-reflex after the trip to the spinal cord and back.
+        3. H/M recruitment curve: peak-to-peak amplitude (mV) against distal
+           intensity (mA, log axis), M-wave ``m_curve_{i}`` (solid, circles) and
+           H-reflex ``h_curve_{i}`` (dashed, squares), the points of
+           ``conduction_report(result).h_curve``.
+
+    Raises
+    ------
+    ValueError
+        If a run lacks distal or proximal shocks, or ``labels`` or ``axes`` have the
+        wrong length.
+    """
+    from ..experiments import conduction_report  # local: experiments imports the engine
+    results = _as_list(results, "conduction_panel")
+    labels = _set_labels(labels, len(results),
+                         (r.label or f"run {i + 1}" for i, r in enumerate(results)))
+    reports = [conduction_report(r) for r in results]
+    axes_created = axes is None
+    if axes_created:
+        fig, axes = plt.subplots(2, 2, figsize=(12.0, 8.0), layout="constrained")
+    axes = _check_axes(axes, (4,), "conduction_panel")
+    ax_d, ax_p, ax_h, ax_c = axes
+
+    def fmt(x, spec, unit):
+        return f"{x:{spec}} {unit}" if np.isfinite(x) else "absent"
+
+    for i, (r, rep, label) in enumerate(zip(results, reports, labels)):
+        c = _set_colour(i)
+        for ax, resp, site in ((ax_d, rep.distal, "distal"), (ax_p, rep.proximal, "proximal")):
+            x, y = _emg_segment(r, resp.stimulus_time_s, 25.0)
+            text = (f"{label}: {fmt(resp.m_latency_ms, '.1f', 'ms')}, "
+                    f"{fmt(resp.m_amplitude_mV, '.1f', 'mV')}")
+            if site == "proximal":
+                text += f" → CV {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}"
+            ax.plot(x, y, color=c, linewidth=1.6, gid=f"m_{site}_{i}", label=text)
+            if np.isfinite(resp.m_latency_ms):
+                ax.axvline(resp.m_latency_ms, color=c, linewidth=1.0, linestyle=":",
+                           gid=f"m_{site}_latency_{i}")
+        best = max(rep.h_curve, key=lambda e: e.h_amplitude_mV)
+        x, y = _emg_segment(r, best.stimulus_time_s, 60.0)
+        ax_h.plot(x, y, color=c, linewidth=1.4, gid=f"h_trace_{i}",
+                  label=f"{label}: {best.intensity_mA:g} mA, H {best.h_amplitude_mV:.2f} mV")
+        if np.isfinite(best.h_latency_ms):
+            ax_h.axvline(best.h_latency_ms, color=c, linewidth=1.0, linestyle=":",
+                         gid=f"h_latency_{i}")
+            ax_h.annotate(f"{best.h_latency_ms:.1f} ms", (best.h_latency_ms, 1.0),
+                          xycoords=("data", "axes fraction"), xytext=(3, -3 - 12 * i),
+                          textcoords="offset points", ha="left", va="top", color=c,
+                          fontsize="small")
+        intens = np.array([e.intensity_mA for e in rep.h_curve], dtype=float)
+        ax_c.plot(intens, [e.m_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
+                  marker="o", gid=f"m_curve_{i}", label=f"{label}: M-wave")
+        ax_c.plot(intens, [e.h_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
+                  linestyle="--", marker="s", gid=f"h_curve_{i}", label=f"{label}: H-reflex")
+
+    d_dist = results[0].parameters.nerve.distal_site_to_muscle_m
+    p_dist = results[0].parameters.nerve.proximal_site_to_muscle_m
+    ax_d.set_title(f"supramaximal shock, distal site ({100 * d_dist:g} cm from muscle)",
+                   loc="left")
+    ax_p.set_title(f"supramaximal shock, proximal site ({100 * p_dist:g} cm from muscle)",
+                   loc="left")
+    for ax in (ax_d, ax_p):
+        ax.set_xlim(0.0, 25.0)
+        ax.set_xlabel("time after shock (ms)")
+        ax.set_ylabel("surface EMG (mV)")
+    low = min(ax.get_ylim()[0] for ax in (ax_d, ax_p))
+    high = max(ax.get_ylim()[1] for ax in (ax_d, ax_p))
+    for ax in (ax_d, ax_p):
+        ax.set_ylim(low, high)
+    ax_d.legend(loc="lower right", fontsize="small", frameon=False,
+                title="M-wave onset latency (dotted), amplitude", title_fontsize="small")
+    ax_p.legend(loc="upper left", fontsize="small", frameon=False, title_fontsize="small",
+                title=f"CV = extra distance ÷ extra latency\n"
+                      f"     = {100 * (p_dist - d_dist):g} cm ÷ (proximal − distal latency)",
+                alignment="left")
+    fig = ax_d.figure
+    if axes_created:
+        fig.suptitle("Nerve conduction study — motor conduction velocity: " + ", ".join(
+            f"{label} {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}"
+            for label, rep in zip(labels, reports)), fontweight="bold")
+
+    ax_h.set_xlim(0.0, 60.0)
+    ax_h.set_xlabel("time after shock (ms)")
+    ax_h.set_ylabel("surface EMG (mV)")
+    ax_h.set_title("submaximal distal shock giving the largest H-reflex", loc="left")
+    ax_h.margins(y=0.25)
+    ax_h.legend(loc="lower right", fontsize="small", frameon=False)
+
+    ax_c.set_xscale("log")
+    ticks = sorted({float(e.intensity_mA) for rep in reports for e in rep.h_curve})
+    ax_c.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
+    ax_c.xaxis.set_major_formatter(matplotlib.ticker.FixedFormatter([f"{t:g}" for t in ticks]))
+    ax_c.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
+    ax_c.set_xlabel("distal stimulus intensity (mA, log scale)")
+    ax_c.set_ylabel("peak-to-peak amplitude (mV)")
+    ax_c.set_title("H/M recruitment curve", loc="left")
+    ax_c.set_ylim(bottom=0.0)
+    ax_c.legend(loc="upper left", fontsize="small", frameon=False)
+    for ax in axes:
+        add_teaching_label(ax.figure)
+    return axes
+
+
+# --------------------------------------------------------------------- junction
+JUNCTION_WINDOW_MS = 60.0
+"""Time after the single nerve shock shown by :func:`junction_panel` (ms)."""
+JUNCTION_LATE_FORCE_S = analysis.TRAIN_LATE_WINDOW_S
+"""Window in which :func:`junction_panel` averages the force late in the train (s)."""
+
+
+def _ache_label(result: SimulationResult) -> str:
+    return f"AChE {100.0 * result.parameters.junction.ache_activity:g} %"
+
+
+def _late_force(result: SimulationResult) -> tuple[float, float]:
+    """(peak force, mean force in :data:`JUNCTION_LATE_FORCE_S`), both % of maximal."""
+    return float(result.force_percent.max(initial=0.0)), analysis.late_train_force_percent(result)
+
+
+def _ap_words(n: int) -> str:
+    return f"{n} fibre AP" + ("" if n == 1 else "s")
+
+
+def junction_panel(single_results, train_results, *, axes=None, labels=None,
+                   unit=None) -> np.ndarray:
+    """Acetylcholinesterase inhibition at the junction: one shock, then a 30 Hz train.
+
+    For each case (e.g. 100 %, 10 % and 5 % AChE activity) the top row shows the
+    endplate potential of one recorded unit after a single supramaximal nerve shock;
+    the bottom row overlays the force of every case during a repetitive train. With
+    working AChE one shock gives one brief EPP and one fibre action potential, and a
+    30 Hz train a sustained tetanus. With little AChE the endplate current lasts a few
+    times longer and re-fires the fibre after its refractory period (repetitive firing);
+    with very little, ACh that escapes the cleft lingers, sums over the train and keeps
+    the endplate depolarised, the Na⁺ channels inactivate (depolarisation block) and
+    force falls during the train.
+
+    Parameters
+    ----------
+    single_results : sequence of SimulationResult
+        One run per case with a single shock and recorded units, e.g.
+        ``simulate(p, experiments.train_protocol(1.0, 1), 0.25, record_units=[0, 60, 119])``.
+    train_results : sequence of SimulationResult
+        One run per case (same order) of a train, e.g.
+        ``simulate(p, experiments.train_protocol(30.0, 30), 1.2)``.
+    axes : sequence of matplotlib.axes.Axes, optional
+        ``n_cases + 1`` Axes: one per case for the EPP, then one for the force
+        (default: a new figure, the force axis spanning the columns).
+    labels : sequence of str, optional
+        One name per case (default ``"AChE <activity> %"`` from each run's parameters).
+    unit : int, optional
+        Recorded unit whose endplate is shown (default: each run's first recorded unit).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (n_cases + 1,)
+        ``[:n]`` EPP axes, x = ms after the first shock (0–60 ms), y = endplate potential
+        (mV above rest), shared y-limits. In column k: the EPP ``gid="epp_{k}"`` (the
+        plotted window of ``result.endplate_mV[:, col]``), the fibre threshold
+        ``gid="fibre_threshold_{k}"`` (dashed), the unit's fibre action potentials as
+        markers on the trace ``gid="fibre_aps_{k}"``, the numbers of
+        :func:`neurosim.analysis.endplate_response` (EPP amplitude, decay, safety factor,
+        fibre APs) in a text box ``gid="epp_summary_{k}"`` and the cleft ACh (quanta) as a
+        thin line ``gid="cleft_ach_{k}"`` on a twin axis ``gid="cleft_ach_axes"`` (find it
+        in ``ax.figure.axes``). ``[-1]`` force (% of maximal) against time (s): line
+        ``gid="force_{k}"`` per case (``train_results[k].force_percent``; the legend gives
+        its peak → mean of 0.9–1.1 s) and the shocks ``gid="shock_times"``.
+
+    Raises
+    ------
+    ValueError
+        If the sequences differ in length, a run has no stimulus, ``unit`` was not
+        recorded, or ``labels`` or ``axes`` have the wrong length.
+    """
+    singles = _as_list(single_results, "junction_panel")
+    trains = _as_list(train_results, "junction_panel")
+    n = len(singles)
+    if len(trains) != n:
+        raise ValueError(f"junction_panel needs one train run per single-shock run; got "
+                         f"{n} single-shock and {len(trains)} train runs")
+    labels = _set_labels(labels, n, (_ache_label(r) for r in singles))
+    shocks = [analysis.first_shock_s(r, needed_by="junction_panel (single-shock runs)")
+              for r in singles]
+    units, cols, responses = [], [], []
+    for r, t0 in zip(singles, shocks):
+        recorded = [int(u) for u in r.recorded_units]
+        if not recorded:
+            raise ValueError("junction_panel needs recorded units in the single-shock runs "
+                             "(simulate(..., record_units=[...]))")
+        u = recorded[0] if unit is None else int(unit)
+        if u not in recorded:
+            raise ValueError(f"unit = {u} was not recorded; recorded units: {recorded}")
+        units.append(u)
+        cols.append(recorded.index(u))
+        responses.append(analysis.endplate_response(r, impulse_time_s=t0, unit=u))
+
+    axes_created = axes is None
+    if axes_created:
+        fig = plt.figure(figsize=(max(11.0, 4.2 * n), 7.6), layout="constrained")
+        gs = fig.add_gridspec(2, n, height_ratios=(1.25, 1.0))
+        top = [fig.add_subplot(gs[0, k]) for k in range(n)]
+        axes = [*top, fig.add_subplot(gs[1, :])]
+    axes = _check_axes(axes, (n + 1,), "junction_panel")
+    epp_axes, f_ax = axes[:n], axes[n]
+
+    twins = []
+    for k, (r, t0, col, resp, label) in enumerate(zip(singles, shocks, cols, responses, labels)):
+        ax = epp_axes[k]
+        c = _set_colour(k)
+        rel_ms = (r.trace_time_s - t0) * 1000.0
+        sel = (rel_ms >= 0.0) & (rel_ms <= JUNCTION_WINDOW_MS)
+        x, epp = rel_ms[sel], r.endplate_mV[sel, col]
+        twin = ax.twinx()
+        twin.set_gid("cleft_ach_axes")
+        twin.plot(x, r.cleft_ach[sel, col], color=PALETTE["grey"], linewidth=0.9,
+                  linestyle="-", gid=f"cleft_ach_{k}", label="cleft ACh (right axis)")
+        twins.append(twin)
+        ax.set_zorder(twin.get_zorder() + 1)  # EPP above the ACh line; keep ax transparent
+        ax.patch.set_visible(False)
+        ax.plot(x, epp, color=c, linewidth=2.0, gid=f"epp_{k}", label="endplate potential")
+        theta = float(r.parameters.junction.fibre_threshold_mV)
+        ax.axhline(theta, color=PALETTE["black"], linewidth=1.0, linestyle="--",
+                   gid=f"fibre_threshold_{k}", label=f"fibre threshold ({theta:g} mV)")
+        aps = r.activation_times_s[r.activation_units == units[k]]
+        ap_ms = (aps - t0) * 1000.0
+        ap_ms = ap_ms[(ap_ms >= 0.0) & (ap_ms <= JUNCTION_WINDOW_MS)]
+        ax.plot(ap_ms, np.interp(ap_ms, x, epp) if x.size else ap_ms, linestyle="none",
+                marker="v", markersize=9, markerfacecolor=PALETTE["yellow"],
+                markeredgecolor=PALETTE["black"], markeredgewidth=1.0, zorder=5,
+                gid=f"fibre_aps_{k}", label="fibre action potential")
+        decay = (f"{resp.epp_decay_ms:.1f} ms" if np.isfinite(resp.epp_decay_ms)
+                 else f"> {JUNCTION_WINDOW_MS:g} ms" if resp.epp_amplitude_mV > 0 else "—")
+        verdict = analysis.epp_verdict(x, epp, ap_ms, theta, resp.fibre_aps)
+        text = (f"EPP {resp.epp_amplitude_mV:.0f} mV, decay {decay}\n"
+                f"safety factor {resp.safety_factor:.1f}\n"
+                f"{_ap_words(resp.fibre_aps)} per nerve shock\n→ " + ",\n".join(verdict))
+        ax.text(0.97, 0.96, text, transform=ax.transAxes, ha="right", va="top",
+                fontsize="small", color=PALETTE["black"], gid=f"epp_summary_{k}",
+                bbox=dict(boxstyle="round,pad=0.3", facecolor="white", edgecolor=c,
+                          linewidth=1.5, alpha=0.9), zorder=6)
+        ax.set_title(label, fontweight="bold", color=c)
+        ax.set_xlim(0.0, JUNCTION_WINDOW_MS)
+        ax.set_xlabel("time after the nerve shock (ms)")
+        if k == 0:
+            ax.set_ylabel(f"endplate potential of unit {units[k]}\n(mV above rest)")
+        if k == n - 1:  # one ACh scale for the row: labelled once, on the right
+            twin.set_ylabel("cleft ACh (quanta)", color=PALETTE["grey"])
+        twin.tick_params(axis="y", colors=PALETTE["grey"], labelsize="small",
+                         labelright=k == n - 1)
+        twin.spines["right"].set_color(PALETTE["grey"])
+
+    # one scale per row of numbers, so the columns compare by eye; room for the text box
+    top_mv = max(1.0, max(float(np.max(ln.get_ydata(), initial=0.0)) for ax in epp_axes
+                          for ln in ax.get_lines() if (ln.get_gid() or "").startswith("epp_")))
+    top_mv = max(top_mv, max(float(r.parameters.junction.fibre_threshold_mV) for r in singles))
+    for ax in epp_axes:
+        ax.set_ylim(-0.03 * top_mv, 1.55 * top_mv)
+    top_ach = max(1e-9, max(float(np.max(t.get_lines()[0].get_ydata(), initial=0.0))
+                            for t in twins))
+    for twin in twins:  # ACh in the lower part of the panel, under the text box
+        twin.set_ylim(-0.03 * top_ach * 2.2, top_ach * 2.2)
+    handles, _ = epp_axes[0].get_legend_handles_labels()
+    handles += twins[0].get_lines()[:1]
+    epp_axes[0].legend(handles=handles, loc="center right", fontsize="small", frameon=False,
+                       bbox_to_anchor=(1.0, 0.52))
+
+    shock_s = np.array([s[0] for s in trains[0].protocol.stimuli()], dtype=float)
+    rate = 1.0 / float(np.median(np.diff(shock_s))) if shock_s.size > 1 else 0.0
+    train_words = f"{rate:.0f} Hz train" if rate else "shock"
+    styles = ("-", (0, (5, 2)), (0, (1.5, 1.5)), "-.")
+    for k, (r, label) in enumerate(zip(trains, labels)):
+        peak, late = _late_force(r)
+        (line,) = f_ax.plot(r.time_s, r.force_percent, color=_set_colour(k), linewidth=1.8,
+                            linestyle=styles[k % len(styles)], gid=f"force_{k}",
+                            label=f"{label}: peak {peak:.0f} % → {late:.0f} % late in the train")
+        line.sticky_edges.y.append(0.0)
+    if shock_s.size:
+        f_ax.plot(shock_s, np.zeros(shock_s.size), linestyle="none", marker="|",
+                  markersize=10, markeredgewidth=1.2, color=PALETTE["black"],
+                  transform=f_ax.get_xaxis_transform(), clip_on=False, gid="shock_times",
+                  label=f"nerve shocks ({shock_s.size} at {rate:.0f} Hz)" if rate
+                  else "nerve shock")
+    f_ax.set_title(f"force during a {train_words} of nerve shocks: held = tetanus, "
+                   f"falling = depolarisation block", loc="left")
+    a, b = JUNCTION_LATE_FORCE_S
+    f_ax.axvspan(a, b, color=PALETTE["grey"], alpha=0.12, linewidth=0, gid="late_window",
+                 label=f"late in the train ({a:g}–{b:g} s)")
+    f_ax.set_xlim(0.0, max(float(r.duration_s) for r in trains))
+    f_ax.set_ylim(0.0, 138.0)  # the legend sits above 100 %, clear of the force lines
+    f_ax.set_yticks(np.arange(0.0, 101.0, 20.0))
+    f_ax.set_xlabel(_TIME_LABEL)
+    f_ax.set_ylabel("force (% of maximal)")
+    f_ax.legend(loc="upper right", fontsize="small", frameon=True, framealpha=0.9,
+                edgecolor="none", ncols=2)
+    if axes_created:
+        fig.suptitle("AChE inhibition at the neuromuscular junction: "
+                     f"one nerve shock (top), a {train_words} (bottom)", fontweight="bold")
+    for ax in axes:
+        add_teaching_label(ax.figure)
+    return axes
+
+
+def decrement_panel(results, *, axes=None, labels=None) -> np.ndarray:
+    """Repetitive nerve stimulation: the M-waves of a train and their decrement.
+
+    Parameters
+    ----------
+    results : sequence of SimulationResult
+        One train run per case (e.g. ``simulate(p, experiments.train_protocol(3.0, 10), 3.5)``).
+    axes : sequence of 2 matplotlib.axes.Axes, optional
+        Default: a new 11 × 3.8 in figure.
+    labels : sequence of str, optional
+        One name per case (default each run's label).
+
+    Returns
+    -------
+    numpy.ndarray of matplotlib.axes.Axes, shape (2,)
+        ``[0]`` the M-waves after the 1st (solid) and 4th (dashed) shock, ms after the
+        shock, per case (``gid="mwave_{case}_{shock}"``); ``[1]`` each compound muscle
+        action potential (:func:`neurosim.analysis.cmap_amplitudes`) in % of the first,
+        against the shock number (``gid="cmap_{case}"``), with the −10 % line that marks a
+        clinically significant decrement (``gid="decrement_limit"``).
+    """
+    results = _as_list(results, "decrement_panel")
+    labels = _set_labels(labels, len(results), (r.label or f"case {k + 1}"
+                                                for k, r in enumerate(results)))
+    if axes is None:
+        _, axes = plt.subplots(1, 2, figsize=(11.0, 3.8), layout="constrained",
+                               width_ratios=(1.0, 1.2))
+    axes = _check_axes(axes, (2,), "decrement_panel")
+    wave_ax, amp_ax = axes
+    for k, (r, label) in enumerate(zip(results, labels)):
+        shocks = [t for t, _, _ in r.protocol.stimuli()]
+        if len(shocks) < 4:
+            raise ValueError(f"decrement_panel needs at least 4 shocks per run; "
+                             f"{label!r} has {len(shocks)}")
+        c = _set_colour(k)
+        for i, style in ((0, "-"), (3, (0, (4, 2)))):
+            x, y = _emg_segment(r, shocks[i], 25.0)
+            wave_ax.plot(x, y, color=c, linestyle=style, linewidth=1.6, gid=f"mwave_{k}_{i + 1}",
+                         label=f"{label}, shock {i + 1}")
+        amplitudes = analysis.cmap_amplitudes(r)
+        relative = 100.0 * amplitudes / amplitudes[0] if amplitudes[0] > 0 else \
+            np.zeros_like(amplitudes)
+        amp_ax.plot(np.arange(1, amplitudes.size + 1), relative, color=c, marker="o",
+                    linewidth=1.6, gid=f"cmap_{k}", label=label)
+    wave_ax.set_xlabel("time after the shock (ms)")
+    wave_ax.set_ylabel("surface EMG (mV)")
+    wave_ax.set_title("M-waves: 1st and 4th shock", loc="left")
+    wave_ax.legend(loc="upper right", fontsize="small", frameon=False)
+    amp_ax.axhline(90.0, color=PALETTE["black"], linestyle="--", linewidth=1.0,
+                   gid="decrement_limit", label="−10 %: a significant decrement")
+    amp_ax.set_xlabel("shock number (3 Hz train)")
+    amp_ax.set_ylabel("CMAP (% of the 1st)")
+    amp_ax.set_ylim(0.0, 115.0)
+    amp_ax.set_title("compound muscle action potential through the train", loc="left")
+    amp_ax.legend(loc="lower left", fontsize="small", frameon=False)
+    for ax in axes:
+        _finish(ax)
+    return axes
