@@ -31,16 +31,71 @@ Envelopes: full-wave rectification and moving RMS.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 
 import numpy as np
 from numba import njit
 
 from .motor_pool import exponential_spread, interpolate_across_pool
-from .parameters import EMGParameters
+from ._fields import TUNED, Validated, param
 
-__all__ = ["MUAP_DURATION_WIDTHS", "muap_arrays", "synthesize_emg", "add_muaps",
+__all__ = ["EMGParameters", "PARAMETERS", "MUAP_DURATION_WIDTHS", "muap_arrays", "synthesize_emg", "add_muaps",
            "muap_waveform", "rms_envelope", "rectified_envelope"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class EMGParameters(Validated):
+    """Surface EMG: one biphasic motor-unit action potential per spike, plus noise."""
+
+    stage_name: ClassVar[str] = "emg"
+
+    muap_amplitude_smallest_mV: float = param(
+        0.02, unit="mV", min=0.0, max=5.0, label="Smallest MUAP amplitude",
+        help="Peak amplitude of the smallest unit's surface action potential.",
+        source="Fuglevand, Winter, Patla & Stashuk 1992, Biol Cybern 67:143 (surface MUAPs of tens of µV)")
+    muap_amplitude_range: float = param(
+        10.0, unit="1", min=1.0, max=100.0, label="MUAP amplitude range",
+        help="Largest divided by smallest MUAP amplitude (larger units, larger MUAPs).",
+        source="Fuglevand et al. 1992, Biol Cybern 67:143; " + TUNED)
+    muap_duration_smallest_ms: float = param(
+        14.0, unit="ms", min=1.0, max=30.0, label="Smallest unit's MUAP duration",
+        help="Duration of the smallest unit's biphasic surface MUAP (the longest: its muscle "
+             "fibres conduct most slowly).",
+        source="Surface MUAPs last about 5–15 ms (Farina, Merletti & Enoka 2004, J Appl "
+               "Physiol 96:1486); their duration varies inversely with muscle-fibre conduction "
+               "velocity, which is lowest in low-threshold units (Andreassen & Arendt-Nielsen "
+               "1987, J Physiol 391:561)")
+    muap_duration_largest_ms: float = param(
+        8.0, unit="ms", min=1.0, max=30.0, label="Largest unit's MUAP duration",
+        help="Duration of the largest unit's biphasic surface MUAP (the briefest: its muscle "
+             "fibres conduct fastest).",
+        source="Farina, Merletti & Enoka 2004, J Appl Physiol 96:1486 (5–15 ms); muscle-fibre "
+               "conduction velocity rises with motor-unit threshold (Andreassen & "
+               "Arendt-Nielsen 1987, J Physiol 391:561)")
+    noise_mV: float = param(
+        0.005, unit="mV", min=0.0, max=1.0, label="Measurement noise",
+        help="Standard deviation of the recording's additive noise.",
+        source="Typical surface-EMG baseline noise of a few µV (De Luca et al. 2010, "
+               "J Biomech 43:1573)")
+    output_rate_hz: float = param(
+        2000.0, unit="Hz", min=200.0, max=20000.0, label="Output sampling rate",
+        help="Sampling rate of the population traces (force, EMG, rates).",
+        source="Surface EMG content lies below 500 Hz; 2 kHz is a common sampling rate "
+               "(Merletti & Parker 2004, Electromyography)")
+
+
+PARAMETERS = (EMGParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
+
+STAGE = "emg"
+"""This stage's name in the schedule (:mod:`neurosim.schedule`). The EMG is not stepped in
+the loop: the engine adds each chunk's motor-unit action potentials after the chunk."""
+HOOKS: dict = {}
+"""No slot of the loop."""
 
 
 MUAP_DURATION_WIDTHS = 6.0

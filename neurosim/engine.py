@@ -223,8 +223,9 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
             if index == 0:
                 schedule.check_no_shared_memory(bus=bus, states=states, consts=consts,
                                                 inputs=inputs, outputs=outputs)
-            out_j = schedule.run_chunk(step0, min(chunk_steps, n_steps - step0), out_j,
-                                       run.out_steps, bus, states, consts, inputs, outputs)
+            out_j = schedule.compiled_loop()(step0, min(chunk_steps, n_steps - step0), out_j,
+                                                 run.out_steps, bus, states, consts, inputs,
+                                                 outputs)
             schedule.end_chunk(run, states)
             act_steps, act_units, _ = run.events["activations"][-1]
             emg_jobs.append(preparer.submit(

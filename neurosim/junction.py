@@ -101,6 +101,8 @@ mean open fraction: EPPs, fibre APs and force then change by < 5 % when Δt is h
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -108,13 +110,260 @@ import numpy as np
 from numba import njit
 
 from .nerve import SOURCE_TERMINAL
-from .parameters import JunctionParameters
+from ._fields import Validated, param
 
-__all__ = ["junction_constants", "release_factor", "junction_step", "junction_catch_up",
+__all__ = ["JunctionParameters", "PARAMETERS", "junction_constants", "release_factor", "junction_step", "junction_catch_up",
            "decay_factor", "endplate_potential_step", "STEP_CONSTANTS", "CATCH_UP_CONSTANTS",
            "na_availability_target", "quiet_epp_limit_mV", "electrolyte_ectopic_rate_hz",
            "relative_refractory_threshold", "relative_refractory_table",
            "QUIET_ACH_QUANTA", "QUIET_OPEN_FRACTION", "QUIET_OUTER_EFFECT"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class JunctionParameters(Validated):
+    """Neuromuscular junction of each motor unit (one representative endplate per unit)."""
+
+    stage_name: ClassVar[str] = "junction"
+
+    ache_activity: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="AChE activity",
+        help="Acetylcholinesterase activity (1 = healthy, 0 = fully inhibited).",
+        group="Neuromuscular junction",
+        source="AChE hydrolyses ACh within < 1 ms; inhibitors prolong endplate currents "
+               "(Magleby & Stevens 1972, J Physiol 223:173)")
+    quantal_content: float = param(
+        50.0, unit="quanta", min=1.0, max=500.0, label="Quantal content",
+        help="Quanta released by the first nerve impulse from a full vesicle pool.",
+        source="Human endplates release tens of quanta per impulse (Wood & Slater 2001, "
+               "Prog Neurobiol 64:393)")
+    endplate_variability: float = param(
+        0.3, unit="1", min=0.0, max=0.9, label="Endplate variability",
+        help="Spread of quantal content between motor units: from (1 − v) to (1 + v) times "
+             "the mean, so safety factors differ and failures come gradually.",
+        source="Quantal content and safety factor vary between endplates (Wood & Slater "
+               "2001, Prog Neurobiol 64:393); value a neurosim choice")
+    quantal_scale: float = param(
+        1.0, unit="1", min=0.0, max=2.0, label="Release scale",
+        help="Multiplies the quanta released per impulse (botulinum toxin lowers it).",
+        group="Neuromuscular junction",
+        source="Botulinum toxin cleaves SNARE proteins and blocks ACh release "
+               "(Montecucco & Schiavo 1994, Mol Microbiol 13:1)")
+    release_fraction: float = param(
+        0.2, unit="1", min=0.01, max=1.0, label="Release fraction",
+        help="Fraction of the ready vesicle pool released per impulse at normal Ca²⁺/Mg²⁺.",
+        source="Depletion model of short-term depression (Wood & Slater 2001); value a "
+               "neurosim choice giving normal 3 Hz depression without CMAP decrement")
+    pool_recovery_s: float = param(
+        2.0, unit="s", min=0.05, max=30.0, label="Vesicle pool recovery",
+        help="Time constant with which the ready vesicle pool refills.",
+        source="Seconds-scale recovery from depression at the mammalian NMJ (Wood & Slater 2001)")
+    mobilisation: float = param(
+        0.8, unit="1", min=0.0, max=5.0, label="Vesicle mobilisation",
+        help="How much recent activity speeds refilling of the ready pool: recovery rate × "
+             "(1 + mobilisation × impulses in the last second).",
+        source="Activity-dependent vesicle mobilisation keeps transmission going at "
+               "30–50 Hz (Wood & Slater 2001); value a neurosim choice")
+    receptor_density: float = param(
+        1.0, unit="1", min=0.0, max=2.0, label="ACh receptor density",
+        help="Nicotinic receptors at the endplate relative to normal (myasthenia lowers it).",
+        group="Neuromuscular junction",
+        source="Myasthenia gravis: antibody loss of ACh receptors lowers the safety factor "
+               "(Drachman 1994, N Engl J Med 330:1797)")
+    hydrolysis_per_ms: float = param(
+        5.0, unit="1/ms", min=0.0, max=50.0, label="ACh hydrolysis rate",
+        help="Rate of ACh removal by AChE at activity 1.",
+        source="Changed from 1/ms: with working AChE ACh is gone from the cleft in well under "
+               "1 ms (AChE turns over 5,000–10,000 ACh per second; Rosenberry 1975), so the "
+               "EPC decay (~1 ms) is set by channel closing, not by ACh removal (Magleby & "
+               "Stevens 1972, J Physiol 223:173); the large enzyme reserve means transmission "
+               "changes little until most AChE is inhibited. Value a neurosim choice")
+    diffusion_per_ms: float = param(
+        0.15, unit="1/ms", min=0.01, max=10.0, label="ACh escape rate (flooded cleft)",
+        help="Rate at which ACh leaves a cleft flooded by a multi-quantal release, by "
+             "diffusion out at the edges of the synapse (slowed by rebinding to receptors); "
+             "what clears ACh when AChE is fully inhibited.",
+        source="Changed from 0.03/ms (a 33 ms tail, neurosim choice): diffusion empties the "
+               "cleft within milliseconds, and complete AChE inhibition prolongs the endplate "
+               "current only a few-fold (Katz & Miledi 1973, J Physiol 231:549; Magleby & "
+               "Stevens 1972, J Physiol 223:173); mouse: +76 % acute inhibitor, +37 % "
+               "knockout (Adler et al. 2011). Value a neurosim choice in that range")
+    dilution_per_ms: float = param(
+        1.0, unit="1/ms", min=0.0, max=20.0, label="ACh lateral dilution rate",
+        help="Extra loss of an isolated quantum's ACh as it spreads sideways into the "
+             "unflooded cleft around it; it fades as quanta overlap (see "
+             "quantal_overlap_quanta), so with AChE inhibited a multi-quantal EPC lasts "
+             "longer than a single-quantum MEPC.",
+        source="Quanta interact when AChE is inhibited: the evoked EPC is prolonged more than "
+               "the MEPC (Hartzell, Kuffler & Yoshikami 1975, J Physiol 251:427); value a "
+               "neurosim choice")
+    quantal_overlap_quanta: float = param(
+        3.0, unit="quanta", min=0.1, max=500.0, label="Quantal overlap",
+        help="Cleft ACh (quanta) at which neighbouring quanta's spreading ACh overlaps so "
+             "much that lateral dilution is halved.",
+        source="Hartzell, Kuffler & Yoshikami 1975, J Physiol 251:427 (interaction of quanta "
+               "with AChE inhibited); value a neurosim choice")
+    perijunctional_hydrolysis_per_ms: float = param(
+        0.05, unit="1/ms", min=0.0, max=10.0, label="Perijunctional ACh hydrolysis rate",
+        help="Rate, at AChE activity 1, at which AChE outside the synaptic cleft (at the "
+             "margins of the endplate and along the fibre) hydrolyses the ACh that escaped "
+             "the cleft; scaled by ache_activity like hydrolysis in the cleft.",
+        source="AChE is also present perijunctionally and extrajunctionally, so ACh that "
+               "escapes the cleft is normally destroyed before it can accumulate (Salpeter "
+               "1967, J Cell Biol 32:379; Hartzell, Kuffler & Yoshikami 1975, J Physiol "
+               "251:427). Value a neurosim choice: it lasts ~20 ms in health but ~0.3 s (with "
+               "the washout) at 5 % AChE, so only severe inhibition lets it sum over a 30 Hz "
+               "train")
+    perijunctional_washout_s: float = param(
+        2.0, unit="s", min=0.05, max=60.0, label="Perijunctional ACh washout time",
+        help="Time constant with which ACh that escaped the cleft is cleared without AChE "
+             "(diffusion away into the interstitium and capillaries); what clears it when "
+             "AChE is inhibited.",
+        source="Without AChE, ACh around the junction is cleared only by diffusion and "
+               "bulk washout over seconds, so it accumulates during high-rate trains and "
+               "depolarises the endplate (anticholinesterase-induced transmission failure at "
+               "high rates: Maselli & Leung 1993, Muscle Nerve 16:548); value a neurosim "
+               "choice")
+    perijunctional_efficacy: float = param(
+        0.0162, unit="1", min=0.0, max=1.0, label="Perijunctional ACh efficacy",
+        help="How strongly one quantum's worth of perijunctional ACh opens endplate "
+             "receptors, relative to the same ACh in the cleft (it is diluted in a larger "
+             "volume and reaches mostly the receptors at the endplate margins).",
+        source="neurosim choice: one impulse's escaped ACh depolarises the endplate by less "
+               "than 1 mV in health and, at 5 % AChE, by ~10 mV (below the Na⁺-inactivation "
+               "range), but there it sums over a 30 Hz train until Na⁺ channels inactivate — "
+               "depolarisation block after a first phase of repetitive firing "
+               "(anticholinesterase-induced transmission failure at high rates: Maselli & "
+               "Leung 1993, Muscle Nerve 16:548); at ≥ 10 % AChE (30 Hz) and in health "
+               "(50 Hz) every impulse is still relayed")
+    binding_rate: float = param(
+        0.021, unit="1/(quantum·ms)", min=0.0, max=10.0, label="Receptor activation rate",
+        help="Rate at which one quantum's worth of cleft ACh opens free receptors.",
+        source="neurosim choice: a normal evoked release opens a small fraction of the "
+               "receptors, so quanta add nearly linearly (a quantum opens ~1,000 of ~10⁷ "
+               "channels; Wood & Slater 2001). Changed from 0.005 with the faster hydrolysis "
+               "(ACh now lingers ~0.2 ms, not ~1 ms) to keep the safety factor at 3–5 "
+               "(Paton & Waud 1967, J Physiol 191:59); from 0.027 to 0.021 when the "
+               "receptors began to see the ACh averaged over each step (the same EPP, now "
+               "independent of dt)")
+    channel_open_time_ms: float = param(
+        1.0, unit="ms", min=0.1, max=20.0, label="Channel open time",
+        help="Mean open (burst) time of a nicotinic channel.",
+        source="Colquhoun & Sakmann 1985, J Physiol 369:501 (bursts about 1 ms)")
+    desensitization_per_s: float = param(
+        20.0, unit="1/s", min=0.0, max=100.0, label="Desensitisation rate",
+        help="Rate at which open receptors enter the desensitised state.",
+        source="Slow desensitisation by prolonged ACh (Katz & Thesleff 1957, J Physiol 138:63)")
+    desensitization_recovery_s: float = param(
+        2.0, unit="s", min=0.05, max=60.0, label="Desensitisation recovery",
+        help="Time constant of recovery from desensitisation.",
+        source="Katz & Thesleff 1957, J Physiol 138:63 (seconds)")
+    endplate_time_constant_ms: float = param(
+        3.0, unit="ms", min=0.2, max=30.0, label="Endplate membrane time constant",
+        help="Passive time constant of the endplate membrane.",
+        source="neurosim choice inside the few-ms range of muscle-fibre membranes "
+               "(Hodgkin & Nakajima 1972)")
+    reversal_mV: float = param(
+        80.0, unit="mV", min=10.0, max=150.0, label="EPP reversal (re rest)",
+        help="Endplate-current reversal potential above the resting potential "
+             "(reversal near 0 mV, rest near −80 mV).",
+        source="Endplate reversal about 0 mV (Magleby & Stevens 1972)")
+    conductance_scale: float = param(
+        40.0, unit="1", min=0.0, max=100.0, label="Endplate conductance",
+        help="Endplate conductance with all receptors open, relative to the membrane leak.",
+        source="neurosim choice giving a safety factor of about 3–4 (Paton & Waud 1967, "
+               "J Physiol 191:59; Wood & Slater 2001)")
+    fibre_threshold_mV: float = param(
+        15.0, unit="mV", min=2.0, max=60.0, label="Fibre AP threshold (re rest)",
+        help="Depolarisation at which the muscle fibre fires an action potential.",
+        source="About 15–25 mV above a −80 mV rest (Wood & Slater 2001)")
+    fibre_refractory_ms: float = param(
+        3.0, unit="ms", min=0.5, max=20.0, label="Fibre refractory period",
+        help="Absolute refractory period of the muscle fibre.",
+        source="Muscle fibre absolute refractory period of a few ms (Kimura)")
+    relative_refractory_ms: float = param(
+        4.0, unit="ms", min=0.1, max=50.0, label="Relative refractory time",
+        help="Time constant with which the raised threshold after an AP returns to normal.",
+        source="neurosim choice (relative refractory period of several ms)")
+    relative_refractory_factor: float = param(
+        6.0, unit="1", min=0.0, max=20.0, label="Relative refractory rise",
+        help="How much the threshold is raised just after the absolute refractory period.",
+        source="neurosim choice")
+    inactivation_half_mV: float = param(
+        20.0, unit="mV", min=1.0, max=80.0, label="Na⁺ inactivation midpoint",
+        help="Sustained depolarisation (re rest) that inactivates half the Na⁺ channels.",
+        source="Sustained depolarisation inactivates Na⁺ channels: depolarisation block "
+               "(Hodgkin & Huxley 1952); high ACh gives depolarisation block")
+    inactivation_width_mV: float = param(
+        16.0, unit="mV", min=1.0, max=60.0, label="Na⁺ inactivation width",
+        help="Span of sustained depolarisation over which steady-state Na⁺ availability "
+             "falls from 1 to 0 (a smooth step centred on inactivation_half_mV).",
+        source="Steady-state Na⁺ inactivation is a sigmoid of voltage with a slope factor of "
+               "a few mV, i.e. it goes from mostly available to mostly inactivated over "
+               "~10–25 mV (Hodgkin & Huxley 1952; muscle fibres: Ruff 1996, Acta Physiol Scand "
+               "156:159). Value the previously hard-coded 16 mV span (10–90 % over ~10 mV, at "
+               "the steep end); a neurosim choice")
+    inactivation_time_constant_ms: float = param(
+        20.0, unit="ms", min=0.1, max=1000.0, label="Na⁺ inactivation time",
+        help="Time constant of Na⁺-channel inactivation and recovery.",
+        source="Fast inactivation over milliseconds (Hodgkin & Huxley 1952)")
+    ap_shunt: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="EPP shunted by a fibre AP",
+        help="Fraction of the endplate potential wiped out by a muscle-fibre action "
+             "potential; a further AP then needs endplate current that outlasts the "
+             "refractory period to charge the membrane again (0 = the EPP survives the AP).",
+        source="The muscle action potential wipes out the endplate potential (Fatt & Katz "
+               "1951, J Physiol 115:320)")
+    use_dependent_inactivation: float = param(
+        0.03, unit="1", min=0.0, max=1.0, label="Na⁺ slow inactivation per AP",
+        help="Fraction of the available Na⁺ channels that each fibre AP puts into slow "
+             "inactivation (recovering with slow_inactivation_recovery_ms).",
+        source="Slow inactivation of muscle Na⁺ channels during repetitive firing "
+               "(Ruff 1996, Acta Physiol Scand 156:159); value a neurosim choice")
+    slow_inactivation_recovery_ms: float = param(
+        200.0, unit="ms", min=1.0, max=10000.0, label="Na⁺ slow-inactivation recovery",
+        help="Time constant of recovery from slow inactivation.",
+        source="Ruff 1996, Acta Physiol Scand 156:159 (hundreds of ms)")
+    spontaneous_rate_hz: float = param(
+        1.0, unit="Hz", min=0.0, max=2000.0, label="Spontaneous quanta",
+        help="Spontaneous quanta (miniature EPPs) per second at the endplate.",
+        source="About 1 mEPP per second per endplate (Fatt & Katz 1952, J Physiol 117:109)")
+    terminal_threshold_quanta: float = param(
+        0.03, unit="quanta", min=0.001, max=500.0, label="Terminal firing threshold",
+        help="Integrated lingering cleft ACh (quanta) at which the nerve terminal, through "
+             "its nicotinic autoreceptors, fires by itself (a fasciculation of the unit); "
+             "with working AChE one quantum reaches about 0.01, with 5 % AChE about 0.04.",
+        source="Antidromic terminal firing as a proposed cause of fasciculations with "
+               "AChE inhibitors (Masland & Wigton 1940, J Neurophysiol 3:269); changed from "
+               "0.2 with the faster ACh clearance (a spontaneous quantum now lingers ms, not "
+               "tens of ms); value a neurosim choice between health and severe inhibition")
+    terminal_time_constant_ms: float = param(
+        20.0, unit="ms", min=0.5, max=500.0, label="Terminal integration time",
+        help="Time over which the nerve terminal integrates cleft ACh.",
+        source="neurosim choice")
+    terminal_refractory_ms: float = param(
+        10.0, unit="ms", min=0.5, max=100.0, label="Terminal refractory time",
+        help="After any impulse the nerve terminal cannot fire by itself (from its "
+             "autoreceptors) for this long.",
+        source="Human motor axons are refractory for ~3 ms after an impulse and subexcitable "
+               "for tens of ms after that (recovery cycle: Kiernan et al. 2000, Muscle Nerve "
+               "23:399); was engine.TERMINAL_REFRACTORY_MS, value a neurosim choice")
+    calcium_mM: float = param(
+        1.2, unit="mM", min=0.2, max=4.0, label="Extracellular Ca²⁺ (ionised)",
+        help="Ionised calcium; low values lower release and make axons hyperexcitable.",
+        group="Neuromuscular junction",
+        source="Normal ionised Ca²⁺ about 1.1–1.3 mM; release ∝ [Ca]^4 (Dodge & Rahamimoff "
+               "1967, J Physiol 193:419)")
+    magnesium_mM: float = param(
+        0.8, unit="mM", min=0.1, max=5.0, label="Extracellular Mg²⁺",
+        help="Magnesium; high values block release, low values add to axonal excitability.",
+        group="Neuromuscular junction",
+        source="Mg²⁺ competes with Ca²⁺ for release (Dodge & Rahamimoff 1967)")
+
+
+PARAMETERS = (JunctionParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 QUIET_ACH_QUANTA = 1e-5
 """Below this much cleft ACh (quanta) — and with no channels open, no event pending and

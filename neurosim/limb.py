@@ -51,6 +51,8 @@ the foot's own :math:`B/2I` ≈ 17/s.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -58,12 +60,76 @@ import numpy as np
 from numba import njit
 
 from . import signals
+from ._fields import Validated, param
 
-__all__ = ["limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
+__all__ = ["LimbParameters", "PARAMETERS", "limb_step", "muscle_stretch_mm", "force_velocity_factor", "HILL_CURVATURE",
            "ECCENTRIC_FORCE_LIMIT", "ECCENTRIC_RISE", "end_stop_torque", "end_stop_torque_Nm",
            "rest_angle_rad",
            "range_of_motion_rad", "END_STOP_STIFFNESS_NM_PER_RAD", "END_STOP_SCALE_DEG",
            "END_STOP_LINEAR_BEYOND_DEG", "END_STOP_OVERSHOOT_DEG"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class LimbParameters(Validated):
+    """One joint (ankle) moved by the muscle (soleus-like) against inertia, stiffness and load."""
+
+    stage_name: ClassVar[str] = "limb"
+
+    inertia_kg_m2: float = param(
+        0.015, unit="kg·m²", min=0.001, max=5.0, label="Foot inertia",
+        help="Moment of inertia of the foot (and shoe) about the ankle.",
+        source="Foot segment (about 1.5 % of a 70 kg body) about the ankle: of order "
+               "0.01–0.02 kg·m² (Winter 2009, Biomechanics and Motor Control of Human "
+               "Movement, anthropometric tables)")
+    passive_stiffness_Nm_per_rad: float = param(
+        20.0, unit="N·m/rad", min=0.0, max=1000.0, label="Passive stiffness",
+        help="Elastic resistance of the relaxed ankle to rotation away from rest.",
+        group="Spindles and limb",
+        source="Relaxed human ankle stiffness of tens of N·m/rad (Kearney & Hunter 1990, "
+               "Crit Rev Biomed Eng 18:55)")
+    damping_Nm_s_per_rad: float = param(
+        0.5, unit="N·m·s/rad", min=0.0, max=50.0, label="Passive damping",
+        help="Viscous resistance of the relaxed ankle.",
+        source="Kearney & Hunter 1990, Crit Rev Biomed Eng 18:55 (about 0.5 N·m·s/rad)")
+    moment_arm_m: float = param(
+        0.036, unit="m", min=0.005, max=0.2, label="Achilles moment arm",
+        help="Lever arm of the muscle about the ankle; also converts joint angle to "
+             "muscle length (mm per rad).",
+        source="Manal, Cowder & Buchanan 2013, Physiol Rep 1:e00139 (35–37 mm)")
+    examiner_stiffness_Nm_per_rad: float = param(
+        3000.0, unit="N·m/rad", min=1.0, max=100000.0, label="Examiner grip stiffness",
+        help="How firmly the examiner's hand (or a motor) holds the foot on the imposed "
+             "trajectory during a passive stretch.",
+        source="neurosim modelling choice: a firm grip or motorised dynamometer that keeps "
+               "the imposed trajectory within about a degree even against a spastic reflex")
+    examiner_damping_Nm_s_per_rad: float = param(
+        13.0, unit="N·m·s/rad", min=0.0, max=1000.0, label="Examiner grip damping",
+        help="Velocity feedback of the examiner's grip.",
+        source="neurosim modelling choice (near critically damped with the grip stiffness)")
+    dorsiflexion_limit_deg: float = param(
+        25.0, unit="deg", min=5.0, max=45.0, label="Dorsiflexion limit",
+        help="End of the ankle's range of motion in dorsiflexion, from the model's zero (the "
+             "relaxed foot); beyond it a soft end-stop's moment rises exponentially.",
+        source="Normal ankle dorsiflexion about 20° (American Medical Association; American "
+               "Academy of Orthopaedic Surgeons, Joint Motion: Method of Measuring and "
+               "Recording, 1965), 13 ± 4.4° with the knee flexed (Boone & Azen 1979, J Bone "
+               "Joint Surg Am 61:756), 20–30° in stretching studies; the passive moment rises "
+               "steeply towards the end of the range (Riener & Edrich 1999, J Biomech 32:539). "
+               "25° is a neurosim choice in that span that leaves room for the 15° stretch "
+               "test and the beats of clonus")
+    plantarflexion_limit_deg: float = param(
+        50.0, unit="deg", min=10.0, max=80.0, label="Plantarflexion limit",
+        help="End of the ankle's range of motion in plantarflexion (entered as a positive "
+             "angle below the model's zero); beyond it a soft end-stop's moment rises "
+             "exponentially.",
+        source="Normal ankle plantarflexion about 50° (American Academy of Orthopaedic "
+               "Surgeons 1965), 56 ± 6° (Boone & Azen 1979, J Bone Joint Surg Am 61:756)")
+
+
+PARAMETERS = (LimbParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 HILL_CURVATURE = 0.25
 """Hill's a/F0: the curvature of the shortening branch of the force–velocity hyperbola,

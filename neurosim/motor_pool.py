@@ -69,6 +69,8 @@ their somata; the nerve carries the spikes on (:func:`neurosim.nerve.conduct`).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -76,11 +78,131 @@ import numpy as np
 from numba import njit
 
 from . import signals
+from ._fields import FUGLEVAND_1993, TUNED, Validated, param
 
-from .parameters import MotorPoolParameters, PersistentInwardCurrentParameters
 
-__all__ = ["unit_rank", "rheobase_nA", "pool_arrays", "membrane_step", "pic_step",
+__all__ = ["MotorPoolParameters", "PersistentInwardCurrentParameters", "PARAMETERS", "unit_rank", "rheobase_nA", "pool_arrays", "membrane_step", "pic_step",
            "synaptic_drive", "firing_rate_lif_hz"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class MotorPoolParameters(Validated):
+    """Motor-neuron pool: size principle and leaky integrate-and-fire membranes."""
+
+    stage_name: ClassVar[str] = "pool"
+
+    n_units: int = param(
+        120, unit="1", min=1, max=20000, integer=True, label="Motor units",
+        help="Number of motor neurons (motor units) in the pool.",
+        source=FUGLEVAND_1993 + " (120 units)")
+    rheobase_smallest_nA: float = param(
+        3.0, unit="nA", min=0.5, max=20.0, label="Smallest rheobase",
+        help="Current that just makes the smallest motor neuron fire.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (cat type-S rheobase, a few nA)")
+    recruitment_range: float = param(
+        30.0, unit="1", min=1.0, max=100.0, label="Recruitment range",
+        help="Rheobase of the largest unit divided by that of the smallest; "
+             "thresholds spread exponentially (many small, few large units).",
+        source=FUGLEVAND_1993 + " (range 30)")
+    max_drive_nA: float = param(
+        400.0, unit="nA", min=1.0, max=2000.0, label="Maximal descending drive",
+        help="Effective synaptic current delivered to every unit at voluntary command 1 "
+             "through an intact descending pathway; in a slow ramp the largest unit is "
+             "recruited at about 70 % of it.",
+        source="Recruitment complete at 50–85 % of maximal force in human muscles "
+               "(De Luca & Hostage 2010, J Neurophysiol 104:1034); value chosen inside that span")
+    synaptic_saturation: float = param(
+        1.5, unit="1", min=1.0, max=20.0, label="Synaptic saturation",
+        help="Largest synaptic drive a unit can receive, in multiples of its own rheobase "
+             "(finite synaptic driving force); sets the peak firing rate.",
+        source=TUNED + ": with the soleus AHP it gives about 11 Hz per unit at maximal "
+               "voluntary effort, as in human soleus (10.7 ± 2.9 Hz, Bellemare et al. 1983, "
+               "J Neurophysiol 50:1380). Was 2.0 (33 Hz, a hand muscle's rates) until 0.2")
+    membrane_time_constant_ms: float = param(
+        7.0, unit="ms", min=1.0, max=50.0, label="Membrane time constant",
+        help="Passive membrane time constant of every motor neuron.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (cat motoneurons 5–10 ms)")
+    threshold_mV: float = param(
+        15.0, unit="mV", min=5.0, max=40.0, label="Spike threshold (re rest)",
+        help="Depolarisation from rest at which a spike is fired.",
+        source="Powers & Binder 2001, Rev Physiol Biochem Pharmacol 143:137 (10–20 mV above rest)")
+    refractory_ms: float = param(
+        3.0, unit="ms", min=0.5, max=20.0, label="Absolute refractory period",
+        help="Time after a spike during which the neuron cannot fire again.",
+        source="Powers & Binder 2001, Rev Physiol Biochem Pharmacol 143:137")
+    ahp_increment: float = param(
+        0.6, unit="1", min=0.0, max=10.0, label="AHP size",
+        help="After-hyperpolarisation current added by each spike, as a fraction of the "
+             "unit's rheobase; sets how steeply firing rate grows with input.",
+        source=TUNED + ": gives about 6–7 Hz at recruitment, as soleus units start firing "
+               "at 5–8 Hz (Bellemare et al. 1983; " + FUGLEVAND_1993 + ": 8 Hz)")
+    ahp_time_constant_smallest_ms: float = param(
+        120.0, unit="ms", min=1.0, max=500.0, label="AHP decay, small units",
+        help="Decay time constant of the after-hyperpolarisation in the smallest unit.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP longer in slow, small units); "
+               "human soleus motoneurons have long AHPs, over 100 ms (Kudina & Alexeeva "
+               "1992, Exp Brain Res 89:214), which keep their rates low. Was 50 ms until 0.2")
+    ahp_time_constant_largest_ms: float = param(
+        80.0, unit="ms", min=1.0, max=500.0, label="AHP decay, large units",
+        help="Decay time constant of the after-hyperpolarisation in the largest unit.",
+        source="Zengel et al. 1985, J Neurophysiol 53:1323 (AHP shorter in fast, large units); "
+               "soleus is mostly slow units, so the range is narrow. Was 30 ms until 0.2")
+
+@dataclass(frozen=True)
+class PersistentInwardCurrentParameters(Validated):
+    """Persistent inward current (PIC): slow, voltage-activated, self-sustaining."""
+
+    stage_name: ClassVar[str] = "pic"
+
+    strength: float = param(
+        0.25, unit="1", min=0.0, max=2.0, label="PIC strength",
+        help="Scale of the persistent inward current: 0 = absent, 1 = chronic-injury-like "
+             "(large enough for self-sustained firing).",
+        group="Motor neurons",
+        source="Healthy human PICs are modest (Heckman et al. 2005, Muscle Nerve 31:135); "
+               "chronic spinal injury makes them large (Bennett, Li & Siu 2001, J Neurophysiol 86:1955)")
+    amplitude_smallest: float = param(
+        1.6, unit="1", min=0.0, max=5.0, label="PIC size, small units",
+        help="Fully activated PIC at strength 1 in the smallest unit, as a fraction of its rheobase.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (peak about 3 nA against a rheobase of "
+               "a few nA). Was 1.2 until 0.2; raised with the soleus firing rates so that a "
+               "chronic-injury spasm still lasts seconds (Zijdewind & Thomas: > 4 s)")
+    amplitude_largest: float = param(
+        1.0, unit="1", min=0.0, max=5.0, label="PIC size, large units",
+        help="Fully activated PIC at strength 1 in the largest unit, as a fraction of its rheobase.",
+        source="Lee & Heckman 1998, J Neurophysiol 80:583 (self-sustained firing long-lasting "
+               "in low-threshold units, brief or partial in high-threshold units: their PIC "
+               "is smaller relative to their rheobase). Was 1.2, equal to the smallest "
+               "unit's, until 0.2")
+    activation_onset_below_threshold_mV: float = param(
+        7.0, unit="mV", min=0.0, max=15.0, label="PIC onset re threshold",
+        help="How far below spike threshold the PIC starts to activate.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (PIC onset about 7 mV below threshold)")
+    activation_width_mV: float = param(
+        7.0, unit="mV", min=0.5, max=20.0, label="PIC activation width",
+        help="Voltage span over which the PIC goes from off to fully on (here: from its "
+             "onset up to spike threshold).",
+        source=TUNED)
+    activation_time_constant_ms: float = param(
+        60.0, unit="ms", min=1.0, max=1000.0, label="PIC activation time",
+        help="Time constant with which the PIC follows the membrane voltage.",
+        source="Li & Bennett 2003, J Neurophysiol 90:857 (slow, Ca-mediated PIC; tens of ms)")
+    inactivation_time_constant_s: float = param(
+        10.0, unit="s", min=0.1, max=100.0, label="PIC slow inactivation",
+        help="Time constant of the slow decline of an active PIC, which ends a plateau "
+             "after seconds even without inhibition.",
+        source="Bennett, Li & Siu 2001, J Neurophysiol 86:1955 (plateaus last > 5 s); "
+               "time constant a neurosim choice")
+    inactivation_depth: float = param(
+        0.6, unit="1", min=0.0, max=1.0, label="PIC inactivation depth",
+        help="Fraction of the PIC that slowly inactivates while it is on.",
+        source=TUNED)
+
+
+PARAMETERS = (MotorPoolParameters, PersistentInwardCurrentParameters)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 
 def unit_rank(n_units: int) -> np.ndarray:

@@ -36,6 +36,8 @@ force goes on the bus for the limb's next step.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -46,10 +48,53 @@ from . import signals
 from .junction import APS_NOW
 
 from .motor_pool import exponential_spread
-from .parameters import MuscleParameters
+from ._fields import FUGLEVAND_1993, Validated, param
 
-__all__ = ["twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
+__all__ = ["MuscleParameters", "PARAMETERS", "twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
            "fused_force_per_peak", "fused_force_ceiling", "CEILING_KNEE"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class MuscleParameters(Validated):
+    """Twitch force of each motor unit and its rate-dependent summation."""
+
+    stage_name: ClassVar[str] = "muscle"
+
+    twitch_force_range: float = param(
+        100.0, unit="1", min=1.0, max=1000.0, label="Twitch force range",
+        help="Peak twitch force of the largest unit divided by that of the smallest.",
+        source=FUGLEVAND_1993 + " (100-fold)")
+    contraction_time_longest_ms: float = param(
+        130.0, unit="ms", min=5.0, max=300.0, label="Longest contraction time",
+        help="Time to peak of the smallest unit's twitch.",
+        source="Soleus is a slow muscle: whole-muscle twitch contraction time about 150 ms "
+               "at the ankle (Vandervoort & McComas 1983, Eur J Appl Physiol 51:435, with "
+               "the tendon's compliance; the model has none, so its fibre twitches are a "
+               "little faster). Was 90 ms (" + FUGLEVAND_1993 + ", a hand muscle) until 0.2")
+    contraction_time_range: float = param(
+        1.5, unit="1", min=1.0, max=10.0, label="Contraction time range",
+        help="Longest divided by shortest contraction time (fast units are the large ones).",
+        source="Soleus is about 80 % slow (type I) fibres, so its units' contraction times "
+               "differ little (Johnson et al. 1973, J Neurol Sci 18:111); 130 to 87 ms. "
+               "Was 3 (" + FUGLEVAND_1993 + ") until 0.2")
+    max_force_N: float = param(
+        3000.0, unit="N", min=0.1, max=20000.0, label="Maximal muscle force",
+        help="Fully fused force of all units together (soleus-like).",
+        source="Plantarflexor maximal torque of about 150 N·m at a 36 mm Achilles moment arm "
+               "(Manal, Cowder & Buchanan 2013, Physiol Rep 1:e00139) implies about 4 kN for "
+               "the triceps surae, of which soleus is the largest part")
+    max_shortening_velocity_mm_s: float = param(
+        250.0, unit="mm/s", min=1.0, max=5000.0, label="Maximal shortening velocity",
+        help="Shortening velocity at which the muscle can produce no force (Hill "
+             "force–velocity relation); lengthening raises force up to 1.5×.",
+        source="Hill 1938, Proc R Soc B 126:136 (hyperbolic force–velocity relation); "
+               "value a neurosim choice for a slow soleus-like muscle")
+
+
+PARAMETERS = (MuscleParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 _LINEAR_LIMIT = 0.4
 """Normalised firing rate T/ISI up to which twitches add linearly (gain 1); above it the

@@ -59,6 +59,9 @@ nerve terminals, which the junction reads (:func:`neurosim.junction.transmit`).
 
 from __future__ import annotations
 
+import dataclasses
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -66,11 +69,140 @@ import numpy as np
 from numba import njit
 
 from .motor_pool import FIRED_NOW, exponential_spread, interpolate_across_pool, unit_rank
-from .parameters import NerveParameters, SpindleParameters, field_specs
+from ._fields import Validated, param
+from .spindle import SpindleParameters
 
-__all__ = ["nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
+__all__ = ["NerveParameters", "PARAMETERS", "nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
            "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
            "IA_THRESHOLD_SPREAD"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class NerveParameters(Validated):
+    """Peripheral nerve: conduction, axon loss, demyelination, ectopic firing, stimulation."""
+
+    stage_name: ClassVar[str] = "nerve"
+
+    path_length_m: float = param(
+        0.8, unit="m", min=0.05, max=2.0, label="Cord–muscle path",
+        help="Nerve path length from the spinal cord to the muscle.",
+        source="Spinal segment S1 to soleus about 0.8–1 m in adults, consistent with H-reflex "
+               "latencies near 30 ms (Palmieri, Ingersoll & Hoffman 2004, J Athl Train 39:268)")
+    motor_cv_smallest_m_s: float = param(
+        44.0, unit="m/s", min=1.0, max=120.0, label="Motor CV, small axons",
+        help="Conduction velocity of the smallest motor axons.",
+        source="Human leg motor conduction 40–50 m/s (Kimura, Electrodiagnosis in "
+               "Diseases of Nerve and Muscle); the spread within one nerve is narrower")
+    motor_cv_largest_m_s: float = param(
+        50.0, unit="m/s", min=1.0, max=120.0, label="Motor CV, large axons",
+        help="Conduction velocity of the largest motor axons (larger axons conduct faster).",
+        source="Kimura, Electrodiagnosis in Diseases of Nerve and Muscle (leg 40–50 m/s)")
+    afferent_cv_m_s: float = param(
+        60.0, unit="m/s", min=1.0, max=120.0, label="Ia afferent CV",
+        help="Conduction velocity of the Ia afferents (faster than motor axons).",
+        source="Ia afferents conduct faster than motor axons (Kimura; Palmieri et al. 2004)")
+    central_delay_ms: float = param(
+        1.0, unit="ms", min=0.1, max=20.0, label="Central delay",
+        help="Synaptic and intraspinal delay of the monosynaptic Ia reflex.",
+        source="Monosynaptic central delay about 0.5–1 ms (Burke 1983, in Motor Control "
+               "Mechanisms in Health and Disease)")
+    neuromuscular_delay_ms: float = param(
+        1.0, unit="ms", min=0.1, max=10.0, label="Neuromuscular delay",
+        help="Delay from the axon terminal to the muscle-fibre action potential.",
+        source="Neuromuscular transmission about 1 ms (Kimura)")
+    motor_axon_survival: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Surviving motor axons",
+        help="Fraction of motor axons that still reach the muscle (1 = all; axon loss lowers it).",
+        group="Nerve",
+        source="Axonal neuropathy lowers CMAP amplitude: tibial 12.4 vs 6.7 mV in diabetes "
+               "without vs with polyneuropathy (Sci Rep 2024, doi:10.1038/s41598-024-82235-8)")
+    afferent_survival: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Surviving Ia afferents",
+        help="Fraction of Ia afferents that still conduct.",
+        group="Nerve",
+        source="Sensory potentials fall first in diabetic neuropathy (Sci Rep 2024, "
+               "doi:10.1038/s41598-024-82235-8: sural SNAP 5.6 → 0 µV)")
+    demyelination_slowing: float = param(
+        0.0, unit="1", min=0.0, max=0.8, label="Demyelination slowing",
+        help="Fractional reduction of every conduction velocity by demyelination.",
+        group="Nerve",
+        source="Demyelination slows conduction (Kimura); median motor CV 52.3 → 43.6 m/s "
+               "after > 10 years of diabetes (ICR 2025, 30(7):170)")
+    conduction_block: float = param(
+        0.0, unit="1", min=0.0, max=1.0, label="Conduction block",
+        help="Fraction of motor axons blocked in a demyelinated segment between the "
+             "proximal and distal stimulation sites.",
+        group="Nerve",
+        source="Conduction block: proximal CMAP smaller than distal (Kimura)")
+    ectopic_rate_hz: float = param(
+        0.0, unit="Hz", min=0.0, max=100.0, label="Ectopic discharge rate",
+        help="Mean rate of spontaneous discharges of each hyperexcitable motor axon "
+             "(fasciculations when low, cramp when high).",
+        group="Nerve",
+        source="Ectopic axonal discharges as a source of fasciculations and cramps "
+               "(Layzer 1994, Muscle Nerve 17:1243)")
+    ectopic_fraction: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Hyperexcitable axons",
+        help="Fraction of motor axons that discharge ectopically at ectopic_rate_hz.",
+        source="neurosim modelling choice")
+    ectopic_refractory_ms: float = param(
+        1.0, unit="ms", min=0.2, max=10.0, label="Axonal refractory period",
+        help="Absolute refractory period of a motor axon after an ectopic discharge: no "
+             "second discharge within it.",
+        source="Human motor axons are absolutely refractory for about 1 ms at body "
+               "temperature (Kiernan, Burke, Andersen & Bostock 2000, Muscle Nerve 23:399)")
+    ectopic_recovery_ms: float = param(
+        30.0, unit="ms", min=1.0, max=500.0, label="Axonal recovery time constant",
+        help="Time constant with which an axon's excitability recovers after an ectopic "
+             "discharge (decay of the post-discharge threshold rise).",
+        source="Late subexcitability of human motor axons (slow K⁺ channels) peaks about "
+               "40 ms after an impulse and is gone by about 100–200 ms (Kiernan et al. "
+               "2000, Muscle Nerve 23:399; Bostock, Cikurel & Burke 1998, Muscle Nerve "
+               "21:137); value chosen inside that span")
+    ectopic_recovery_depth: float = param(
+        5.0, unit="1", min=0.0, max=20.0, label="Axonal recovery depth",
+        help="Post-discharge threshold rise in units of the membrane noise: right after "
+             "the refractory period the discharge hazard is exp(−depth) of a rested "
+             "axon's (0 = Poisson firing after the refractory period).",
+        source="neurosim choice with ectopic_recovery_ms: gives an ISI coefficient of "
+               "variation near 0.45 at 14.5 discharges/s, as in electrically elicited "
+               "cramps (Minetto et al. 2009, J Neurophysiol 102:1890: 14.5 ± 5.1 pps, "
+               "ISI CV ≈ 0.45), while rare discharges stay Poisson-like (CV ≈ 1)")
+    motor_threshold_mA: float = param(
+        10.0, unit="mA", min=0.1, max=100.0, label="Motor threshold (largest axon)",
+        help="Stimulus that just excites the largest motor axon (large axons are excited first).",
+        source="Typical surface stimulation thresholds of a few to tens of mA (Kimura)")
+    motor_threshold_range: float = param(
+        2.5, unit="1", min=1.0, max=10.0, label="Motor threshold range",
+        help="Threshold of the smallest motor axon divided by that of the largest.",
+        source="neurosim modelling choice (M-wave grows from threshold to maximum over a "
+               "few-fold intensity range)")
+    ia_threshold_fraction: float = param(
+        0.6, unit="1", min=0.1, max=2.0, label="Ia threshold re motor",
+        help="Lowest Ia threshold as a fraction of the motor threshold; Ia thresholds "
+             "spread up to 1.5× this value.",
+        source="H-reflex appears below motor threshold in soleus (Palmieri et al. 2004)")
+    stimulated_ia_per_muscle_ia: float = param(
+        3.0, unit="1", min=0.0, max=20.0, label="Ia fibres in the nerve per muscle Ia",
+        help="Ia fibres a nerve shock can excite (the muscle's own and its synergists', "
+             "all projecting to this pool) per Ia afferent of the muscle itself.",
+        source="Tibial-nerve shocks excite soleus and synergist Ia afferents, which all "
+               "excite soleus motor neurons (Pierrot-Deseilligny & Burke 2005, The Circuitry "
+               "of the Human Spinal Cord)")
+    distal_site_to_muscle_m: float = param(
+        0.15, unit="m", min=0.01, max=1.0, label="Distal site–muscle distance",
+        help="Distance from the distal stimulation site to the muscle.",
+        source="protocol setting (stimulation at the popliteal fossa)")
+    proximal_site_to_muscle_m: float = param(
+        0.45, unit="m", min=0.02, max=1.9, label="Proximal site–muscle distance",
+        help="Distance from the proximal stimulation site to the muscle.",
+        source="protocol setting (second site for conduction velocity)")
+
+
+PARAMETERS = (NerveParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 SITES = ("distal", "proximal")
 
@@ -202,7 +334,8 @@ def max_ectopic_rate_hz() -> float:
     The upper end of ``nerve.ectopic_rate_hz``'s declared range (its metadata), so a
     parameter change and low Ca²⁺/Mg²⁺ together stay inside what the parameter allows.
     """
-    return float(field_specs()["nerve.ectopic_rate_hz"].max)
+    return float(next(f for f in dataclasses.fields(NerveParameters)
+                      if f.name == "ectopic_rate_hz").metadata["max"])
 
 
 def _recovery_table(nerve: NerveParameters):

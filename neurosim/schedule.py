@@ -55,6 +55,7 @@ sliders, CLI listing and result traces follow from the module (see
 from __future__ import annotations
 
 import collections
+import functools
 import hashlib
 import importlib.util
 import os
@@ -65,10 +66,10 @@ from typing import NamedTuple
 import numpy as np
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 
-from . import junction, limb, motor_pool, muscle, nerve, spinal_circuit, spindle
+from . import emg, junction, limb, motor_pool, muscle, nerve, spinal_circuit, spindle
 
 __all__ = ["SLOTS", "STAGES", "Run", "RunConstants", "Nothing", "bundles", "loop_source",
-           "run_chunk", "check_no_shared_memory", "NoAliasCompiler"]
+           "compiled_loop", "check_no_shared_memory", "NoAliasCompiler"]
 
 SLOTS = ("mechanics",  # the joint moves under the muscle's force
          "sensing",    # sensory endings report length, velocity, force
@@ -91,6 +92,7 @@ STAGES = (
     motor_pool,      # size principle, membranes, PICs, spikes
     junction,        # transmitter release, AChE, receptors, EPP, fibre APs
     muscle,          # twitches, summation, force
+    emg,             # motor-unit action potentials (added after each chunk, not stepped)
 )
 """The stages of the loop. Within a slot they run in this order."""
 
@@ -187,7 +189,8 @@ def bundles(run: Run, run_constants: RunConstants):
     states : StageStates
     outputs : StageOutputs
     """
-    prepared = [stage.prepare(run) for stage in STAGES]
+    prepared = [stage.prepare(run) if hasattr(stage, "prepare") else (_NOTHING, _NOTHING, None)
+                for stage in STAGES]
     consts = StageConstants(run_constants, *(p[0] for p in prepared))
     states = StageStates(_NOTHING, *(p[1] for p in prepared))
     outputs = StageOutputs(_NOTHING, *(_NOTHING if p[2] is None else p[2] for p in prepared))
@@ -315,8 +318,10 @@ def _load_loop():
     return module.run_chunk
 
 
-run_chunk = _load_loop()
-"""The compiled loop (:func:`loop_source`)."""
+@functools.lru_cache(maxsize=None)
+def compiled_loop():
+    """The compiled loop (:func:`loop_source`), loaded on first use."""
+    return _load_loop()
 
 
 if __name__ == "__main__":

@@ -59,6 +59,8 @@ before the motor neurons: drive and inhibition of this step) and ``recurrent``
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -67,12 +69,112 @@ from numba import njit
 
 from . import signals
 from .motor_pool import SPIKES_NOW
+from ._fields import TUNED, Validated, param
 
-from .parameters import InhibitionParameters
 
-__all__ = ["interneuron_constants", "interneuron_step", "afferent_gate", "resting_inhibition",
+__all__ = ["DescendingParameters", "InhibitionParameters", "PARAMETERS", "interneuron_constants", "interneuron_step", "afferent_gate", "resting_inhibition",
            "reciprocal_per_hz", "voluntary_drive_nA", "renshaw_constants", "renshaw_step",
            "RENSHAW_REFERENCE_RATE_HZ"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class DescendingParameters(Validated):
+    """The descending (corticospinal) pathway that carries the voluntary command to the pool.
+
+    Upper-motor-neuron lesions damage it: the same effort then reaches the pool as a
+    smaller drive (paresis), while the loss of descending *inhibition*
+    (``inhibition.descending``) and the unmasked PICs make spasms and reflexes grow.
+    """
+
+    stage_name: ClassVar[str] = "descending"
+
+    voluntary_drive: float = param(
+        1.0, unit="1", min=0.0, max=1.0, label="Corticospinal (voluntary) drive",
+        help="Fraction of the voluntary command that reaches the motor neurons through the "
+             "descending pathway (1 = intact, 0 = no voluntary control).",
+        group="Descending command",
+        source="Upper-motor-neuron lesions cause weakness (paresis) as well as spasticity: "
+               "voluntary force at a given effort falls after stroke and spinal cord injury "
+               "(Lance 1980; Thomas et al. 1997, Muscle Nerve 20:1380, weak voluntary "
+               "contractions of muscles below incomplete cervical SCI)")
+
+@dataclass(frozen=True)
+class InhibitionParameters(Validated):
+    """Spinal inhibitory pathways acting on the pool; each strength is 1 = healthy, 0 = lost."""
+
+    stage_name: ClassVar[str] = "inhibition"
+
+    recurrent: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Recurrent (Renshaw) inhibition",
+        help="Strength of Renshaw-cell inhibition driven by the pool's own output "
+             "(1 = healthy, 0 = lost).",
+        group="Inhibition",
+        source="Katz & Pierrot-Deseilligny 1999, Muscle Nerve 22:1339; after SCI reported "
+               "increased, not decreased (Nielsen, Crone & Hultborn 2007, Acta Physiol 189:171)")
+    reciprocal: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Reciprocal Ia inhibition",
+        help="Strength of inhibition from the antagonist's Ia afferents via Ia interneurons "
+             "(1 = healthy, 0 = lost).",
+        group="Inhibition",
+        source="Crone et al. 1994, Brain 117:1161 (reduced in spastic patients)")
+    presynaptic: float = param(
+        1.0, unit="1", min=0.0, max=1.6, label="Presynaptic inhibition",
+        help="Strength of presynaptic inhibition of afferent terminals (1 = healthy, "
+             "0 = lost, > 1 = enhanced, e.g. by baclofen).",
+        group="Inhibition",
+        source="Rudomin & Schmidt 1999, Exp Brain Res 129:1; reduced after SCI "
+               "(Nielsen, Crone & Hultborn 2007)")
+    descending: float = param(
+        1.0, unit="1", min=0.0, max=3.0, label="Descending inhibition",
+        help="Strength of tonic inhibition from the brainstem and cortex "
+             "(1 = healthy, 0 = lost).",
+        group="Inhibition",
+        source="Loss of supraspinal inhibitory control in upper-motor-neuron lesions "
+               "(Lance 1980, in Spasticity: Disordered Motor Control)")
+    recurrent_gain: float = param(
+        0.1, unit="1", min=0.0, max=5.0, label="Renshaw gain",
+        help="Recurrent inhibitory current, as a fraction of each unit's rheobase, when "
+             "the pool fires at the reference rate of 20 Hz per unit.",
+        source=TUNED + ": Renshaw inhibition lowers rates a few Hz "
+                        "(Katz & Pierrot-Deseilligny 1999)")
+    recurrent_time_constant_ms: float = param(
+        20.0, unit="ms", min=1.0, max=200.0, label="Renshaw time constant",
+        help="How quickly Renshaw-cell activity follows the pool's output.",
+        source="Renshaw-cell bursts last tens of ms (Katz & Pierrot-Deseilligny 1999)")
+    reciprocal_tonic: float = param(
+        0.1, unit="1", min=0.0, max=2.0, label="Tonic reciprocal inhibition",
+        help="Reciprocal inhibition at healthy strength from the antagonist's resting Ia "
+             "discharge, as a fraction of rheobase.",
+        source=TUNED)
+    interneuron_loop_gain: float = param(
+        0.9, unit="1", min=0.0, max=0.97, label="Interneuron loop gain (disinhibited)",
+        help="Recurrent excitation within the spinal excitatory interneurons when their "
+             "inhibitory control is fully lost; < 1 keeps the network stable.",
+        source=TUNED + ": gives polysynaptic EPSPs lasting about a second after SCI "
+               "(Bennett et al. 2004, J Neurophysiol 91:2247; Mahrous et al. 2024)")
+    interneuron_time_constant_ms: float = param(
+        80.0, unit="ms", min=1.0, max=1000.0, label="Interneuron time constant",
+        help="Time constant of the excitatory interneuron network.",
+        source=TUNED)
+    interneuron_weight: float = param(
+        0.3, unit="1", min=0.0, max=5.0, label="Polysynaptic weight",
+        help="Drive the interneurons give the pool per unit of their activity, relative "
+             "to the direct afferent path.",
+        source=TUNED)
+    presynaptic_max_depression: float = param(
+        0.6, unit="1", min=0.0, max=0.62, label="Presynaptic depression",
+        help="Fraction of afferent input removed by presynaptic inhibition at strength 1.",
+        source="Rudomin & Schmidt 1999, Exp Brain Res 129:1 (PAD reduces Ia EPSPs by tens of %)")
+    descending_tonic: float = param(
+        0.1, unit="1", min=0.0, max=2.0, label="Tonic descending inhibition",
+        help="Tonic descending inhibition at healthy strength, as a fraction of rheobase.",
+        source=TUNED)
+
+
+PARAMETERS = (DescendingParameters, InhibitionParameters)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 RENSHAW_REFERENCE_RATE_HZ = 20.0
 """Pool firing rate (Hz per unit) at which ``inhibition.recurrent_gain`` is stated: a scale

@@ -34,6 +34,8 @@ reciprocal Ia inhibition.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import ClassVar
 import math
 from typing import NamedTuple
 
@@ -41,10 +43,87 @@ import numpy as np
 from numba import njit
 
 from . import signals
+from ._fields import Validated, param
 
-from .parameters import SpindleParameters
 
-__all__ = ["ia_rate_hz", "ia_population_step", "spindle_constants", "burst_filter_step"]
+__all__ = ["SpindleParameters", "PARAMETERS", "ia_rate_hz", "ia_population_step", "spindle_constants", "burst_filter_step"]
+
+
+# ------------------------------------------------------------------- parameters
+@dataclass(frozen=True)
+class SpindleParameters(Validated):
+    """Muscle spindle Ia afferents: rate from stretch and stretch velocity."""
+
+    stage_name: ClassVar[str] = "spindle"
+
+    gain: float = param(
+        1.0, unit="1", min=0.0, max=5.0, label="Spindle dynamic sensitivity",
+        help="Scale of the spindles' dynamic sensitivity — to stretch velocity and to the "
+             "onset of a stretch — as gamma-dynamic drive sets it (1 = healthy; > 1 = "
+             "hypersensitive). Length sensitivity is not scaled (see fusimotor_bias_hz for "
+             "static drive).",
+        group="Spindles and limb",
+        source="Altered spindle sensitivity is a proposed contributor to spasticity, whose "
+               "hallmark is velocity dependence (Lance 1980); gamma-dynamic drive raises the "
+               "velocity sensitivity of primary endings (Crowe & Matthews 1964, J Physiol "
+               "174:109). Until 0.2 it scaled the length sensitivity too, which made slow "
+               "stretches of a hypersensitive limb as effective as fast ones")
+    baseline_rate_hz: float = param(
+        5.0, unit="Hz", min=0.0, max=100.0, label="Resting Ia rate",
+        help="Ia discharge of the relaxed muscle at its resting length.",
+        source="In relaxed human muscle many Ia endings are silent and the rest fire at "
+               "a few Hz (Vallbo 1974, Acta Physiol Scand 90:319)")
+    length_sensitivity_hz_per_mm: float = param(
+        2.0, unit="Hz/mm", min=0.0, max=50.0, label="Length sensitivity",
+        help="Increase of Ia rate per mm of stretch.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (2 Hz/mm)")
+    velocity_sensitivity: float = param(
+        4.3, unit="Hz/(mm/s)^0.6", min=0.0, max=50.0, label="Velocity sensitivity",
+        help="Coefficient of the power-law velocity term, rate ∝ sign(v)|v|^exponent.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (4.3)")
+    velocity_exponent: float = param(
+        0.6, unit="1", min=0.1, max=1.0, label="Velocity exponent",
+        help="Exponent of the velocity power law.",
+        source="Prochazka & Gorassini 1998, J Physiol 507:277 (0.5–0.6)")
+    initial_burst_sensitivity: float = param(
+        2.0, unit="Hz/(mm/s)", min=0.0, max=20.0, label="Initial-burst sensitivity",
+        help="Extra Ia discharge per mm/s of a *change* in stretch velocity, fading with "
+             "initial_burst_time_constant_ms: the burst of primary endings at the onset of "
+             "a brisk stretch (and their pause when it stops).",
+        source="Primary endings fire an initial burst at stretch onset that grows with the "
+               "onset's speed, i.e. they are sensitive to acceleration (Matthews 1972, "
+               "Mammalian Muscle Receptors and their Central Actions; in humans Edin & Vallbo "
+               "1990, J Neurophysiol 63:1297; Schuurmans et al. 2009, J Neurophysiol 102:1926); "
+               "size a neurosim choice")
+    initial_burst_time_constant_ms: float = param(
+        15.0, unit="ms", min=1.0, max=200.0, label="Initial-burst decay",
+        help="How quickly the initial burst fades once the stretch velocity is steady.",
+        source="The initial burst lasts tens of ms (Matthews 1972; Edin & Vallbo 1990); value "
+               "a neurosim choice")
+    fusimotor_bias_hz: float = param(
+        0.0, unit="Hz", min=-20.0, max=100.0, label="Fusimotor (γ) drive",
+        help="Extra Ia discharge from gamma motor-neuron drive to the spindles.",
+        group="Spindles and limb",
+        source="Increased fusimotor drive as one caricature of upper-motor-neuron lesions "
+               "(Lance 1980); 0 at rest in healthy relaxed muscle (Vallbo 1974)")
+    n_afferents: int = param(
+        60, unit="1", min=1, max=1000, integer=True, label="Ia afferents",
+        help="Number of Ia afferents from the muscle (each turns the rate into spikes).",
+        source="Soleus has on the order of 50–100 spindles (Banks 2006, J Anat 208:753)")
+    ia_weight_nA_per_hz: float = param(
+        0.15, unit="nA/Hz", min=0.0, max=10.0, label="Ia synaptic weight",
+        help="Synaptic current given to every motor neuron per Hz of mean Ia rate "
+             "(before presynaptic inhibition).",
+        source="neurosim modelling choice: a brisk healthy stretch gives a brief reflex burst")
+    synaptic_time_constant_ms: float = param(
+        3.0, unit="ms", min=0.2, max=50.0, label="Ia EPSC decay",
+        help="Decay time constant of the Ia excitatory synaptic current.",
+        source="Monosynaptic Ia EPSCs decay in a few ms (Powers & Binder 2001)")
+
+
+PARAMETERS = (SpindleParameters,)
+"""The parameter groups this stage owns: fields of :class:`~neurosim.Parameters` named by
+their ``stage_name``."""
 
 
 def spindle_constants(spindle: SpindleParameters) -> tuple:
