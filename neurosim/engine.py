@@ -36,6 +36,7 @@ run that starts ends with finite, physically possible results
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import math
 from concurrent.futures import ThreadPoolExecutor
@@ -242,7 +243,17 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
         duration_s=float(duration_s), label=label, time_s=out_time_s,
         command=waves_out["command"], afferent_input=waves_out["afferent"],
         emg_mV=emg_clean + p.emg.noise_mV * streams["emg"].standard_normal(n_out),
-        recorded_units=record_units, **schedule.results(run, consts, states, outputs))
+        recorded_units=record_units, **_result_fields(schedule.results(run, consts, states,
+                                                                        outputs)))
+
+
+def _result_fields(stage_results: dict) -> dict:
+    """The stages' results as :class:`SimulationResult` fields: what is not a field of its
+    own goes into ``stage_traces``."""
+    own = {f.name for f in dataclasses.fields(SimulationResult)}
+    fields = {k: v for k, v in stage_results.items() if k in own}
+    fields["stage_traces"] = {k: v for k, v in stage_results.items() if k not in own}
+    return fields
 
 
 def _event_capacity(p: Parameters, protocol: Protocol, dt_ms: float, chunk_steps: int) -> dict:

@@ -22,7 +22,8 @@ from ._atomic import atomic_open
 from .parameters import Parameters
 from .protocols import Protocol
 
-__all__ = ["SimulationResult", "FORMAT_NAME", "FORMAT_VERSION", "write_npz", "read_npz"]
+__all__ = ["SimulationResult", "FORMAT_NAME", "FORMAT_VERSION", "TRACE_COLUMNS",
+           "stage_trace_columns", "write_npz", "read_npz"]
 
 FORMAT_NAME = "neurosim-result"
 FORMAT_VERSION = 1
@@ -45,6 +46,13 @@ TRACE_COLUMNS = {
     "joint_torque_Nm": ("torque the examiner or dynamometer exerts on the foot", "N·m"),
     "ia_rate_hz": ("Ia afferent discharge rate of the muscle's spindles", "Hz"),
 }
+
+
+def stage_trace_columns() -> dict[str, tuple[str, str]]:
+    """The traces the schedule's stages add beyond the core ones (name → description, unit),
+    from each stage module's ``TRACES`` (e.g. :data:`neurosim.tendon_organ.TRACES`)."""
+    from .schedule import STAGES
+    return {name: spec for stage in STAGES for name, spec in getattr(stage, "TRACES", {}).items()}
 
 
 def write_npz(path, arrays: dict, metadata: dict) -> Path:
@@ -162,7 +170,17 @@ def _array_schema(arrays: dict, *, n_samples: int, n_steps: int, n_units: int) -
                    else f"one per event, as many as {event}_times_s")
             out[f"{event}_{column}"] = _schema.Array(
                 kind, (n,), why, **(unit if column == "units" else {}))
-    return _schema.Record(required=out, what="the result's arrays", key_noun="array")
+    optional = {name: _schema.Array("f", (n_samples,), "one per output sample: duration_s × "
+                                                       "emg.output_rate_hz")
+                for name in stage_trace_columns()}
+    return _schema.Record(required=out, optional=optional, what="the result's arrays",
+                          key_noun="array")
+
+
+def _read_only(values: np.ndarray) -> np.ndarray:
+    v = np.asarray(values).view()  # a read-only view: no copy, and the result cannot change
+    v.flags.writeable = False
+    return v
 
 
 @dataclass(frozen=True, repr=False, eq=False)
@@ -240,6 +258,10 @@ class SimulationResult:
         Per-unit constants (ordered smallest to largest unit).
     max_force_N : float
         Force of all units fully fused (100 %).
+    stage_traces : dict of str to ndarray, each shape (n_samples,)
+        The traces that stage modules add (:func:`stage_trace_columns`), also readable as
+        attributes: ``result.ib_rate_hz`` (Ib discharge of the tendon organs, Hz),
+        ``result.autogenic_inhibition`` (fraction of rheobase).
     """
 
     parameters: Parameters
@@ -279,14 +301,26 @@ class SimulationResult:
     peak_twitch_force_N: np.ndarray
     contraction_time_ms: np.ndarray
     max_force_N: float
+    stage_traces: dict = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         for f in fields(self):
             v = getattr(self, f.name)
             if isinstance(v, np.ndarray):
-                v = v.view()  # a read-only view: no copy, and the result cannot be changed
-                v.flags.writeable = False
-                object.__setattr__(self, f.name, v)
+                object.__setattr__(self, f.name, _read_only(v))
+        known = stage_trace_columns()
+        unknown = sorted(set(self.stage_traces) - set(known))
+        if unknown:
+            raise ValueError(f"stage_traces: unknown trace(s) {unknown}; the stages declare "
+                             f"{sorted(known)}")
+        object.__setattr__(self, "stage_traces",
+                           {name: _read_only(v) for name, v in self.stage_traces.items()})
+
+    def __getattr__(self, name):
+        traces = self.__dict__.get("stage_traces")  # not yet set while unpickling
+        if traces is not None and name in traces:
+            return traces[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     # ----------------------------------------------------------- derived views
     @property
@@ -347,6 +381,7 @@ class SimulationResult:
         """
         arrays = {f.name: getattr(self, f.name) for f in fields(self)
                   if isinstance(getattr(self, f.name), np.ndarray)}
+        arrays.update(self.stage_traces)
         return write_npz(path, arrays, self._metadata())
 
     @classmethod
@@ -371,22 +406,26 @@ class SimulationResult:
             n_steps, n_samples = _run_lengths(duration_s, dt_ms, parameters.emg.output_rate_hz)
             arrays = _schema.check(arrays, _array_schema(
                 arrays, n_samples=n_samples, n_steps=n_steps, n_units=parameters.pool.n_units))
+            traces = {name: arrays.pop(name) for name in stage_trace_columns() if name in arrays}
             return cls(parameters=parameters, protocol=Protocol.from_dict(meta["protocol"]),
                        seed=meta["seed"], dt_ms=dt_ms, duration_s=duration_s,
-                       label=meta["label"], max_force_N=meta["max_force_N"], **arrays)
+                       label=meta["label"], max_force_N=meta["max_force_N"],
+                       stage_traces=traces, **arrays)
 
     def to_csv(self, path) -> Path:
         """Write the population traces (one row per output sample) to CSV.
 
-        Columns: ``time_s, command, afferent_input, force_N, force_percent, emg_mV,
-        population_rate_hz, pic_activation, inhibition, renshaw_activity``.
+        Columns: those of :data:`TRACE_COLUMNS` (``time_s, command, afferent_input, force_N,
+        force_percent, emg_mV, population_rate_hz, pic_activation, inhibition,
+        renshaw_activity, joint_angle_deg, joint_velocity_deg_s, joint_torque_Nm,
+        ia_rate_hz``), then the stages' traces (:attr:`stage_traces`, e.g. ``ib_rate_hz``).
         The write is atomic, like :meth:`save`.
         """
         path = Path(path)
-        cols = np.column_stack([getattr(self, name) for name in TRACE_COLUMNS])
-        header = ",".join(TRACE_COLUMNS)
+        names = list(TRACE_COLUMNS) + list(self.stage_traces)
+        cols = np.column_stack([getattr(self, name) for name in names])
         with atomic_open(path, "w", newline="") as fh:
-            np.savetxt(fh, cols, delimiter=",", header=header, comments="", fmt="%.6g")
+            np.savetxt(fh, cols, delimiter=",", header=",".join(names), comments="", fmt="%.6g")
         return path
 
     def replace(self, **changes) -> "SimulationResult":

@@ -7,13 +7,13 @@ parts:
 
 * :data:`SLOTS` — the named phases of a step, in order (the idea is Brian2's network
   schedule ``start, groups, thresholds, synapses, resets, end``);
-* :data:`STAGES` — the stage modules, each of which says which slots it joins
-  (its ``HOOKS``: ``{slot: compiled function}``). Within a slot, stages run in the
-  order of :data:`STAGES`.
+* :data:`STAGE_MODULES` — the stage modules (:data:`STAGES` once imported), each of which
+  says which slots it joins (its ``HOOKS``: ``{slot: compiled function}``). Within a
+  slot, stages run in this order.
 
 The compiled loop is *generated* from the two (:func:`loop_source`; read it with
 ``python -m neurosim.schedule``): its body is one call per hook, nothing else. A new
-mechanism is therefore one new module plus one line in :data:`STAGES`: its parameters,
+mechanism is therefore one new module plus one line in :data:`STAGE_MODULES`: its parameters,
 sliders, CLI listing and result traces follow from the module (see
 :mod:`neurosim.tendon_organ`).
 
@@ -66,9 +66,8 @@ from typing import NamedTuple
 import numpy as np
 from numba.core.compiler import CompilerBase, DefaultPassBuilder
 
-from . import emg, junction, limb, motor_pool, muscle, nerve, spinal_circuit, spindle
 
-__all__ = ["SLOTS", "STAGES", "Run", "RunConstants", "Nothing", "bundles", "loop_source",
+__all__ = ["SLOTS", "STAGE_MODULES", "STAGES", "Run", "RunConstants", "Nothing", "bundles", "loop_source",
            "compiled_loop", "check_no_shared_memory", "NoAliasCompiler"]
 
 SLOTS = ("mechanics",  # the joint moves under the muscle's force
@@ -84,16 +83,21 @@ SLOTS = ("mechanics",  # the joint moves under the muscle's force
          "sample")     # population traces, at the output samples only
 """The phases of one step, in the order the loop runs them."""
 
-STAGES = (
-    limb,            # force moves the joint; muscle stretch and velocity
-    spindle,         # Ia discharge from stretch, conducted to the cord
-    spinal_circuit,  # descending drive, interneurons, inhibition; Renshaw cells
-    nerve,           # delays, block, collision, stimulation, ectopic discharges
-    motor_pool,      # size principle, membranes, PICs, spikes
-    junction,        # transmitter release, AChE, receptors, EPP, fibre APs
-    muscle,          # twitches, summation, force
-    emg,             # motor-unit action potentials (added after each chunk, not stepped)
+STAGE_MODULES = (
+    "limb",            # force moves the joint; muscle stretch and velocity
+    "spindle",         # Ia discharge from stretch, conducted to the cord
+    "tendon_organ",    # Ib discharge from force; autogenic inhibition of the pool
+    "spinal_circuit",  # descending drive, interneurons, inhibition; Renshaw cells
+    "nerve",           # delays, block, collision, stimulation, ectopic discharges
+    "motor_pool",      # size principle, membranes, PICs, spikes
+    "junction",        # transmitter release, AChE, receptors, EPP, fibre APs
+    "muscle",          # twitches, summation, force
+    "emg",             # motor-unit action potentials (added after each chunk, not stepped)
 )
+"""The registry: the stage modules of ``neurosim``, in order. Within a slot they run in this
+order; their parameter groups appear in :class:`~neurosim.Parameters` in this order."""
+
+STAGES = tuple(importlib.import_module(f"{__package__}.{name}") for name in STAGE_MODULES)
 """The stages of the loop. Within a slot they run in this order."""
 
 

@@ -84,12 +84,15 @@ def summarise(name: str, values: np.ndarray) -> dict:
 
 
 def fingerprint(result) -> dict:
-    """The fingerprint of every array field of a :class:`~neurosim.SimulationResult`."""
+    """The fingerprint of every array field of a :class:`~neurosim.SimulationResult` and of
+    its stage traces."""
     out = {}
     for field in dataclasses.fields(result):
         value = getattr(result, field.name)
         if isinstance(value, np.ndarray):
             out[field.name] = summarise(field.name, value)
+    for name, value in result.stage_traces.items():
+        out[name] = summarise(name, value)
     return out
 
 
