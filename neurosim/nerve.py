@@ -539,7 +539,11 @@ class EctopicDischarges:
                 break
             steps.append(self._next_step[due].copy())
             units.append(self.units[due])
-            self._next_s[due] += self._interval_s(self._draw(due))
+            interval_s = self._interval_s(self._draw(due))
+            if not np.all(interval_s > 0.0):  # never for valid parameters; guards the loop
+                raise RuntimeError("neurosim: an ectopic interval was not positive (a bug; "
+                                   "please report)")
+            self._next_s[due] += interval_s
             self._next_step[due] = np.floor(self._next_s[due] / self._dt_s).astype(np.int64)
         if not steps:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
