@@ -622,6 +622,22 @@ def endplate_potential_step(epp, g, membrane, reversal):
     division. It stays between V and :math:`V_\infty` — inside [0, E] — for any
     conductance and step (an explicit Euler step overshoots once
     :math:`x > 1` and grows without bound once :math:`x > 2`).
+
+    Parameters
+    ----------
+    epp : float
+        Endplate potential (mV above rest).
+    g : float
+        Endplate conductance over the step, relative to the resting membrane's.
+    membrane : float
+        ``dt/τ_e``.
+    reversal : float
+        :math:`E`, the ACh receptors' reversal potential (mV above rest).
+
+    Returns
+    -------
+    float
+        The new EPP (mV above rest).
     """
     x = membrane * (1.0 + g)
     return (epp + membrane * g * reversal * (1.0 + 0.5 * x)) / (1.0 + x * (1.0 + 0.5 * x))

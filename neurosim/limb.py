@@ -262,6 +262,31 @@ def limb_step(angle_rad, velocity_rad_s, muscle_force_N, external_torque_Nm, ser
     ``[min((c − 1.5 r F)/a, (θ_max − θ0)/Δt), max(c/a, (θ_min − θ0)/Δt)]``, where Newton's
     method is safeguarded by bisection.
 
+    Parameters
+    ----------
+    angle_rad, velocity_rad_s : float
+        Joint angle (rad, + dorsiflexion) and angular velocity (rad/s) at the step's start.
+    muscle_force_N : float
+        The muscle's isometric force this step (N, ≥ 0).
+    external_torque_Nm : float
+        Load and pushes on the foot (N·m, + dorsiflexing).
+    servo_on : bool
+        Whether the examiner's grip acts (it pulls towards the target).
+    target_angle_rad, target_velocity_rad_s : float
+        The examiner's target (rad, rad/s).
+    inertia, stiffness, damping : float
+        Foot's inertia (kg·m²), passive stiffness (N·m/rad) and damping (N·m·s/rad).
+    moment_arm : float
+        Muscle moment arm (m).
+    examiner_stiffness, examiner_damping : float
+        Grip stiffness (N·m/rad) and damping (N·m·s/rad).
+    max_shortening_velocity_mm_s : float
+        The muscle's maximal shortening velocity (mm/s).
+    lower_rad, upper_rad : float
+        The range of motion (rad).
+    dt_s : float
+        Step (s).
+
     Returns
     -------
     angle_rad, velocity_rad_s, examiner_torque_Nm, force_velocity_factor : float
@@ -302,7 +327,19 @@ def limb_step(angle_rad, velocity_rad_s, muscle_force_N, external_torque_Nm, ser
 
 @njit(cache=True, inline="always", error_model="numpy")
 def muscle_stretch_mm(angle_rad, velocity_rad_s, moment_arm):
-    """Muscle stretch (mm) and lengthening velocity (mm/s) from the joint state."""
+    """Muscle stretch and lengthening velocity from the joint state.
+
+    Parameters
+    ----------
+    angle_rad, velocity_rad_s : float
+        Joint angle (rad, + dorsiflexion) and angular velocity (rad/s).
+    moment_arm : float
+        Moment arm (m).
+
+    Returns
+    -------
+    stretch_mm, lengthening_mm_s : float
+    """
     return 1000.0 * moment_arm * angle_rad, 1000.0 * moment_arm * velocity_rad_s
 
 

@@ -286,6 +286,20 @@ def synaptic_drive(drive_nA, inv_rheobase, saturation):
     A synaptic *conductance* on a passive membrane depolarises it hyperbolically
     towards the synaptic reversal potential, ``u = s·x / (s + x)``, where
     ``x = drive/rheobase`` is the drive measured at rest and ``s`` the ceiling.
+
+    Parameters
+    ----------
+    drive_nA : float
+        Synaptic drive to the pool (nA).
+    inv_rheobase : float
+        1 / the unit's rheobase (1/nA).
+    saturation : float
+        ``s``, the ceiling in multiples of rheobase.
+
+    Returns
+    -------
+    float
+        Effective drive in units of the unit's rheobase.
     """
     x = drive_nA * inv_rheobase
     return saturation * x / (saturation + x)

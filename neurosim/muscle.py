@@ -132,7 +132,20 @@ def twitch_arrays(muscle: MuscleParameters, n_units: int, dt_ms: float) -> dict[
 
 @njit(cache=True, inline="always", error_model="numpy")
 def summation_gain(contraction_time_ms, interval_ms):
-    """Twitch gain for a spike following the previous one by ``interval_ms``."""
+    """Twitch gain for a fibre action potential following the previous one by ``interval_ms``.
+
+    Parameters
+    ----------
+    contraction_time_ms : float
+        The unit's contraction time :math:`T_i` (ms).
+    interval_ms : float
+        Time since the fibre's previous action potential (ms, > 0).
+
+    Returns
+    -------
+    float
+        :math:`g` of the module docstring: 1 while :math:`T_i/\\text{ISI} \\le 0.4`.
+    """
     x = contraction_time_ms / interval_ms
     if x <= _LINEAR_LIMIT:
         return 1.0
@@ -163,7 +176,21 @@ def fused_force_ceiling(force_N, max_force_N):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def twitch_step(a, b, decay, dt_ms):
-    """Exact one-step update of a unit's twitch states; returns ``(a, b)``; force = ``b``."""
+    """Exact one-step update of a unit's twitch states (critically damped, time constant T).
+
+    Parameters
+    ----------
+    a, b : float
+        Twitch states; ``b`` is the unit's force (N), ``a`` its rate of rise (N/ms).
+    decay : float
+        ``exp(-dt/T)`` for the unit's contraction time ``T``.
+    dt_ms : float
+        Step (ms).
+
+    Returns
+    -------
+    a, b : float
+    """
     return a * decay, (b + dt_ms * a) * decay
 
 

@@ -259,7 +259,21 @@ def renshaw_constants(inhibition: InhibitionParameters, n_units: int, dt_ms: flo
 
 @njit(cache=True, inline="always", error_model="numpy")
 def renshaw_step(r, n_spikes, decay, increment_per_spike):
-    """Advance Renshaw activity by one step given the number of pool spikes in it."""
+    """Advance Renshaw activity by one step given the number of pool spikes in it.
+
+    Parameters
+    ----------
+    r : float
+        Renshaw activity (1 = pool firing at 20 Hz per unit).
+    n_spikes : int
+        Motor-neuron spikes (and antidromic invasions) this step.
+    decay, increment_per_spike : float
+        From :func:`renshaw_constants`.
+
+    Returns
+    -------
+    float
+    """
     return r * decay + n_spikes * increment_per_spike
 
 
@@ -283,7 +297,21 @@ def interneuron_constants(inhibition: InhibitionParameters, dt_ms: float):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def interneuron_step(e, gated_afferent, decay, input_scale):
-    """Exact one-step update of interneuron activity for constant input over the step."""
+    """Exact one-step update of interneuron activity for constant input over the step.
+
+    Parameters
+    ----------
+    e : float
+        Interneuron activity (fraction of maximal drive).
+    gated_afferent : float
+        Afferent input after presynaptic inhibition, this step (fraction of maximal drive).
+    decay, input_scale : float
+        From :func:`interneuron_constants`.
+
+    Returns
+    -------
+    float
+    """
     e_inf = gated_afferent * input_scale
     return e_inf + (e - e_inf) * decay
 

@@ -142,8 +142,23 @@ def spindle_constants(spindle: SpindleParameters) -> tuple:
 
 @njit(cache=True, inline="always", error_model="numpy")
 def burst_filter_step(smoothed_mm_s, velocity_mm_s, decay):
-    """Advance the smoothed velocity :math:`\bar v` (mm/s) one step (exact for a constant
-    velocity over the step; ``decay = exp(-dt/τ_B)``)."""
+    """Advance the smoothed velocity :math:`\bar v` one step (exact for a constant velocity
+    over the step).
+
+    Parameters
+    ----------
+    smoothed_mm_s : float
+        :math:`\bar v` (mm/s).
+    velocity_mm_s : float
+        Lengthening velocity this step (mm/s).
+    decay : float
+        ``exp(-dt/τ_B)``.
+
+    Returns
+    -------
+    float
+        The new :math:`\bar v` (mm/s).
+    """
     return velocity_mm_s + (smoothed_mm_s - velocity_mm_s) * decay
 
 
@@ -175,7 +190,22 @@ def ia_rate_hz(stretch_mm, velocity_mm_s, offset_hz, gain, k_length, k_velocity,
 
 @njit(cache=True, inline="always", error_model="numpy")
 def ia_population_step(phases, rate_hz, dt_s):
-    """Advance every Ia fibre's phase; return the number of fibres that fired this step."""
+    """Advance every Ia fibre's phase; return the number of fibres that fired this step.
+
+    Parameters
+    ----------
+    phases : ndarray, shape (n_fibres,)
+        Each fibre's phase in [0, 1), changed in place.
+    rate_hz : float
+        Ia rate this step (Hz).
+    dt_s : float
+        Step (s).
+
+    Returns
+    -------
+    float
+        Fibres that fired (a whole number).
+    """
     fired = 0  # an integer count: a float sum would have to be added in order, one by one
     increment = rate_hz * dt_s
     for j in range(phases.shape[0]):  # branch-free, so it vectorises

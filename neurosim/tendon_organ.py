@@ -121,7 +121,22 @@ sample: ``result.ib_rate_hz`` and ``result.autogenic_inhibition``."""
 
 @njit(cache=True, inline="always", error_model="numpy")
 def ib_rate_hz(force_N, max_force_N, rate_at_max_force_hz, resting_rate_hz):
-    """Population Ib discharge rate (Hz, ≥ 0) for the force the muscle exerts (N)."""
+    """Population Ib discharge rate for the force the muscle exerts.
+
+    Parameters
+    ----------
+    force_N : float
+        Force the muscle exerts (N).
+    max_force_N : float
+        Its maximal, fused force (N).
+    rate_at_max_force_hz, resting_rate_hz : float
+        ``tendon_organ`` parameters (Hz).
+
+    Returns
+    -------
+    float
+        Ib rate (Hz, ≥ 0).
+    """
     return resting_rate_hz + rate_at_max_force_hz * max(force_N, 0.0) / max_force_N
 
 
