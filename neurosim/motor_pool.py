@@ -492,6 +492,15 @@ def chunk_inputs(run, step0, time_s):
 
 
 @njit(cache=True, inline="always", error_model="numpy")
+def _reset(st, c, i):
+    """A somatic spike of unit ``i`` (fired, or an antidromic spike invading): the membrane
+    resets to rest, stays there for the refractory period, and the AHP grows."""
+    st.v[i] = 0.0
+    st.refractory[i] = c.refractory_steps
+    st.ahp[i] += c.ahp_increment
+
+
+@njit(cache=True, inline="always", error_model="numpy")
 def integrate(s, k, j, bus, states, consts, inputs, outputs):
     """Slot ``pool``: noise, every unit's membranes, PIC and AHP; then the spikes.
 
@@ -534,18 +543,15 @@ def integrate(s, k, j, bus, states, consts, inputs, outputs):
     counts = st.counts
     counts[SPIKES_NOW] = 0
     counts[FIRED_NOW] = 0
-    for i in range(n if n_at_threshold + nerve.counts[0] > 0 else 0):
+    en_route = nerve.counts  # [0]: antidromic spikes on their way (nerve.EN_ROUTE)
+    for i in range(n if n_at_threshold + en_route[0] > 0 else 0):
         if antidromic_at[i] == s:  # an antidromic spike invades the soma
             antidromic_at[i] = -1
-            nerve.counts[0] -= 1
-            v[i] = 0.0
-            refractory[i] = c.refractory_steps
-            ahp[i] += c.ahp_increment
+            en_route[0] -= 1
+            _reset(st, c, i)
             counts[SPIKES_NOW] += 1
         elif candidate[i]:
-            v[i] = 0.0
-            refractory[i] = c.refractory_steps
-            ahp[i] += c.ahp_increment
+            _reset(st, c, i)
             n_spk = counts[N_SPIKES]
             if n_spk == st.spike_step.shape[0]:  # never: sized by the refractory periods
                 raise RuntimeError("neurosim: event buffer full (a bug; please report)")

@@ -4,13 +4,14 @@ Following the simple Ia model of Prochazka & Gorassini (1998), the Ia rate is
 
 .. math::
 
-    R_{Ia} = \Big[R_0 + \gamma + g\,\big(k_L\,x + k_V\,\mathrm{sign}(v)\,|v|^{p}
+    R_{Ia} = \Big[R_0 + \gamma + k_L\,x + g\,\big(k_V\,\mathrm{sign}(v)\,|v|^{p}
              + k_B\,(v - \bar v)\big)\Big]_+, \qquad
     \tau_B \frac{d\bar v}{dt} = v - \bar v
 
 with stretch :math:`x` (mm), lengthening velocity :math:`v` (mm/s), resting
-rate :math:`R_0`, fusimotor (γ) bias :math:`\gamma`, sensitivity gain :math:`g`
-(1 = healthy), length sensitivity :math:`k_L` (2 Hz/mm), velocity sensitivity
+rate :math:`R_0`, fusimotor (γ) bias :math:`\gamma`, dynamic (velocity) sensitivity gain
+:math:`g` (1 = healthy; it scales the velocity and burst terms, not the length term),
+length sensitivity :math:`k_L` (2 Hz/mm), velocity sensitivity
 :math:`k_V` (4.3) and exponent :math:`p` (0.6). The rate cannot be negative, so
 during fast shortening the endings fall silent.
 
