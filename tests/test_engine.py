@@ -111,11 +111,12 @@ def test_tetanus_fuses_and_saturates_at_high_rates():
 
 
 def test_lif_rate_matches_its_analytic_value_for_constant_input():
-    # a bare LIF: no AHP, no PIC, no inhibition, no spindle input, no noise
+    # a bare LIF: no AHP, no PIC, no inhibition (Ib included), no spindle input, no noise
     p = Parameters().with_changes(**{"pool.n_units": 1, "pool.ahp_increment": 0.0,
                                      "spindle.ia_weight_nA_per_hz": 0.0,
                                      "pic.strength": 0.0, "inhibition.descending": 0.0,
                                      "inhibition.reciprocal": 0.0, "inhibition.recurrent": 0.0,
+                                     "tendon_organ.autogenic_inhibition": 0.0,
                                      "pool.synaptic_saturation": 20.0})
     for level in (0.012, 0.02, 0.04):
         r = simulate(p, Step(level=level, start_s=0.0), 3.0, seed=0, dt_ms=0.025)

@@ -148,9 +148,16 @@ def test_calcium_and_magnesium_change_release_and_axonal_excitability():
 
 
 def test_botulinum_toxin_lowers_spasm_force_but_not_the_neural_drive():
-    sci = scenarios.get("spinal_cord_injury").run(seed=0)
-    botox = scenarios.get("botulinum_toxin").run(seed=0)
+    sci_scenario, botox_scenario = scenarios.get("spinal_cord_injury"), scenarios.get("botulinum_toxin")
+    # the toxin acts at the junction only: with the one force feedback to the cord (the
+    # tendon organs) cut, the motor neurons fire exactly as in the untreated cord
+    no_ib = {"tendon_organ.autogenic_inhibition": 0.0}
+    sci = sci_scenario.run(parameters=sci_scenario.parameters.with_changes(**no_ib), seed=0)
+    botox = botox_scenario.run(parameters=botox_scenario.parameters.with_changes(**no_ib), seed=0)
     np.testing.assert_array_equal(sci.spike_times_s, botox.spike_times_s)  # same cord
+    # with it, the weakened muscle inhibits its own motor neurons less: no fewer spikes
+    sci, botox = sci_scenario.run(seed=0), botox_scenario.run(seed=0)
+    assert botox.spike_times_s.size >= sci.spike_times_s.size
     assert botox.force_N.max() < 0.7 * sci.force_N.max()
     assert spasm_episodes(botox).total_duration_s < spasm_episodes(sci).total_duration_s
 
