@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from neurosim import SimulationResult, scenarios
-from neurosim.result import FORMAT_VERSION, TRACE_COLUMNS
+from neurosim.result import FORMAT_VERSION, TRACE_COLUMNS, stage_trace_columns
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,11 @@ def test_save_load_round_trip_is_exact(result, tmp_path):
         if isinstance(a, np.ndarray):
             np.testing.assert_array_equal(a, b, err_msg=f.name)
             assert a.dtype == b.dtype, f.name
+        elif isinstance(a, dict):  # the stages' traces
+            assert a.keys() == b.keys() and a, f.name
+            for name in a:
+                np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+                assert a[name].dtype == b[name].dtype, name
         else:
             assert a == b, f.name
 
@@ -87,8 +92,8 @@ def test_saved_file_contains_no_pickles(result, tmp_path):
 def test_csv_export_has_documented_columns(result, tmp_path):
     path = result.to_csv(tmp_path / "run.csv")
     header = path.read_text().splitlines()[0].split(",")
-    assert header == list(TRACE_COLUMNS)
+    assert header == list(TRACE_COLUMNS) + list(stage_trace_columns())  # core, then stages'
     data = np.loadtxt(path, delimiter=",", skiprows=1)
-    assert data.shape == (result.time_s.size, len(TRACE_COLUMNS))
+    assert data.shape == (result.time_s.size, len(header))
     np.testing.assert_allclose(data[:, header.index("force_N")], result.force_N, rtol=1e-5,
                                atol=1e-9)
