@@ -18,6 +18,10 @@ sys.path.insert(0, str(HERE / "_ext"))
 
 import neurosim  # noqa: E402
 
+# the repository the pages are generated from (README.md, notebooks/, ...): this checkout,
+# unless the docs sources were copied elsewhere (tests/test_docs.py builds a copy)
+neurosim_root = os.environ.get("NEUROSIM_DOCS_ROOT", str(HERE.parent))
+
 project = "neurosim"
 author = "the neurosim authors"
 copyright = "neurosim authors"
@@ -64,6 +68,9 @@ nb_execution_raise_on_error = True
 nb_execution_show_tb = True
 nb_execution_in_temp = True   # files a notebook writes land in a temporary folder
 nb_merge_streams = True
+# explorers' outputs are replaced by a note (docs/_ext/neurosim_docs.py): no widget
+# JavaScript from a CDN, the site makes no request to the internet
+nb_ipywidgets_js: dict = {}
 
 # -- HTML ----------------------------------------------------------------------------------
 html_theme = "pydata_sphinx_theme"

@@ -27,6 +27,8 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+"""The repository (README.md, BENCHMARKS.md, notebooks/, figures/, .ci/); conf.py's
+``neurosim_root`` (environment variable ``NEUROSIM_DOCS_ROOT``) overrides it."""
 GENERATED = "generated"
 
 #: API reference: the public modules outside the model's stages, in reading order.
@@ -152,7 +154,9 @@ def _protocol_text(protocol) -> str:
 
 
 def write_scenarios(out: Path) -> None:
-    from neurosim import measurements, scenarios
+    from neurosim import measurements, parameters, scenarios
+
+    specs = parameters.field_specs()
 
     categories: dict[str, list] = {}
     for name in scenarios.names():
@@ -175,7 +179,6 @@ def write_scenarios(out: Path) -> None:
                 lines += [f"**Treats** [`{s.treats}`](#scenario-{s.treats}).", ""]
             if s.changes:
                 lines += ["| parameter | value | healthy default |", "|---|---|---|"]
-                specs = __import__("neurosim").parameters.field_specs()
                 for key, value in s.changes.items():
                     spec = specs.get(key)
                     default = _number(spec.default) if spec else ""
@@ -371,14 +374,44 @@ def write_readme(out: Path) -> None:
 
 
 # ------------------------------------------------------------------ notebooks
+WIDGET_CALL = re.compile(r"\b(explorer|dashboard)\(")
+
+STATIC_WIDGET_NOTE = (
+    "> **Interactive explorer.** Run this notebook in Jupyter to get the sliders here "
+    "(`jupyter lab notebooks/`), or open the same controls in the instructor dashboard "
+    "(`neurosim dashboard`). A web page cannot run the model, so this copy shows none.")
+
+
+def _static_notebook(text: str) -> str:
+    """The notebook as the site shows it: a cell that builds an interactive explorer keeps
+    its code but not its output (widgets need a running kernel), followed by a note."""
+    import json
+
+    nb = json.loads(text)
+    cells = []
+    for cell in nb["cells"]:
+        cells.append(cell)
+        if cell["cell_type"] != "code":
+            continue
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        code = [line for line in source.splitlines() if not line.lstrip().startswith("#")]
+        if any(WIDGET_CALL.search(line) for line in code):
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if "remove-output" not in tags:
+                tags.append("remove-output")
+            cells.append({"cell_type": "markdown", "id": f"static-explorer-note-{len(cells)}",
+                          "metadata": {}, "source": STATIC_WIDGET_NOTE})
+    nb["cells"] = cells
+    nb.get("metadata", {}).pop("widgets", None)
+    return json.dumps(nb, indent=1, ensure_ascii=False) + "\n"
+
+
 def write_notebooks(out: Path) -> None:
     nb_out = out / "notebooks"
     nb_out.mkdir(parents=True, exist_ok=True)
     notebooks = sorted((ROOT / "notebooks").glob("*.ipynb"))
     for nb in notebooks:
-        target = nb_out / nb.name
-        if not target.exists() or target.read_bytes() != nb.read_bytes():
-            shutil.copy2(nb, target)
+        _write(nb_out / nb.name, _static_notebook(nb.read_text(encoding="utf-8")))
     readme = (ROOT / "notebooks" / "README.md").read_text(encoding="utf-8")
     readme = re.sub(r"\]\((\d\d_[^)]+)\.ipynb\)", r"](\1.ipynb)", readme)
     readme = readme.replace("](../README.md)", "](/index.md)")
@@ -395,6 +428,8 @@ def write_notebooks(out: Path) -> None:
 
 # ------------------------------------------------------------------ the hook
 def generate(app) -> None:
+    global ROOT
+    ROOT = Path(app.config.neurosim_root).resolve()
     out = Path(app.srcdir) / GENERATED
     out.mkdir(exist_ok=True)
     write_parameters(out)
@@ -406,6 +441,7 @@ def generate(app) -> None:
 
 
 def setup(app):
+    app.add_config_value("neurosim_root", str(ROOT), "env")
     app.connect("builder-inited", generate)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
 
