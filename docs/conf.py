@@ -43,7 +43,7 @@ extensions = [
 
 source_suffix = {".rst": "restructuredtext", ".md": "myst-nb", ".ipynb": "myst-nb"}
 root_doc = "index"
-smartquotes_action = "qe"  # quotes and ellipses only: "--parameters" stays two hyphens
+smartquotes = False  # "--parameters" stays two hyphens; quoted sources stay as written
 exclude_patterns = ["_build", "generated/fragments/*", "Thumbs.db", ".DS_Store",
                     "**.ipynb_checkpoints", "generated/notebooks/README.md.orig"]
 templates_path = ["_templates"]
