@@ -12,7 +12,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._schema import Number, show
-from .emg import rms_envelope
+from .emg import (linear_envelope, mean_frequency, median_frequency, peak_frequency,
+                  rms_envelope, spectrum)
 from .engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
 from .result import SimulationResult
 from .spinal_circuit import resting_inhibition
@@ -20,7 +21,8 @@ from .spinal_circuit import resting_inhibition
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
            "firing_statistics", "discharge_regularity", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
            "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "stretch_resistance_Nm",
-           "passive_torque_Nm", "ClonusSummary", "clonus",
+           "passive_torque_Nm", "ClonusSummary", "clonus", "autocorrelation_frequency_hz",
+           "emg_linear_envelope_mV", "emg_spectrum", "EMGSpectrum",
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
            "fasciculation_rate_hz", "FasciculationBreakdown", "fasciculation_breakdown",
@@ -227,6 +229,53 @@ def emg_envelope_mV(result: SimulationResult, window_ms: float = 100.0) -> np.nd
     return rms_envelope(result.emg_mV, result.output_rate_hz, window_ms)
 
 
+def emg_linear_envelope_mV(result: SimulationResult, cutoff_hz: float = 6.0) -> np.ndarray:
+    """Linear envelope of the EMG (mV), shape (n_samples,): rectified, then a zero-phase
+    Butterworth low-pass (:func:`neurosim.emg.linear_envelope`)."""
+    return linear_envelope(result.emg_mV, result.output_rate_hz, cutoff_hz=cutoff_hz)
+
+
+@dataclass(frozen=True)
+class EMGSpectrum:
+    """Welch power spectrum of a stretch of surface EMG and its summary frequencies.
+
+    Attributes
+    ----------
+    freq_hz, psd : ndarray, shape (n_freq,)
+        Frequencies (Hz) and power spectral density (mV²/Hz).
+    mean_frequency_hz, median_frequency_hz : float
+        Mean and median frequency within ``band_hz`` (NaN without power there).
+    band_hz : (float, float)
+        The band they summarise.
+    """
+
+    freq_hz: np.ndarray
+    psd: np.ndarray
+    mean_frequency_hz: float
+    median_frequency_hz: float
+    band_hz: tuple
+
+
+def emg_spectrum(result: SimulationResult, start_s: float = 0.0, stop_s: float | None = None,
+                 *, band_hz: tuple | None = None) -> EMGSpectrum:
+    """Welch spectrum of the EMG between ``start_s`` and ``stop_s`` (:func:`neurosim.emg.spectrum`)
+    with its mean and median frequency.
+
+    ``band_hz`` defaults to :data:`neurosim.emg.EMG_BAND_HZ` (20–450 Hz), its upper edge
+    lowered to the Nyquist frequency when the output rate is below 900 Hz.
+    """
+    stop_s = result.duration_s if stop_s is None else stop_s
+    sel = (result.time_s >= start_s) & (result.time_s < stop_s)
+    if sel.sum() < 2:
+        raise ValueError(f"no EMG samples between start_s = {start_s:g} s and "
+                         f"stop_s = {stop_s:g} s (run lasts {result.duration_s:g} s)")
+    if band_hz is None:
+        band_hz = (20.0, min(450.0, result.output_rate_hz / 2.0))
+    freq, psd = spectrum(result.emg_mV[sel], result.output_rate_hz)
+    return EMGSpectrum(freq, psd, mean_frequency(freq, psd, band_hz=band_hz),
+                       median_frequency(freq, psd, band_hz=band_hz), tuple(band_hz))
+
+
 def time_to_rest_s(result: SimulationResult) -> float:
     """Time from the end of the last input to the pool's last spike (s).
 
@@ -410,15 +459,49 @@ angle is high-pass filtered at this frequency (2nd-order Butterworth, zero phase
 the clonus band (3–12 Hz; clinical ankle clonus 5–8 Hz) is examined."""
 
 
-def _spectral_peak_hz(freqs, power, band):
-    """Frequency of the largest ``power`` inside ``band``, interpolated between bins."""
-    k = int(np.flatnonzero(band)[np.argmax(power[band])])
-    if 0 < k < power.size - 1:
-        a, b, c = power[k - 1], power[k], power[k + 1]
-        curvature = a - 2.0 * b + c
-        if curvature < 0:
-            return float(freqs[k] + 0.5 * (a - c) / curvature * (freqs[1] - freqs[0]))
-    return float(freqs[k])
+def autocorrelation_frequency_hz(x, rate_hz: float, band_hz: tuple) -> float:
+    """Frequency of a rhythm from the autocorrelation of ``x`` (Hz).
+
+    The first lag at which the autocorrelation has a local maximum (``scipy.signal.find_peaks``)
+    among the periods the band allows, ``1 / high`` to ``1 / low``, refined between samples
+    by a parabola, is the period; the frequency is its inverse. An independent check on the
+    spectral peak of :func:`clonus`.
+
+    Parameters
+    ----------
+    x : array_like, shape (n_samples,)
+        The signal (e.g. the high-pass filtered joint angle); its mean is removed.
+    rate_hz : float
+        Its sampling rate (Hz).
+    band_hz : (float, float)
+        Frequencies allowed (Hz), ``0 < low < high``.
+
+    Returns
+    -------
+    float
+        NaN when the autocorrelation has no peak at those lags.
+    """
+    from scipy import signal
+
+    x = np.asarray(x, dtype=float)
+    x = x - x.mean()
+    low, high = (float(f) for f in band_hz)
+    if not 0.0 < low < high:
+        raise ValueError(f"band_hz = {show(band_hz)} must be a pair 0 < low < high (Hz)")
+    acf = signal.correlate(x, x, mode="full", method="fft")[x.size - 1:]
+    lag_min = max(1, int(np.floor(rate_hz / high)))
+    lag_max = min(x.size - 2, int(np.ceil(rate_hz / low)))
+    if lag_max <= lag_min:
+        return float("nan")
+    peaks, _ = signal.find_peaks(acf[:lag_max + 1])
+    peaks = peaks[peaks >= lag_min]
+    if peaks.size == 0:
+        return float("nan")
+    k = int(peaks[0])
+    a, b, c = acf[k - 1], acf[k], acf[k + 1]
+    curvature = a - 2.0 * b + c
+    lag = k + (0.5 * (a - c) / curvature if curvature < 0 else 0.0)
+    return float(rate_hz / lag)
 
 
 def _frequency_band(band_hz, nyquist_hz: float) -> tuple[float, float]:
@@ -441,8 +524,12 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
     The angle is high-pass filtered (:data:`CLONUS_HIGHPASS_HZ`) so that slow postural
     drift does not count; clonus is present when the band holds at least 30 % of the
     filtered signal's power (Welch spectrum, 2 s segments) and the last second still
-    swings by ``min_amplitude_deg`` peak to peak. The frequency is the band's spectral peak,
-    refined between frequency bins by a parabola through the peak and its neighbours.
+    swings by ``min_amplitude_deg`` peak to peak. The frequency is the band's largest
+    spectral peak (a local maximum, ``scipy.signal.find_peaks``; power that only rises
+    towards a band edge belongs to a rhythm outside the band and is not clonus), refined
+    between frequency bins by a parabola through the peak and its neighbours
+    (:func:`neurosim.emg.peak_frequency`). :func:`autocorrelation_frequency_hz` gives the
+    same frequency from the autocorrelation (within 0.1 Hz for ``stroke_like``).
 
     Parameters
     ----------
@@ -477,7 +564,8 @@ def clonus(result: SimulationResult, *, start_s: float | None = None,
     band = (freqs >= low) & (freqs <= high)
     total = power[1:].sum()
     rhythmic = bool(band.any() and total > 0 and power[band].sum() > 0.3 * total)
-    freq = _spectral_peak_hz(freqs, power, band) if rhythmic else float("nan")
+    freq = peak_frequency(freqs, power, band_hz=(low, high)) if rhythmic else float("nan")
+    rhythmic = rhythmic and bool(np.isfinite(freq))
     ratio = late_amp / early_amp if early_amp > 0 else 0.0
     present = rhythmic and late_amp >= min_amplitude_deg
     return ClonusSummary(present, freq, early_amp, late_amp, float(ratio),

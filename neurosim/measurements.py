@@ -6,17 +6,17 @@ by name from :data:`MEASUREMENTS`. A measurement is a standard test run on one o
 functions of :mod:`neurosim.analysis` and :mod:`neurosim.experiments`, and drawn with the
 panel functions of :mod:`neurosim.plotting`:
 
-========== ==================================================================
-spasm      the spasm test (a brief sensory volley): involuntary force episodes
+=========== =====================================================================
+spasm       the spasm test (a brief sensory volley): involuntary force episodes
 contraction a voluntary contraction: recruitment, rate coding, force, EMG
-strength   voluntary force at 30 % and at maximal effort (weakness)
-reflex     passive stretches at 10, 40 and 100 °/s: velocity-dependent reflex
-clonus     a loaded free ankle pushed once: frequency and persistence of beats
-conduction a nerve conduction study: latencies, amplitudes, velocity, H-reflex
-junction   one nerve shock (EPP, safety factor) and a 30 Hz train (block)
-decrement  repetitive nerve stimulation at 3 Hz: the CMAP decrement
+strength    voluntary force at 30 % and at maximal effort (weakness)
+reflex      passive stretches at 10, 40 and 100 °/s: velocity-dependent reflex
+clonus      a loaded free ankle pushed once: frequency and persistence of beats
+conduction  a nerve conduction study: latencies, amplitudes, velocity, H-reflex
+junction    one nerve shock (EPP, safety factor) and a 30 Hz train (block)
+decrement   repetitive nerve stimulation at 3 Hz: the CMAP decrement
 spontaneous a rest recording: fasciculations, ectopic discharges, cramp force
-========== ==================================================================
+=========== =====================================================================
 
 The command line (``neurosim run``) prints each measurement's table and draws its
 figure; the same objects serve the dashboard and notebooks. A case that already has a

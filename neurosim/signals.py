@@ -29,7 +29,7 @@ signal                    meaning (unit)                  written by           r
                           (fraction of rheobase)
 ``IA_NA``                 Ia current after presynaptic    spinal circuit       motor pool
                           inhibition (nA)
-``DRIVE_NA``              synaptic drive to the pool (nA) spinal circuit       motor pool
+``DRIVE_NA``              synaptic drive to pool (nA)     spinal circuit       motor pool
 ``INHIBITION``            total inhibition of the pool    spinal circuit       motor pool,
                           (fraction of rheobase)                               recorded
 ========================  ==============================  ===================  =================

@@ -4,21 +4,21 @@ Every name below is importable from ``neurosim.plotting`` itself
 (``from neurosim import plotting; plotting.force(result)``); the files say where the code
 lives:
 
-===================== =====================================================================
-``base.py``           the teaching-toy label (:func:`add_teaching_label`), the colour
-                      palette (:data:`PALETTE`), :func:`save_figure`, :func:`display_trace`
-                      and the helpers every figure shares
-``traces.py``         single-panel time traces of one run: :func:`raster`, :func:`force`,
-                      :func:`emg`, :func:`pic_and_inhibition`, :func:`pic_balance`,
-                      :func:`membrane`, :func:`joint`, :func:`endplate`
-``figures.py``        composite figures of whole runs: :func:`overview`, :func:`comparison`
-``clinical.py``       bedside tests: :func:`reflex_velocity_panel` (passive stretch at
-                      several velocities), :func:`clonus_panel`, :func:`strength_panel`
+======================= =====================================================================
+``base.py``             the teaching-toy label (:func:`add_teaching_label`), the colour
+                        palette (:data:`PALETTE`), :func:`save_figure`, :func:`display_trace`
+                        and the helpers every figure shares
+``traces.py``           single-panel time traces of one run: :func:`raster`, :func:`force`,
+                        :func:`emg`, :func:`pic_and_inhibition`, :func:`pic_balance`,
+                        :func:`membrane`, :func:`joint`, :func:`endplate`
+``figures.py``          composite figures of whole runs: :func:`overview`, :func:`comparison`
+``clinical.py``         bedside tests: :func:`reflex_velocity_panel` (passive stretch at
+                        several velocities), :func:`clonus_panel`, :func:`strength_panel`
 ``electrodiagnosis.py`` tests that stimulate the nerve: :func:`conduction_panel` (M-waves,
-                      H-reflex, H/M curve), :func:`junction_panel` (AChE inhibition: EPP
-                      after one shock, force in a 30 Hz train), :func:`decrement_panel`
-``maps.py``           sweeps: :func:`phase_diagram`, :func:`sweep_line`
-===================== =====================================================================
+                        H-reflex, H/M curve), :func:`junction_panel` (AChE inhibition: EPP
+                        after one shock, force in a 30 Hz train), :func:`decrement_panel`
+``maps.py``             sweeps: :func:`phase_diagram`, :func:`sweep_line`
+======================= =====================================================================
 
 Single-panel functions draw on one Axes: pass ``ax=`` to draw into an existing Axes, or
 leave it out to get a new figure. They return the Axes; multi-panel functions take
