@@ -43,7 +43,10 @@ def test_the_extras_table_matches_pyproject():
     """Every extra neurosim checks for is declared in pyproject.toml, and declares what it
     checks for (by distribution name: pillow provides PIL, dask[distributed] provides
     distributed)."""
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        import tomli as tomllib
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]
