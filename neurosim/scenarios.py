@@ -575,7 +575,18 @@ _REGISTRY = {s.name: s for s in _SCENARIOS}
 
 
 def names() -> list[str]:
-    """Names of all built-in scenarios, in teaching order."""
+    """Names of all built-in scenarios, in teaching order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from neurosim import scenarios
+    >>> scenarios.names()[:3]
+    ['healthy', 'recruitment_ramp', 'voluntary_contraction']
+    """
     return list(_REGISTRY)
 
 
@@ -587,11 +598,31 @@ def all_scenarios() -> list[Scenario]:
 def get(name: str) -> Scenario:
     """Return the built-in scenario ``name``.
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`names` (``neurosim list``).
+
+    Returns
+    -------
+    Scenario
+
     Raises
     ------
     ValueError
         If there is no such scenario (the message suggests the closest names and lists
         the known ones).
+
+    Examples
+    --------
+    >>> from neurosim import scenarios
+    >>> sci = scenarios.get("spinal_cord_injury")
+    >>> sci.category, sci.duration_s
+    ('condition', 8.0)
+    >>> scenarios.get("spinal_cord_injuyr")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown scenario 'spinal_cord_injuyr'; did you mean spinal_cord_injury? ...
     """
     if not isinstance(name, str):
         raise ValueError(f"scenario name = {_schema.show(name)} must be a string, one of: "
