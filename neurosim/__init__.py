@@ -15,8 +15,8 @@ from .parameters import Parameters, field_specs  # noqa: E402
 from .protocols import Protocol  # noqa: E402
 from .result import SimulationResult  # noqa: E402
 from .sweep import SweepResult, sweep  # noqa: E402
+from ._version import __version__  # noqa: E402
 
-__version__ = "0.1.0"
 TEACHING_LABEL = "neurosim — teaching toy, not a clinical model"
 
 __all__ = ["simulate", "scenarios", "analysis", "experiments", "Parameters", "Protocol", "SimulationResult", "field_specs",

@@ -46,8 +46,9 @@ def user_cache_dir() -> Path:
     return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "neurosim"
 
 
-UI_SOURCES = frozenset({"__main__.py", "app", "browser.py", "cli", "dashboard_state.py",
-                        "exercises", "livefigure.py", "plotting", "widgets.py"})
+UI_SOURCES = frozenset({"__main__.py", "_extras.py", "app", "browser.py", "cli",
+                        "dashboard_state.py", "exercises", "livefigure.py", "plotting",
+                        "widgets.py"})
 """Files and folders of the package that cannot change a simulated or measured number: the
 command line, figures, the dashboard and the notebook checks. :func:`model_digest` leaves
 them out; every other source — a new stage module too — is part of the model without being

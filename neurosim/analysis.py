@@ -8,6 +8,7 @@ returns plain numbers or a small frozen record; none modifies the result.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -17,6 +18,9 @@ from .emg import (linear_envelope, mean_frequency, median_frequency, peak_freque
 from .engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
 from .result import SimulationResult
 from .spinal_circuit import resting_inhibition
+
+if TYPE_CHECKING:
+    from .parameters import Parameters
 
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
            "firing_statistics", "discharge_regularity", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
@@ -637,7 +641,7 @@ def evoked_responses(result: SimulationResult) -> list[EvokedResponse]:
 
 
 def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
-                            parameters) -> float:
+                            parameters: Parameters) -> float:
     """Motor conduction velocity from M-wave latencies at two sites (m/s).
 
     ``(proximal distance − distal distance) / (proximal latency − distal latency)``:

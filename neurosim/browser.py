@@ -28,8 +28,12 @@ from __future__ import annotations
 import base64
 from typing import Callable
 
-import anywidget
-import traitlets
+from ._extras import require
+
+require("dashboard", "neurosim.browser", modules=("anywidget",))
+
+import anywidget  # noqa: E402
+import traitlets  # noqa: E402
 
 __all__ = ["BrowserBridge"]
 

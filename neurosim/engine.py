@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import math
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -122,7 +123,7 @@ def _resolve_seed(seed) -> int:
 
 def simulate(parameters: Parameters | None = None, protocol: Protocol | None = None,
              duration_s: float = 5.0, *, dt_ms: float = 0.1, seed: int | None = None,
-             record_units=None, label: str = "") -> SimulationResult:
+             record_units: Sequence[int] | None = None, label: str = "") -> SimulationResult:
     """Run the model.
 
     Pure: the same parameters, protocol, duration, dt and seed give identical arrays.

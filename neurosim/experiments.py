@@ -14,6 +14,7 @@ Scenarios, the CLI, the notebooks and the dashboard all build on these.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
 
@@ -127,7 +128,8 @@ def clonus_protocol(*, load_torque_Nm: float = 3.0, push_torque_Nm: float = 8.0,
                     Noise())
 
 
-def conduction_protocol(*, supramaximal_mA: float = 60.0, h_curve_mA=H_CURVE_MA,
+def conduction_protocol(*, supramaximal_mA: float = 60.0,
+                        h_curve_mA: Sequence[float] = H_CURVE_MA,
                         interval_s: float = 1.0) -> Protocol:
     """Nerve conduction study: supramaximal distal and proximal shocks, then an H/M ladder.
 
@@ -278,8 +280,10 @@ class ReflexCurve:
         return np.array([r.peak_muscle_torque_Nm for r in self.responses])
 
 
-def reflex_vs_velocity(parameters: Parameters, velocities_deg_s=(10.0, 40.0, 100.0), *,
-                       amplitude_deg: float = 15.0, seed: int = 0, return_results: bool = False):
+def reflex_vs_velocity(parameters: Parameters,
+                       velocities_deg_s: Sequence[float] = (10.0, 40.0, 100.0), *,
+                       amplitude_deg: float = 15.0, seed: int = 0, return_results: bool = False
+                       ) -> ReflexCurve | tuple[ReflexCurve, list[SimulationResult]]:
     """Run the passive stretch test at several velocities and measure the reflex.
 
     Returns

@@ -207,7 +207,7 @@ class Setup:
     component: type
     tail_s: float
 
-    def protocol(self, **quantities) -> Protocol:
+    def protocol(self, **quantities: float) -> Protocol:
         """The set-up's protocol with some quantities changed (validated)."""
         return self.factory(**quantities)
 

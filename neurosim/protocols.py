@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -82,7 +83,7 @@ class Component(Validated):
             out[f.name] = list(v) if isinstance(v, tuple) else v
         return out
 
-    def __add__(self, other) -> "Protocol":
+    def __add__(self, other: Component | Protocol) -> "Protocol":
         return Protocol(self) + other
 
     def end_s(self) -> float:
@@ -465,7 +466,7 @@ class Protocol:
 
     components: tuple = ()
 
-    def __init__(self, *components):
+    def __init__(self, *components: Component | Protocol) -> None:
         flat = []
         for c in components:
             if isinstance(c, Protocol):
@@ -482,7 +483,7 @@ class Protocol:
                              "(ImposedStretch, SineStretch or FreeLimb)")
         object.__setattr__(self, "components", tuple(flat))
 
-    def __add__(self, other) -> "Protocol":
+    def __add__(self, other: Component | Protocol) -> "Protocol":
         return Protocol(self, other)
 
     @property
@@ -554,7 +555,7 @@ class Protocol:
         return [c.to_dict() for c in self.components]
 
     @classmethod
-    def from_dict(cls, data) -> "Protocol":
+    def from_dict(cls, data: Sequence[Mapping[str, Any]]) -> "Protocol":
         """Rebuild a protocol from :meth:`to_dict` output.
 
         ``data`` is a list of ``{"type": component name, field: value, ...}``; fields left

@@ -11,9 +11,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import os
 import zipfile
 from dataclasses import dataclass, fields
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -368,7 +370,7 @@ class SimulationResult:
                     seed=int(self.seed), dt_ms=self.dt_ms, duration_s=self.duration_s,
                     label=self.label, max_force_N=self.max_force_N)
 
-    def save(self, path) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Save to ``path`` (``.npz``): arrays plus JSON metadata, no pickles.
 
         The write is atomic: if it fails (disk full, Ctrl-C), an existing file at
@@ -385,7 +387,7 @@ class SimulationResult:
         return write_npz(path, arrays, self._metadata())
 
     @classmethod
-    def load(cls, path) -> "SimulationResult":
+    def load(cls, path: str | os.PathLike[str]) -> "SimulationResult":
         """Load a result written by :meth:`save`.
 
         Raises
@@ -412,7 +414,7 @@ class SimulationResult:
                        label=meta["label"], max_force_N=meta["max_force_N"],
                        stage_traces=traces, **arrays)
 
-    def to_csv(self, path) -> Path:
+    def to_csv(self, path: str | os.PathLike[str]) -> Path:
         """Write the population traces (one row per output sample) to CSV.
 
         Columns: those of :data:`TRACE_COLUMNS` (``time_s, command, afferent_input, force_N,
@@ -428,6 +430,6 @@ class SimulationResult:
             np.savetxt(fh, cols, delimiter=",", header=",".join(names), comments="", fmt="%.6g")
         return path
 
-    def replace(self, **changes) -> "SimulationResult":
+    def replace(self, **changes: Any) -> "SimulationResult":
         """Return a copy with some attributes replaced (e.g. a new ``label``)."""
         return dataclasses.replace(self, **changes)

@@ -14,10 +14,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 from . import _schema, measurements
 from ._atomic import write_text
@@ -172,7 +173,7 @@ class Scenario:
         return Parameters().with_changes(**self.changes)
 
     def run(self, *, seed: int | None = 0, duration_s: float | None = None,
-            parameters: Parameters | None = None, **kwargs) -> SimulationResult:
+            parameters: Parameters | None = None, **kwargs: Any) -> SimulationResult:
         """Simulate the scenario.
 
         Parameters
@@ -190,7 +191,7 @@ class Scenario:
                         self.duration_s if duration_s is None else duration_s,
                         seed=seed, label=self.name, **kwargs)
 
-    def with_changes(self, **changes) -> "Scenario":
+    def with_changes(self, **changes: float) -> "Scenario":
         """Return a copy with further dotted parameter changes (validated)."""
         return dataclasses.replace(self, changes={**self.changes, **changes})
 
@@ -229,7 +230,7 @@ class Scenario:
                    measurements=tuple(data.get("measurements", ())),
                    treats=data.get("treats"))
 
-    def save(self, path) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the scenario as JSON to ``path``; returns the path.
 
         The write is atomic: if it fails, an existing file at ``path`` is left as it was.
@@ -239,7 +240,7 @@ class Scenario:
         return path
 
     @classmethod
-    def load(cls, path) -> "Scenario":
+    def load(cls, path: str | os.PathLike[str]) -> "Scenario":
         """Read a scenario file written by :meth:`save`."""
         path = Path(path)
         try:
@@ -574,7 +575,18 @@ _REGISTRY = {s.name: s for s in _SCENARIOS}
 
 
 def names() -> list[str]:
-    """Names of all built-in scenarios, in teaching order."""
+    """Names of all built-in scenarios, in teaching order.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> from neurosim import scenarios
+    >>> scenarios.names()[:3]
+    ['healthy', 'recruitment_ramp', 'voluntary_contraction']
+    """
     return list(_REGISTRY)
 
 
@@ -586,11 +598,31 @@ def all_scenarios() -> list[Scenario]:
 def get(name: str) -> Scenario:
     """Return the built-in scenario ``name``.
 
+    Parameters
+    ----------
+    name : str
+        One of :func:`names` (``neurosim list``).
+
+    Returns
+    -------
+    Scenario
+
     Raises
     ------
     ValueError
         If there is no such scenario (the message suggests the closest names and lists
         the known ones).
+
+    Examples
+    --------
+    >>> from neurosim import scenarios
+    >>> sci = scenarios.get("spinal_cord_injury")
+    >>> sci.category, sci.duration_s
+    ('condition', 8.0)
+    >>> scenarios.get("spinal_cord_injuyr")
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown scenario 'spinal_cord_injuyr'; did you mean spinal_cord_injury? ...
     """
     if not isinstance(name, str):
         raise ValueError(f"scenario name = {_schema.show(name)} must be a string, one of: "

@@ -40,9 +40,14 @@ import time
 from contextlib import contextmanager
 from pathlib import Path
 
-import ipywidgets as w
+from ._extras import require
 
-from . import TEACHING_LABEL, dashboard_state, measurements, scenarios
+# without the dashboard extra: one ImportError that says how to install it
+require("dashboard", "neurosim.widgets", modules=("ipywidgets", "anywidget", "PIL"))
+
+import ipywidgets as w  # noqa: E402
+
+from . import TEACHING_LABEL, dashboard_state, measurements, scenarios  # noqa: E402
 from .browser import BrowserBridge
 from .engine import simulate
 from .experiments import PROTOCOL_CHOICES

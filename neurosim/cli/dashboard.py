@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from .. import scenarios
+from .._extras import install_command, missing_modules
 from .common import PROG
 
 
@@ -30,6 +31,10 @@ def _cmd_dashboard(args) -> int:
     import socket
     import subprocess
 
+    missing = missing_modules("dashboard")
+    if missing:
+        raise ValueError(f"the dashboard needs the 'dashboard' extra (missing: "
+                         f"{', '.join(missing)}); install it with: {install_command('dashboard')}")
     if not 0 <= args.port <= 65535:
         raise ValueError(f"--port = {args.port} is out of range: allowed [0, 65535] (0 = any free port)")
     scenarios.get(args.scenario)  # unknown names fail here, with suggestions

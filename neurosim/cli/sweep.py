@@ -228,7 +228,10 @@ def _grid_file_schema() -> _schema.Record:
 
 
 def _read_grid_file(path: Path):
-    import tomllib
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10: the same parser, installed as tomli
+        import tomli as tomllib
     try:
         data = tomllib.loads(path.read_text())
     except FileNotFoundError:

@@ -10,12 +10,14 @@ used by the other plotting modules.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.layout_engine import ConstrainedLayoutEngine, TightLayoutEngine
+from matplotlib.figure import Figure, SubFigure
 
 from .. import TEACHING_LABEL
 from .._atomic import atomic_open
@@ -69,7 +71,8 @@ DISPLAY_POINTS = 8000
 """Per-step traces longer than this are reduced for display (see :func:`display_trace`)."""
 
 
-def display_trace(time_s: np.ndarray, values: np.ndarray, max_points: int = DISPLAY_POINTS):
+def display_trace(time_s: np.ndarray, values: np.ndarray, max_points: int = DISPLAY_POINTS
+                  ) -> tuple[np.ndarray, np.ndarray]:
     """Reduce a long trace for drawing, keeping every peak and trough.
 
     The trace is cut into ``max_points // 2`` equal bins and each bin is replaced by
@@ -109,7 +112,7 @@ def _xlim(ax, result: SimulationResult):
 
 
 # --------------------------------------------------------------------- label
-def add_teaching_label(fig) -> matplotlib.text.Text:
+def add_teaching_label(fig: Figure | SubFigure) -> matplotlib.text.Text:
     """Put :data:`neurosim.TEACHING_LABEL` at the bottom right of a figure, once.
 
     Calling it again on the same figure returns the existing label instead of
@@ -178,7 +181,8 @@ def _set_labels(labels, n, default):
     return labels
 
 
-def save_figure(fig, path, *, dpi: float = 120) -> Path:
+def save_figure(fig: Figure | SubFigure, path: str | os.PathLike[str], *, dpi: float = 120
+                ) -> Path:
     """Save a figure with its teaching label.
 
     Parameters

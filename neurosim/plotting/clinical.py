@@ -7,8 +7,12 @@ test with its verdict) and :func:`strength_panel` (voluntary force at several ef
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from .. import analysis
 from ..emg import rms_envelope
@@ -16,6 +20,9 @@ from ..result import SimulationResult
 from .base import (PALETTE, _TIME_LABEL, _check_axes, _finish, _set_colour, _set_labels,
                    _xlim, add_teaching_label)
 from .traces import emg, joint, raster
+
+if TYPE_CHECKING:
+    from ..experiments import ReflexCurve
 
 __all__ = ["reflex_velocity_panel", "clonus_panel", "strength_panel"]
 
@@ -30,7 +37,10 @@ def _imposed_stretch(result: SimulationResult):
                      f"(experiments.reflex_vs_velocity(..., return_results=True))")
 
 
-def reflex_velocity_panel(curves, *, axes=None, labels=None, results=None) -> np.ndarray:
+def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes] | np.ndarray | None = None,
+                          labels: Sequence[str] | None = None,
+                          results: Sequence[Sequence[SimulationResult]] | None = None
+                          ) -> np.ndarray:
     """Passive-stretch reflexes at several velocities, for one or more parameter sets.
 
     Spasticity is a *velocity-dependent* increase of the stretch reflex (Lance
@@ -197,7 +207,8 @@ def _clonus_text(summary) -> str:
             f"(late/early {summary.decay_ratio:.2f})")
 
 
-def clonus_panel(result: SimulationResult, *, axes=None, summary=None) -> np.ndarray:
+def clonus_panel(result: SimulationResult, *, axes: Sequence[Axes] | np.ndarray | None = None,
+                 summary: analysis.ClonusSummary | None = None) -> np.ndarray:
     """Clonus test on a free limb: joint angle, EMG and spike raster, with the verdict.
 
     Parameters
@@ -267,7 +278,8 @@ def clonus_panel(result: SimulationResult, *, axes=None, summary=None) -> np.nda
     return axes
 
 
-def strength_panel(runs_by_effort, *, labels=None, ax=None):
+def strength_panel(runs_by_effort: Mapping[float, Sequence[SimulationResult]], *,
+                   labels: Sequence[str] | None = None, ax: Axes | None = None) -> Axes:
     """Voluntary force at several efforts for several cases, on one axis.
 
     Parameters

@@ -8,9 +8,12 @@ endplate potential after one shock, force during a 30 Hz train) and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from .. import analysis
 from ..result import SimulationResult
@@ -27,7 +30,8 @@ def _emg_segment(result: SimulationResult, t0_s: float, stop_ms: float):
     return rel_ms[sel], result.emg_mV[sel]
 
 
-def conduction_panel(results, *, axes=None, labels=None) -> np.ndarray:
+def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
+                     axes: Sequence[Axes] | np.ndarray | None = None, labels: Sequence[str] | None = None) -> np.ndarray:
     """Nerve conduction study of one or more runs: M-waves, H-reflex and H/M curve.
 
     Each run (e.g. ``nerve_conduction_study`` and ``diabetic_neuropathy``) is read
@@ -178,8 +182,9 @@ def _ap_words(n: int) -> str:
     return f"{n} fibre AP" + ("" if n == 1 else "s")
 
 
-def junction_panel(single_results, train_results, *, axes=None, labels=None,
-                   unit=None) -> np.ndarray:
+def junction_panel(single_results: Sequence[SimulationResult],
+                   train_results: Sequence[SimulationResult], *, axes: Sequence[Axes] | np.ndarray | None = None,
+                   labels: Sequence[str] | None = None, unit: int | None = None) -> np.ndarray:
     """Acetylcholinesterase inhibition at the junction: one shock, then a 30 Hz train.
 
     For each case (e.g. 100 %, 10 % and 5 % AChE activity) the top row shows the
@@ -357,7 +362,8 @@ def junction_panel(single_results, train_results, *, axes=None, labels=None,
     return axes
 
 
-def decrement_panel(results, *, axes=None, labels=None) -> np.ndarray:
+def decrement_panel(results: Sequence[SimulationResult], *, axes: Sequence[Axes] | np.ndarray | None = None,
+                    labels: Sequence[str] | None = None) -> np.ndarray:
     """Repetitive nerve stimulation: the M-waves of a train and their decrement.
 
     Parameters

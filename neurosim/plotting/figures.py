@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import matplotlib.pyplot as plt
 import numpy as np
+from matplotlib.axes import Axes
 
 from ..result import SimulationResult
 from .base import _check_axes, _xlim, add_teaching_label
@@ -25,7 +28,8 @@ def _default_title(result: SimulationResult) -> str:
     return f"{scenario.title}  [{result.label}]"
 
 
-def overview(result: SimulationResult, *, axes=None, title: str | None = None) -> np.ndarray:
+def overview(result: SimulationResult, *, axes: Sequence[Axes] | np.ndarray | None = None,
+             title: str | None = None) -> np.ndarray:
     """Four stacked panels of one run on a shared time axis.
 
     From top to bottom: spike raster, force (with command and afferent input),
@@ -62,8 +66,8 @@ def overview(result: SimulationResult, *, axes=None, title: str | None = None) -
     return axes
 
 
-def comparison(result_a: SimulationResult, result_b: SimulationResult, *, axes=None,
-               labels=None) -> np.ndarray:
+def comparison(result_a: SimulationResult, result_b: SimulationResult, *,
+               axes: Sequence[Axes] | np.ndarray | None = None, labels: Sequence[str] | None = None) -> np.ndarray:
     """Two runs side by side with shared y-limits per row.
 
     Rows: spike raster, force (% of maximum) and surface EMG; columns: run a,

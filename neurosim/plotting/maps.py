@@ -4,10 +4,17 @@ along one axis, mean over seeds with the spread)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import matplotlib
 import numpy as np
+from matplotlib.axes import Axes
 
 from .base import PALETTE, _finish, _new_axes
+
+if TYPE_CHECKING:
+    from ..sweep import SweepResult
 
 __all__ = ["phase_diagram", "sweep_line"]
 
@@ -35,9 +42,10 @@ def _seed_words(sweep_result) -> str:
     return "1 seed" if n == 1 else f"mean of {n} seeds"
 
 
-def phase_diagram(sweep_result, metric: str, *, ax=None, threshold: float | None = None,
-                  show_threshold: bool = True, statistic: str = "mean", cmap: str = "viridis",
-                  title: str | None = None):
+def phase_diagram(sweep_result: SweepResult, metric: str, *, ax: Axes | None = None,
+                  threshold: float | None = None, show_threshold: bool = True,
+                  statistic: str = "mean", cmap: str = "viridis",
+                  title: str | None = None) -> Axes:
     """Heat map of one metric over a two-axis sweep, with the threshold contour.
 
     Parameters
@@ -107,9 +115,10 @@ def phase_diagram(sweep_result, metric: str, *, ax=None, threshold: float | None
     return _finish(ax)
 
 
-def sweep_line(sweep_result, metric: str, *, axis: str | None = None, fixed=None, ax=None,
+def sweep_line(sweep_result: SweepResult, metric: str, *, axis: str | None = None,
+               fixed: Mapping[str, float] | None = None, ax: Axes | None = None,
                color: str | None = None, label: str | None = None,
-               threshold: float | None = None):
+               threshold: float | None = None) -> Axes:
     """One metric along one sweep axis: mean over seeds with its spread.
 
     Parameters

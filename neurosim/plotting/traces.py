@@ -8,7 +8,10 @@ existing Axes, or leave it out to get a new figure; every function returns the A
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
+from matplotlib.axes import Axes
 
 from ..analysis import _runs
 from ..emg import rms_envelope
@@ -26,8 +29,8 @@ _MEMBRANE_COLOURS = ("blue", "vermillion", "bluish_green", "reddish_purple", "or
 
 
 # --------------------------------------------------------------------- panels
-def raster(result: SimulationResult, *, ax=None, max_units: int | None = None,
-           color: str | None = None):
+def raster(result: SimulationResult, *, ax: Axes | None = None, max_units: int | None = None,
+           color: str | None = None) -> Axes:
     """Spike raster: one tick per motor-neuron spike, units ordered by size.
 
     Parameters
@@ -90,8 +93,8 @@ def _shade_afferent_input(ax, result: SimulationResult) -> None:
                    linewidth=0, label="afferent input" if i == 0 else None, gid="afferent")
 
 
-def force(result: SimulationResult, *, ax=None, percent: bool = True,
-          color: str | None = None, label: str | None = None, legend: bool = True):
+def force(result: SimulationResult, *, ax: Axes | None = None, percent: bool = True,
+          color: str | None = None, label: str | None = None, legend: bool = True) -> Axes:
     """Muscle force over time, with the inputs that produced it.
 
     Parameters
@@ -137,8 +140,8 @@ def force(result: SimulationResult, *, ax=None, percent: bool = True,
     return _finish(ax)
 
 
-def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
-        color: str | None = None, label: str | None = None, legend: bool = True):
+def emg(result: SimulationResult, *, ax: Axes | None = None, envelope_ms: float = 100.0,
+        color: str | None = None, label: str | None = None, legend: bool = True) -> Axes:
     """Surface EMG: the raw signal (thin, light) and its moving-RMS envelope.
 
     Parameters
@@ -178,7 +181,7 @@ def emg(result: SimulationResult, *, ax=None, envelope_ms: float = 100.0,
     return _finish(ax)
 
 
-def pic_and_inhibition(result: SimulationResult, *, ax=None):
+def pic_and_inhibition(result: SimulationResult, *, ax: Axes | None = None) -> Axes:
     """Mean persistent-inward-current activation and total inhibition of the pool.
 
     Parameters
@@ -207,7 +210,8 @@ def pic_and_inhibition(result: SimulationResult, *, ax=None):
     return _finish(ax)
 
 
-def pic_balance(result: SimulationResult, *, ax=None, units=None, legend: bool = True):
+def pic_balance(result: SimulationResult, *, ax: Axes | None = None,
+                units: Sequence[int] | None = None, legend: bool = True) -> Axes:
     r"""The balance that decides self-sustained firing: PIC against rheobase + inhibition.
 
     A motor neuron keeps firing with no input once its persistent inward current beats
@@ -332,7 +336,8 @@ def _unit_traces(result: SimulationResult, traces: np.ndarray, ax, units, *, kin
     return units
 
 
-def membrane(result: SimulationResult, *, ax=None, units=None):
+def membrane(result: SimulationResult, *, ax: Axes | None = None,
+             units: Sequence[int] | None = None) -> Axes:
     """Membrane voltage of the recorded units at every integration step.
 
     Parameters
@@ -367,8 +372,8 @@ def membrane(result: SimulationResult, *, ax=None, units=None):
     return _finish(ax)
 
 
-def joint(result: SimulationResult, *, ax=None, color: str | None = None,
-          legend: bool = True):
+def joint(result: SimulationResult, *, ax: Axes | None = None, color: str | None = None,
+          legend: bool = True) -> Axes:
     """Ankle angle over time, with the torque acting on the foot on a second y axis.
 
     Parameters
@@ -426,8 +431,9 @@ def joint(result: SimulationResult, *, ax=None, color: str | None = None,
     return _finish(ax)
 
 
-def endplate(result: SimulationResult, *, ax=None, units=None, color: str | None = None,
-             label_prefix: str = "", legend: bool = True):
+def endplate(result: SimulationResult, *, ax: Axes | None = None,
+             units: Sequence[int] | None = None, color: str | None = None,
+             label_prefix: str = "", legend: bool = True) -> Axes:
     """Endplate potential of the recorded units, with the fibre's firing threshold.
 
     Parameters

@@ -3,9 +3,12 @@ the notebooks and lectures, computed by :func:`builtin_map`."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Mapping
+from typing import Any, Mapping
 
 import numpy as np
 
@@ -85,8 +88,10 @@ BUILTIN_MAPS: Mapping[str, BuiltinMap] = MappingProxyType({m.name: m for m in (
 """The three built-in maps by name."""
 
 
-def builtin_map(name: str, *, resolution: int = 21, seeds=(0,), executor=None,
-                cache_dir=None, progress: bool = True) -> SweepResult:
+def builtin_map(name: str, *, resolution: int = 21, seeds: Iterable[int] = (0,),
+                executor: int | concurrent.futures.Executor | str | Any | None = None,
+                cache_dir: str | os.PathLike[str] | None = None,
+                progress: bool = True) -> SweepResult:
     """Compute one of the :data:`BUILTIN_MAPS`.
 
     Parameters

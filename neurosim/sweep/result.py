@@ -5,6 +5,7 @@ save/load as ``.npz`` + JSON), and the record of runs that failed or were interr
 from __future__ import annotations
 
 import math
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,7 +111,8 @@ class SweepInterrupted(KeyboardInterrupt):
         Where the finished runs are kept (``None``: no cache, they are lost).
     """
 
-    def __init__(self, n_finished: int, n_runs: int, cache_dir):
+    def __init__(self, n_finished: int, n_runs: int,
+                 cache_dir: str | os.PathLike[str] | None) -> None:
         self.n_finished, self.n_runs = int(n_finished), int(n_runs)
         self.cache_dir = None if cache_dir is None else Path(cache_dir)
         if self.cache_dir is None:
@@ -319,7 +321,7 @@ class SweepResult:
                     model_digest=self.model_digest, n_from_cache=self.n_from_cache,
                     failures=[f.to_dict() for f in self.failures])
 
-    def save(self, path) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Save to ``path`` (``.npz``): arrays plus JSON metadata, nothing pickled.
 
         The list of failed runs is saved too. The write is atomic: if it fails (disk
@@ -337,7 +339,7 @@ class SweepResult:
         return write_npz(path, arrays, self._metadata())
 
     @classmethod
-    def load(cls, path) -> "SweepResult":
+    def load(cls, path: str | os.PathLike[str]) -> "SweepResult":
         """Load a sweep written by :meth:`save`.
 
         Raises

@@ -3,7 +3,11 @@ and assemble the :class:`~neurosim.sweep.SweepResult`."""
 
 from __future__ import annotations
 
+import concurrent.futures
+import os
 import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -14,9 +18,18 @@ from .result import SweepFailure, SweepFailureWarning, SweepInterrupted, SweepRe
     _summarise_failures
 from .runners import _execute, _Task
 
+if TYPE_CHECKING:
+    from ..metrics import Metric
+    from ..parameters import Parameters
+    from ..scenarios import Scenario
+
 __all__ = ["sweep"]
 
-def sweep(base, grid, metrics, *, seeds=(0,), executor=None, cache_dir=None,
+def sweep(base: str | Scenario | Parameters,
+          grid: Mapping[str, Iterable[float]] | Sequence[Mapping[str, float]],
+          metrics: str | Metric | Sequence[str | Metric], *, seeds: Iterable[int] = (0,),
+          executor: int | concurrent.futures.Executor | str | Any | None = None,  # Any: a dask Client
+          cache_dir: str | os.PathLike[str] | None = None,
           progress: bool = True, duration_s: float | None = None,
           protocol: Protocol | None = None, dt_ms: float = 0.1,
           label: str | None = None) -> SweepResult:

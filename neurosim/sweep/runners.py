@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._extras import install_command
 from ..engine import simulate
 from .grid import _Point
 
@@ -165,8 +166,8 @@ def _import_distributed():
     try:
         import distributed
     except ImportError:
-        raise ValueError("a Dask executor needs dask.distributed: "
-                         "python -m pip install 'dask[distributed]'") from None
+        raise ValueError(f"a Dask executor needs dask.distributed (the 'sweep' extra); "
+                         f"install it with: {install_command('sweep')}") from None
     return distributed
 
 
