@@ -393,7 +393,7 @@ def rested_hazard_hz(nerve: NerveParameters, rate_hz: float) -> float:
         than half of the mean interval.
     """
     _check_rate(nerve, rate_hz)
-    if rate_hz <= 0.0:
+    if rate_hz < NEGLIGIBLE_ECTOPIC_RATE_HZ:
         return 0.0
     x, g = _recovery_table(nerve)
     gi = _cumulative(x, g)
@@ -439,6 +439,14 @@ def ectopic_interval_stats(nerve: NerveParameters, rate_hz: float | None = None)
     return mean, math.sqrt(max(var, 0.0)) / mean
 
 
+NEGLIGIBLE_ECTOPIC_RATE_HZ = 1e-6
+"""Ectopic rates below this (Hz: one discharge in 11 days, against runs of at most an hour)
+are treated as none — a rate of 1e-320 Hz would otherwise need a hazard that underflows."""
+
+NEVER_STEP = 2 ** 62
+"""Step of a discharge that never comes (beyond any run: 3600 s is 7.2e8 steps at 5 µs)."""
+
+
 class EctopicDischarges:
     r"""Ectopic discharges of the hyperexcitable motor axons, one chunk of steps at a time.
 
@@ -479,7 +487,7 @@ class EctopicDischarges:
         self._refractory_s = nerve.ectopic_refractory_ms / 1000.0
         self._x, g = _recovery_table(nerve)
         self._h_cum = self.rested_hazard_hz * _cumulative(self._x, g)
-        self._active = self.rate_hz > 0.0 and self.units.size > 0
+        self._active = self.rested_hazard_hz > 0.0 and self.units.size > 0
         m = self.units.size
         self._rounds = np.zeros((0, m))
         self._first_round = 0
@@ -489,7 +497,14 @@ class EctopicDischarges:
         self._expected_step = 0
         if self._active:  # rested axons: the first discharge comes at hazard r0
             self._next_s = self._draw(np.arange(m)) / self.rested_hazard_hz
-            self._next_step = np.floor(self._next_s / self._dt_s).astype(np.int64)
+            self._next_step = self._step_of(self._next_s)
+
+    def _step_of(self, time_s: np.ndarray) -> np.ndarray:
+        """Step ``floor(t / dt)`` of each discharge time; a time too far away to represent
+        (a rate of 1e-310 Hz gives an infinite interval) becomes :data:`NEVER_STEP`, so
+        that axon simply does not fire again."""
+        with np.errstate(over="ignore"):
+            return np.floor(np.minimum(time_s / self._dt_s, NEVER_STEP)).astype(np.int64)
 
     def _draw(self, idx: np.ndarray) -> np.ndarray:
         """The next exponential of each axon in ``idx`` (its round ``count``)."""
@@ -544,7 +559,7 @@ class EctopicDischarges:
                 raise RuntimeError("neurosim: an ectopic interval was not positive (a bug; "
                                    "please report)")
             self._next_s[due] += interval_s
-            self._next_step[due] = np.floor(self._next_s[due] / self._dt_s).astype(np.int64)
+            self._next_step[due] = self._step_of(self._next_s[due])
         if not steps:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
         step = np.concatenate(steps)

@@ -280,3 +280,20 @@ def test_junction_converges_when_dt_is_halved(name):
     for coarse, fine in zip(runs, runs[1:]):
         for key in coarse:
             assert abs(coarse[key] - fine[key]) <= 0.05 * abs(fine[key]), (key, coarse, fine)
+
+
+@pytest.mark.parametrize("rate_hz", [5e-324, 1e-310, 1e-7])
+def test_a_vanishing_ectopic_rate_gives_no_discharges_instead_of_an_endless_loop(rate_hz):
+    """A subnormal rate needs a hazard that underflows: its first interval was infinite, the
+    step of it overflowed to a negative number, and the event loop never ended (found by the
+    property test above)."""
+    from neurosim.nerve import (NEGLIGIBLE_ECTOPIC_RATE_HZ, EctopicDischarges, ectopic_nerve,
+                                nerve_arrays)
+    p = Parameters().with_changes(**{"nerve.ectopic_rate_hz": rate_hz,
+                                     "nerve.ectopic_fraction": 1.0, "pool.n_units": 12})
+    arrays = nerve_arrays(p.nerve, p.spindle, 12, 0.005)
+    ectopic = EctopicDischarges(ectopic_nerve(p), arrays, 0.005, np.random.default_rng(0))
+    step, unit = ectopic.events(0, 80_000)
+    assert rate_hz < NEGLIGIBLE_ECTOPIC_RATE_HZ and step.size == 0 and unit.size == 0
+    r = simulate(p, None, 0.2, seed=0, dt_ms=0.005)
+    assert not np.any(r.activation_sources & 4)  # no ectopic activations
