@@ -463,7 +463,8 @@ angle is high-pass filtered at this frequency (2nd-order Butterworth, zero phase
 the clonus band (3–12 Hz; clinical ankle clonus 5–8 Hz) is examined."""
 
 
-def autocorrelation_frequency_hz(x, rate_hz: float, band_hz: tuple) -> float:
+def autocorrelation_frequency_hz(x: np.ndarray, rate_hz: float,
+                                 band_hz: tuple[float, float]) -> float:
     """Frequency of a rhythm from the autocorrelation of ``x`` (Hz).
 
     The first lag at which the autocorrelation has a local maximum (``scipy.signal.find_peaks``)

@@ -39,8 +39,11 @@ MEDIUM = textwrap.dedent("""
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="needs Linux /proc")
 def test_estimate_is_within_1_5x_of_the_measured_peak_rss_growth_of_a_medium_run():
-    out = subprocess.run([sys.executable, "-c", MEDIUM], check=True, capture_output=True,
-                         text=True, timeout=600)
+    # twice: on a fresh machine the first process compiles the engine, and the compiler's
+    # memory would stay in the peak (ru_maxrss) it measures; the second loads it from the cache
+    for _ in range(2):
+        out = subprocess.run([sys.executable, "-c", MEDIUM], check=True, capture_output=True,
+                             text=True, timeout=600)
     rec = json.loads(out.stdout.strip().splitlines()[-1])
     assert rec["growth"] > 50e6  # the traces (120 MB) were really allocated and written
     assert 1 / 1.5 <= rec["estimate"] / rec["growth"] <= 1.5, rec
