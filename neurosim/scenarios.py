@@ -48,7 +48,9 @@ SCENARIO_SCHEMA = _schema.Record(
         protocol=_schema.ListOf(what="a list of protocol components, each "
                                      "{'type': component name, field: value}"),
         duration_s=DURATION_S),
-    optional=dict(measurements=_schema.ListOf(_TEXT), treats=_schema.Nullable(_TEXT)),
+    optional=dict(measurements=_schema.ListOf(_TEXT), treats=_schema.Nullable(_TEXT),
+                  notes=_schema.MapOf(_TEXT, what="a mapping {parameter name: where its "
+                                                  "value comes from}")),
     what="a scenario {key: value}")
 """What a scenario file (and :meth:`Scenario.from_dict`) holds: :meth:`Scenario.to_dict`'s keys."""
 
@@ -84,6 +86,11 @@ class Scenario:
         suggested from the protocol (:func:`neurosim.measurements.suggest`).
     treats : str or None
         For a treatment: the name of the untreated condition it is compared with.
+    notes : Mapping[str, str]
+        Where each change comes from, by parameter name: a published source, or
+        ``"caricature: ..."`` saying why the value is a teaching choice. Every built-in
+        scenario has one note per change (``neurosim run`` and ``neurosim list --notes``
+        print them); a note for a parameter the scenario does not change is an error.
     """
 
     name: str
@@ -98,6 +105,7 @@ class Scenario:
     duration_s: float = 6.0
     measurements: tuple = ()
     treats: str | None = None
+    notes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
         if self.category not in CATEGORIES:
@@ -114,6 +122,12 @@ class Scenario:
             raise ValueError(f"scenario {self.name!r}: unknown measurement(s) {unknown}; "
                              f"choose from {list(measurements.MEASUREMENTS)}")
         object.__setattr__(self, "measurements", chosen)
+        notes = SCENARIO_SCHEMA.optional["notes"].check(self.notes, "notes")
+        stray = sorted(set(notes) - set(self.changes))
+        if stray:
+            raise ValueError(f"scenario {self.name!r}: notes for parameters it does not "
+                             f"change: {stray}")
+        object.__setattr__(self, "notes", MappingProxyType(notes))
         if self.treats is not None and self.category != "treatment":
             raise ValueError(f"scenario {self.name!r} is a {self.category}, so it cannot "
                              f"name a condition it treats (treats={self.treats!r})")
@@ -192,8 +206,12 @@ class Scenario:
                         seed=seed, label=self.name, **kwargs)
 
     def with_changes(self, **changes: float) -> "Scenario":
-        """Return a copy with further dotted parameter changes (validated)."""
-        return dataclasses.replace(self, changes={**self.changes, **changes})
+        """Return a copy with further dotted parameter changes (validated).
+
+        A changed parameter's note is dropped (its value is no longer the documented one).
+        """
+        notes = {k: v for k, v in self.notes.items() if k not in changes}
+        return dataclasses.replace(self, changes={**self.changes, **changes}, notes=notes)
 
     # ------------------------------------------------------------ files
     def to_dict(self) -> dict:
@@ -203,7 +221,8 @@ class Scenario:
                     mechanism=self.mechanism, learning_goal=self.learning_goal,
                     caveat=self.caveat, changes=dict(self.changes),
                     protocol=self.protocol.to_dict(), duration_s=self.duration_s,
-                    measurements=list(self.measurements), treats=self.treats)
+                    measurements=list(self.measurements), treats=self.treats,
+                    notes=dict(self.notes))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scenario":
@@ -228,7 +247,7 @@ class Scenario:
                    changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
                    duration_s=data["duration_s"],
                    measurements=tuple(data.get("measurements", ())),
-                   treats=data.get("treats"))
+                   treats=data.get("treats"), notes=data.get("notes", {}))
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the scenario as JSON to ``path``; returns the path.
@@ -253,24 +272,60 @@ class Scenario:
             return cls._from_checked(data)
 
 
-_INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
-           "inhibition.descending": 0.2}
-_PIC_UNMASKED = {"pic.strength": 1.0}
-# Upper-motor-neuron lesions also cut the voluntary (corticospinal) drive: weakness (paresis)
-# alongside spasms (Lance 1980). Caricature values: an incomplete spinal lesion and a stroke
-# keep a small part, one MS plaque about half; voluntary force at maximal effort then falls to
-# roughly half of healthy (SCI, stroke) and three quarters (MS) in this model, in the range of
-# the weakness of paretic plantarflexors (e.g. Jayaraman et al. 2006, Spinal Cord 44:680).
-_SCI_WEAKNESS = {"descending.voluntary_drive": 0.1}
-# Stroke-like: weakness, disinhibition, hypersensitive (dynamic) spindles with more fusimotor
-# drive, somewhat larger PICs, and the stiffer ankle of spastic patients (passive stiffness
-# of spastic ankle extensors increased: Sinkjaer & Magnussen 1994, Brain 117:355).
-_STROKE = {"descending.voluntary_drive": 0.15, "inhibition.descending": 0.2,
-           "inhibition.presynaptic": 0.4, "inhibition.reciprocal": 0.4,
-           "spindle.gain": 4.0, "spindle.fusimotor_bias_hz": 5.0, "pic.strength": 0.5,
-           "limb.passive_stiffness_Nm_per_rad": 35.0}
-_DIABETIC = {"nerve.demyelination_slowing": 0.16, "nerve.motor_axon_survival": 0.55,
-             "nerve.afferent_survival": 0.4}
+_CARICATURE = "caricature: "
+
+
+def _levers(*blocks: Mapping[str, tuple]) -> dict:
+    """``changes`` and ``notes`` keyword arguments of a :class:`Scenario` from blocks of
+    ``{parameter: (value, note)}``; later blocks override earlier ones."""
+    merged: dict = {}
+    for block in blocks:
+        merged.update(block)
+    return dict(changes={k: v for k, (v, _) in merged.items()},
+                notes={k: note for k, (_, note) in merged.items()})
+
+
+_INJURY_L = {
+    "inhibition.reciprocal": (0.2, "reciprocal Ia inhibition falls after SCI (Crone et al. "
+                                   "1994, Brain 117:1161; Nielsen, Crone & Hultborn 2007); "
+                                   "the size 0.2 is a caricature"),
+    "inhibition.presynaptic": (0.2, "presynaptic inhibition of Ia terminals falls after SCI "
+                                    "(Nielsen, Crone & Hultborn 2007, Acta Physiol 189:171); "
+                                    "the size 0.2 is a caricature"),
+    "inhibition.descending": (0.2, "a spinal lesion cuts descending inhibition below it "
+                                   "(Lance 1980); the size 0.2 is a caricature")}
+_PIC_L = {"pic.strength": (1.0, "motoneuron PICs grow after chronic SCI: plateaus in almost "
+                                "all motoneurons (Bennett, Li & Siu 2001, J Neurophysiol "
+                                "85:1567); 4 × the healthy 0.25 is a caricature")}
+_SCI_WEAK_L = {"descending.voluntary_drive": (0.1, "weakness below an incomplete lesion "
+                                                   "(Thomas et al. 1997, Muscle Nerve 20:1380; "
+                                                   "Lance 1980); 0.1 a caricature giving about "
+                                                   "half of healthy maximal force")}
+_SCI_L = {**_INJURY_L, **_PIC_L, **_SCI_WEAK_L}
+_STROKE_L = {
+    "descending.voluntary_drive": (0.15, "paresis after stroke (Lance 1980); 0.15 a "
+                                         "caricature"),
+    "inhibition.descending": (0.2, "upper-motor-neuron lesion: descending inhibition lost "
+                                   "(Lance 1980); size a caricature"),
+    "inhibition.presynaptic": (0.4, "presynaptic inhibition reduced in spastic hemiparesis "
+                                    "(Nielsen, Crone & Hultborn 2007); size a caricature"),
+    "inhibition.reciprocal": (0.4, "reciprocal inhibition reduced in spastic patients (Crone "
+                                   "et al. 1994, Brain 117:1161); size a caricature"),
+    "spindle.gain": (4.0, "exaggerated, velocity-dependent stretch reflex (Lance 1980); "
+                          "caricature: the spindle stands for the whole reflex gain"),
+    "spindle.fusimotor_bias_hz": (5.0, "increased fusimotor drive, one proposed UMN "
+                                       "mechanism; 5 Hz a caricature"),
+    "pic.strength": (0.5, "larger PICs after loss of descending control; 2 × healthy a "
+                          "caricature"),
+    "limb.passive_stiffness_Nm_per_rad": (35.0, "stiffer spastic ankle extensors (Sinkjaer & "
+                                                "Magnussen 1994, Brain 117:355)")}
+_DIABETIC_L = {
+    "nerve.demyelination_slowing": (0.16, "motor conduction 15–20 % slower after > 10 years "
+                                          "of diabetes (median 52 → 44 m/s)"),
+    "nerve.motor_axon_survival": (0.55, "tibial CMAP amplitude roughly halved in diabetic "
+                                        "neuropathy (12.4 → 6.7 mV)"),
+    "nerve.afferent_survival": (0.4, "sensory fibres fall most in diabetic neuropathy; 0.4 a "
+                                     "caricature")}
 
 _CAVEAT = ("A teaching caricature with one muscle, no interneuron detail and invented "
            "scales; it shows a mechanism, not what any patient will experience.")
@@ -338,7 +393,7 @@ _SCENARIOS = [
                   "reverberate, but without large PICs the pool stops soon after.",
         learning_goal="Inhibition loss makes the response bigger and somewhat longer — "
                       "but by itself not a spasm lasting seconds.",
-        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=8.0,
+        caveat=_CAVEAT, **_levers(_INJURY_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm",)),
     Scenario(
         name="pic_only", title="Large persistent inward currents alone", category="condition",
@@ -348,7 +403,7 @@ _SCENARIOS = [
         mechanism="Persistent inward currents give self-sustained firing, but inhibition "
                   "holds them back.",
         learning_goal="PICs can sustain firing without input; inhibition keeps them in check.",
-        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=8.0,
+        caveat=_CAVEAT, **_levers(_PIC_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm",)),
     Scenario(
         name="spinal_cord_injury", title="Chronic spinal cord injury: a spasm",
@@ -366,8 +421,7 @@ _SCENARIOS = [
                       "the PICs that keep the units firing. Involuntary force grows while "
                       "voluntary force falls — spasticity comes with paresis.",
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS}, protocol=spasm_test_protocol(),
-        duration_s=8.0,
+        **_levers(_SCI_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "strength")),
     Scenario(
         name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
@@ -379,7 +433,11 @@ _SCENARIOS = [
                   "onset → exaggerated, velocity-dependent stretch reflex.",
         learning_goal="Spasticity is velocity-dependent (Lance 1980): compare slow and fast "
                       "stretches.",
-        caveat=_CAVEAT, changes={"spindle.gain": 3.0}, protocol=stretch_protocol(100.0),
+        caveat=_CAVEAT,
+        **_levers({"spindle.gain": (3.0, "caricature: tripled dynamic sensitivity, as with "
+                                         "more gamma-dynamic drive (Prochazka & Gorassini "
+                                         "1998 for the Ia law it scales)")}),
+        protocol=stretch_protocol(100.0),
         duration_s=3.0,
         measurements=("reflex",)),
     Scenario(
@@ -396,7 +454,7 @@ _SCENARIOS = [
                       "inhibition makes it die out.",
         caveat=_CAVEAT + " Real strokes also change the muscle itself (contracture, fibre "
                          "loss); the weakness here is only the lost descending drive.",
-        changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0,
+        **_levers(_STROKE_L), protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0,
         measurements=("clonus", "reflex", "strength")),
     Scenario(
         name="multiple_sclerosis_like", title="Multiple-sclerosis-like: central slowing",
@@ -410,9 +468,15 @@ _SCENARIOS = [
         learning_goal="Separate central from peripheral causes: the nerve conduction study "
                       "stays normal while reflexes change.",
         caveat=_CAVEAT + " MS is patchy and relapsing; one spinal lesion is a caricature.",
-        changes={"nerve.central_delay_ms": 4.0, "descending.voluntary_drive": 0.5,
-                 "inhibition.descending": 0.4, "inhibition.presynaptic": 0.5,
-                 "spindle.gain": 1.5},
+        **_levers({
+            "nerve.central_delay_ms": (4.0, "caricature: central demyelination slows central "
+                                            "conduction; a few ms more in one plaque"),
+            "descending.voluntary_drive": (0.5, "caricature: one plaque halves the drive"),
+            "inhibition.descending": (0.4, "caricature: upper-motor-neuron sign (Lance 1980)"),
+            "inhibition.presynaptic": (0.5, "presynaptic inhibition reduced in MS spasticity "
+                                            "(Nielsen, Crone & Hultborn 2007); size a "
+                                            "caricature"),
+            "spindle.gain": (1.5, "caricature: a moderately brisker reflex")}),
         protocol=stretch_protocol(100.0), duration_s=3.0,
         measurements=("reflex", "conduction", "strength")),
     Scenario(
@@ -426,7 +490,7 @@ _SCENARIOS = [
         learning_goal="How nerve damage shows in a nerve conduction study: latency, amplitude, "
                       "velocity.",
         caveat=_CAVEAT + " Real diabetic neuropathy is length-dependent and mostly sensory.",
-        changes=_DIABETIC, protocol=conduction_protocol(), duration_s=13.2,
+        **_levers(_DIABETIC_L), protocol=conduction_protocol(), duration_s=13.2,
         measurements=("conduction",)),
     Scenario(
         name="muscle_cramp", title="Muscle cramp from hyperexcitable motor axons",
@@ -439,8 +503,10 @@ _SCENARIOS = [
         learning_goal="Involuntary contraction can start in the peripheral nerve, not the cord: "
                       "the motor neurons stay silent.",
         caveat=_CAVEAT + " Real cramps involve spinal and peripheral mechanisms.",
-        # Minetto et al. 2009, J Neurophysiol 102:1890: cramp units 14.5 ± 5.1 pps, ISI CV ≈ 0.45
-        changes={"nerve.ectopic_rate_hz": 14.5, "nerve.ectopic_fraction": 0.5},
+        **_levers({
+            "nerve.ectopic_rate_hz": (14.5, "cramp units fire 14.5 ± 5.1 pps, ISI CV ≈ 0.45 "
+                                            "(Minetto et al. 2009, J Neurophysiol 102:1890)"),
+            "nerve.ectopic_fraction": (0.5, "caricature: half the axons hyperexcitable")}),
         protocol=Protocol(Noise()), duration_s=4.0,
         measurements=("spontaneous",)),
     Scenario(
@@ -457,7 +523,10 @@ _SCENARIOS = [
                       "voluntary contraction.",
         caveat=_CAVEAT + " Real baclofen also causes drowsiness and some weakness; dosing is "
                          "not modelled. Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "inhibition.presynaptic": 1.3},
+        **_levers(_SCI_L, {"inhibition.presynaptic": (
+            1.3, "baclofen (GABA-B agonist) depresses Ia transmission presynaptically; "
+                 "reflexes fall, voluntary strength not consistently (Chu, Hornby & Schmit "
+                 "2014, Arch Phys Med Rehabil 95:622); 1.3 a caricature")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "strength"), treats="spinal_cord_injury"),
 ]
@@ -473,7 +542,10 @@ _SCENARIOS += [
         learning_goal="Compare the stretch-evoked torque with the untreated stroke-like limb.",
         caveat=_CAVEAT + " Real tizanidine also sedates and lowers blood pressure. Not medical "
                          "advice.",
-        changes={**_STROKE, "inhibition.interneuron_weight": 0.0},
+        **_levers(_STROKE_L, {"inhibition.interneuron_weight": (
+            0.0, "α2-agonist: less polysynaptic excitation; stretch-evoked torque down 15–60 % "
+                 "(Mirbagheri, Chen & Rymer 2010, J NeuroEng Rehabil 7:29); removing it all "
+                 "is a caricature")}),
         protocol=stretch_protocol(100.0), duration_s=3.0,
         measurements=("reflex", "clonus"), treats="stroke_like"),
 ]
@@ -506,7 +578,11 @@ _SCENARIOS += [
         mechanism="Slower ACh removal → larger, longer EPP → higher safety factor.",
         learning_goal="Why a small AChE inhibition helps a failing junction.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
-        changes={"junction.ache_activity": 0.5}, protocol=train_protocol(3.0, 10),
+        **_levers({"junction.ache_activity": (0.5, "caricature of a therapeutic dose; "
+                                                   "an acute inhibitor prolongs the endplate "
+                                                   "current by +76 % in mice (Adler et al. "
+                                                   "2011)")}),
+        protocol=train_protocol(3.0, 10),
         duration_s=3.5,
         measurements=("junction", "decrement")),
     Scenario(
@@ -525,7 +601,9 @@ _SCENARIOS += [
                   "→ depolarisation block and weakness.",
         learning_goal="Too much acetylcholine first excites, then paralyses.",
         caveat=_JUNCTION_CAVEAT + " Physiology only; poisoning needs emergency care.",
-        changes={"junction.ache_activity": 0.05},
+        **_levers({"junction.ache_activity": (0.05, "caricature: near-complete "
+                                                    "inhibition, as in poisoning (Katz & "
+                                                    "Miledi 1973 for complete block)")}),
         protocol=Protocol(NerveStimulation(times_s=tuple(1.5 + k / 30 for k in range(30)),
                                            intensity_mA=60.0)),
         duration_s=3.0,
@@ -539,7 +617,10 @@ _SCENARIOS += [
         mechanism="Low receptor density → low safety factor → failures with depression.",
         learning_goal="The decrement on repetitive nerve stimulation, and why it appears.",
         caveat=_JUNCTION_CAVEAT + " Real myasthenia is autoimmune and fluctuates.",
-        changes={"junction.receptor_density": 0.25}, protocol=train_protocol(3.0, 10),
+        **_levers({"junction.receptor_density": (0.25, "myasthenia: fewer AChRs lower the "
+                                                       "safety factor; a quarter is a "
+                                                       "caricature")}),
+        protocol=train_protocol(3.0, 10),
         duration_s=3.5,
         measurements=("decrement", "junction")),
     Scenario(
@@ -551,7 +632,11 @@ _SCENARIOS += [
         mechanism="Low Ca²⁺/Mg²⁺ lower the axonal threshold (ectopic firing) and release.",
         learning_goal="Electrolytes act on nerve and junction, not only on the spinal cord.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
-        changes={"junction.calcium_mM": 0.8, "junction.magnesium_mM": 0.5},
+        **_levers({"junction.calcium_mM": (0.8, "below the 1.1–1.3 mM ionised-Ca²⁺ "
+                                                "reference range (Tietz Textbook of Clinical "
+                                                "Chemistry)"),
+                   "junction.magnesium_mM": (0.5, "below the 0.7–1.0 mM serum-Mg²⁺ reference "
+                                                  "range (Tietz)")}),
         protocol=Protocol(Noise()), duration_s=4.0,
         measurements=("spontaneous", "junction")),
     Scenario(
@@ -566,7 +651,9 @@ _SCENARIOS += [
                       "is not.",
         caveat=_JUNCTION_CAVEAT + " Real injections are local and wear off over months. "
                                   "Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "junction.quantal_scale": 0.3},
+        **_levers(_SCI_L, {"junction.quantal_scale": (
+            0.3, "botulinum toxin cleaves SNARE proteins and blocks ACh release (Montecucco & "
+                 "Schiavo 1994, Mol Microbiol 13:1); 0.3 a caricature of one dose")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "junction"), treats="spinal_cord_injury"),
 ]
