@@ -658,6 +658,483 @@ _SCENARIOS += [
         measurements=("spasm", "junction"), treats="spinal_cord_injury"),
 ]
 
+# --------------------------------------------------------------------------- issue 18:
+# every condition and treatment of the source texts. Conditions first, then treatments
+# that name the condition they treat.
+_NOT_ADVICE = " Not medical advice."
+_ALS_L = {
+    "nerve.motor_axon_survival": (0.45, "lower motor neurons die in ALS; weakness shows after "
+                                        "roughly half are lost (Brown & Al-Chalabi 2017, N Engl "
+                                        "J Med 377:162); 0.45 a caricature"),
+    "nerve.ectopic_rate_hz": (1.0, "caricature: fasciculations, spontaneous whole-unit "
+                                   "discharges, irregular and slow (Preston & Shapiro); 1 Hz "
+                                   "is at the fast end, to be seen in a 4 s recording"),
+    "nerve.ectopic_fraction": (0.3, "caricature: a minority of hyperexcitable axons"),
+    "inhibition.descending": (0.4, "upper-motor-neuron loss: descending inhibition falls "
+                                   "(Lance 1980); size a caricature"),
+    "spindle.gain": (2.0, "caricature: the brisk reflexes of the upper-motor-neuron sign")}
+_GBS_L = {
+    "nerve.demyelination_slowing": (0.4, "acute inflammatory demyelination slows conduction "
+                                         "(Willison, Jacobs & van Doorn 2016, Lancet 388:717); "
+                                         "40 % a caricature"),
+    "nerve.conduction_block": (0.5, "conduction block is a hallmark of demyelinating GBS "
+                                    "(Willison et al. 2016); half the axons a caricature"),
+    "nerve.afferent_survival": (0.5, "caricature: reflexes are lost early in GBS; here by "
+                                     "losing half the Ia afferents")}
+_COMPRESSION_L = {
+    "nerve.conduction_block": (0.6, "caricature: focal compression blocks conduction in many "
+                                    "axons (neurapraxia) between the stimulation sites"),
+    "nerve.demyelination_slowing": (0.1, "caricature: mild slowing from focal demyelination "
+                                         "under the compression")}
+_CRAMP_L = {
+    "nerve.ectopic_rate_hz": (8.0, "caricature: cramp discharges 6–25 pps (Minetto et al. "
+                                   "2009, J Neurophysiol 102:1890), the slow end"),
+    "nerve.ectopic_fraction": (0.05, "caricature: a few fatigued, hyperexcitable axons")}
+_STRESS_L = {
+    "spindle.fusimotor_bias_hz": (15.0, "caricature: arousal raises fusimotor (γ) drive "
+                                        "through sympathetic and descending routes, one "
+                                        "proposed link of stress and muscle tension"),
+    "descending.tonic_drive": (0.01, "caricature: a little tonic descending excitation, the "
+                                     "tense, aroused limb"),
+    "pic.strength": (0.4, "serotonin and noradrenaline from the brainstem, raised with arousal, "
+                          "increase motoneuron PICs (Heckman et al. 2005, Muscle Nerve "
+                          "31:135); 0.4 a caricature")}
+_LOW_MG_L = {"junction.magnesium_mM": (0.35, "severe hypomagnesaemia, far below the 0.7–1.0 "
+                                             "mM reference range (Tietz), where cramps and "
+                                             "tetany appear")}
+
+_SCENARIOS += [
+    Scenario(
+        name="traumatic_nerve_injury", title="Traumatic nerve injury: a partial lesion",
+        category="condition",
+        description="A partial injury of the tibial nerve above the proximal stimulation "
+                    "site: half the motor axons and half the Ia afferents are cut, and half "
+                    "of those left are blocked at the injury (neurapraxia). The nerve "
+                    "conduction study shows smaller M-waves, and a proximal M-wave smaller "
+                    "still; the limb is weak.",
+        mechanism="Axon loss (axonotmesis) removes motor units from every test; conduction "
+                  "block silences axons that are still intact below the injury.",
+        learning_goal="Tell a block (proximal response smaller than distal, recovers) from "
+                      "axon loss (both responses small) in a nerve conduction study.",
+        caveat=_CAVEAT + " Regeneration over time (~1–3 mm/day), denervation potentials and "
+                         "reinnervation are a later part of the model: this is one moment "
+                         "after the injury, not its course.",
+        **_levers({
+            "nerve.motor_axon_survival": (0.5, "caricature: a partial lesion cutting half the "
+                                               "motor axons"),
+            "nerve.afferent_survival": (0.5, "caricature: the same lesion cuts half the Ia "
+                                             "afferents (mixed nerve)"),
+            "nerve.conduction_block": (0.5, "caricature: half the surviving axons blocked at "
+                                            "the injury (neurapraxia)")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength")),
+    Scenario(
+        name="als_like", title="ALS-like: upper and lower motor neurons lost",
+        category="condition",
+        description="Motor neuron disease caricatured: more than half the motor axons are "
+                    "gone (lower motor neuron), a minority of the rest discharge by "
+                    "themselves (fasciculations at rest), and descending control is damaged "
+                    "(upper motor neuron): the stretch reflex is brisker than healthy although "
+                    "the muscle has lost more than half its units, and the limb is weak.",
+        mechanism="Lower-motor-neuron loss (fewer units, smaller M-wave), hyperexcitable motor "
+                  "axons (fasciculations) and upper-motor-neuron signs (less descending "
+                  "inhibition, brisker reflexes) at the same time.",
+        learning_goal="ALS mixes signs that usually exclude each other: hyperreflexia in a "
+                      "wasting muscle, with fasciculations at rest.",
+        caveat=_CAVEAT + " Fibrillations, reinnervation (surviving units growing larger) and "
+                         "progression over months are a later part of the model; the muscle "
+                         "here has simply lost units.",
+        **_levers(_ALS_L), protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "spontaneous", "strength", "conduction")),
+    Scenario(
+        name="toxic_neuropathy", title="Alcohol-related (toxic) neuropathy",
+        category="condition",
+        description="A length-dependent, mainly axonal and sensory neuropathy, as after "
+                    "long alcohol misuse or other neurotoxins: most Ia afferents and some "
+                    "motor axons are lost, conduction is only slightly slower. The H-reflex "
+                    "and the stretch reflex shrink; the M-wave is somewhat smaller.",
+        mechanism="Axonal loss, sensory worse than motor; little demyelination.",
+        learning_goal="An axonal neuropathy lowers amplitudes more than velocities, and "
+                      "takes the reflexes with its sensory fibres.",
+        caveat=_CAVEAT + " The model has only Ia afferents: no pain, touch or sensory nerve "
+                         "study, no length dependence, no nutrition (thiamine) or recovery "
+                         "with abstinence.",
+        **_levers({
+            "nerve.afferent_survival": (0.3, "sensory axons lost most in alcohol-related "
+                                             "neuropathy (Koike et al. 2003, Ann Neurol "
+                                             "54:19); 0.3 a caricature"),
+            "nerve.motor_axon_survival": (0.7, "caricature: milder motor axon loss"),
+            "nerve.demyelination_slowing": (0.06, "caricature: axonal neuropathies slow "
+                                                  "conduction only a little")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex")),
+    Scenario(
+        name="guillain_barre_like", title="Guillain–Barré-like: after an infection",
+        category="condition",
+        description="Days to weeks after an infection the immune system attacks peripheral "
+                    "myelin: conduction slows by 40 %, half the axons are blocked and the "
+                    "reflexes fade. The nerve conduction study shows slow velocities and a "
+                    "proximal M-wave much smaller than the distal one; the limb is weak.",
+        mechanism="Acute demyelination: slowing and conduction block, reflexes lost.",
+        learning_goal="A demyelinating picture: velocity and block change more than the "
+                      "distal amplitude — unlike an axonal neuropathy.",
+        caveat=_CAVEAT + " This one scenario stands for the infection-related neuropathies "
+                         "of the source texts: Guillain–Barré syndrome after an infection is "
+                         "the demyelinating picture shown here; Lyme disease (radiculitis, "
+                         "facial palsy) and HIV (mainly a distal axonal, sensory neuropathy — "
+                         "closer to toxic_neuropathy) would pull the same nerve levers in "
+                         "other proportions; shingles is a sensory ganglionitis with pain the "
+                         "model has no place for. The model cannot show the infection, the "
+                         "immune response, the time course, pain, autonomic or breathing "
+                         "involvement." + _NOT_ADVICE,
+        **_levers(_GBS_L), protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex", "strength")),
+    Scenario(
+        name="peripheral_neuropathy", title="Peripheral neuropathy (generic)",
+        category="condition",
+        description="A mixed peripheral neuropathy of unspecified cause: some slowing, a "
+                    "third of the motor axons and most Ia afferents lost. Smaller, slower "
+                    "M-waves, a weak H-reflex and a smaller stretch reflex.",
+        mechanism="Demyelination (slowing) and axonal loss, sensory fibres worst.",
+        learning_goal="The common pattern of many neuropathies: reflexes fade and amplitudes "
+                      "fall before strength does.",
+        caveat=_CAVEAT + " Real neuropathies differ by cause (diabetic, toxic, inherited, "
+                         "immune); see the specific scenarios.",
+        **_levers({
+            "nerve.demyelination_slowing": (0.1, "caricature: a mild mixed neuropathy, "
+                                                 "between the axonal and the diabetic ones"),
+            "nerve.motor_axon_survival": (0.65, "caricature: a third of the motor axons lost"),
+            "nerve.afferent_survival": (0.45, "caricature: sensory fibres lost more than "
+                                              "motor, as in most neuropathies")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex")),
+    Scenario(
+        name="parkinsons_like", title="Parkinson's-like rigidity: lead-pipe resistance",
+        category="condition",
+        description="A steady descending drive keeps the 'relaxed' muscle slightly active and "
+                    "the spindles' velocity sensitivity is low. The examiner feels a "
+                    "resistance that is about the same at slow and fast stretches — lead-pipe "
+                    "rigidity — unlike stroke-like spasticity, whose reflex torque grows "
+                    "several-fold from 10 to 100 °/s.",
+        mechanism="Tonic (not stretch-evoked) drive to the pool: resistance that does not "
+                  "depend on stretch velocity.",
+        learning_goal="The bedside contrast: rigidity is velocity-independent, spasticity "
+                      "velocity-dependent (Lance 1980). Stretch at 10, 40 and 100 °/s.",
+        caveat=_CAVEAT + " Rigidity comes from the basal ganglia and long-latency "
+                         "(transcortical) reflexes, which the model does not have: one steady "
+                         "current stands for them. No tremor, bradykinesia or cogwheeling.",
+        **_levers({
+            "descending.tonic_drive": (0.04, "tonic EMG at rest and enhanced long-latency "
+                                             "reflexes in parkinsonian rigidity (Lee & Tatton "
+                                             "1975, Can J Neurol Sci 2:285; Rothwell et al. "
+                                             "1983, Brain 106:257); 0.04 a caricature"),
+            "spindle.gain": (0.3, "rigidity is velocity-independent, unlike spasticity "
+                                  "(Lance 1980); caricature: a low dynamic sensitivity")}),
+        protocol=stretch_protocol(40.0), duration_s=3.0,
+        measurements=("reflex",)),
+    Scenario(
+        name="dehydration_cramp", title="Exercise-associated (dehydration) cramp",
+        category="condition",
+        description="After long exercise in the heat, a few fatigued motor axons discharge by "
+                    "themselves at about 8 Hz: the calf twitches and cramps at rest while the "
+                    "spinal cord stays silent.",
+        mechanism="Hyperexcitable distal motor axons fire ectopically and drive their units.",
+        learning_goal="A cramp can start in the nerve; rest, fluids and stretching act there.",
+        caveat=_CAVEAT + " Why exercise cramps happen is debated: dehydration and electrolyte "
+                         "loss, or altered spinal control from fatigue (more spindle, less "
+                         "tendon-organ input; Schwellnus 2009, Br J Sports Med 43:401). The "
+                         "model shows only the peripheral part." + _NOT_ADVICE,
+        **_levers(_CRAMP_L), protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",)),
+    Scenario(
+        name="low_magnesium", title="Low magnesium alone: twitches",
+        category="condition",
+        description="Serum magnesium far below normal with calcium normal: motor axons "
+                    "become hyperexcitable and discharge now and then by themselves "
+                    "(twitches), and each nerve impulse releases a little more acetylcholine.",
+        mechanism="Less Mg²⁺ screening the axon membrane lowers its threshold (ectopic "
+                  "firing); less Mg²⁺ competing with Ca²⁺ raises release.",
+        learning_goal="Magnesium alone acts weaker than calcium on the axon (compare "
+                      "low_magnesium_calcium): a deficit must be severe to show.",
+        caveat=_JUNCTION_CAVEAT + " Separate from low_magnesium_calcium because the texts "
+                                  "name magnesium alone and it has its own treatment; real "
+                                  "hypomagnesaemia usually lowers calcium too." + _NOT_ADVICE,
+        **_levers(_LOW_MG_L), protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous", "junction")),
+    Scenario(
+        name="stress_arousal", title="Stress and arousal: a tense, twitchy limb",
+        category="condition",
+        description="Arousal raises fusimotor drive, adds a little tonic descending "
+                    "excitation and enlarges the motor neurons' persistent inward currents "
+                    "(brainstem monoamines). The same sensory volley recruits more units and "
+                    "leaves longer firing; stretch reflexes are brisker.",
+        mechanism="More excitable spindles and motor neurons, with inhibition intact.",
+        learning_goal="Excitability is not fixed: state of mind acts on the same levers as "
+                      "disease, in smaller steps.",
+        caveat=_CAVEAT + " Stress acts through many routes (breathing, posture, sleep); the "
+                         "model shows only raised spinal excitability.",
+        **_levers(_STRESS_L), protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex")),
+    Scenario(
+        name="nerve_compression", title="Compressive neuropathy (entrapment)",
+        category="condition",
+        description="A nerve compressed between the stimulation sites (an entrapment, or a "
+                    "root squeezed by a disc): many axons are blocked under the compression "
+                    "and conduction slows a little. Shocks below the compression give a normal "
+                    "M-wave, shocks above it a much smaller one; the limb is weak.",
+        mechanism="Focal conduction block with mild demyelination; the axons are intact.",
+        learning_goal="A focal block shows as a proximal response smaller than the distal.",
+        caveat=_CAVEAT + " Long compression also kills axons, which decompression cannot "
+                         "bring back.",
+        **_levers(_COMPRESSION_L), protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength")),
+    Scenario(
+        name="tetanus_like", title="Tetanus-like: a toxin silences inhibition",
+        category="condition",
+        description="Tetanus toxin, made by a wound infection, blocks release from spinal "
+                    "inhibitory interneurons: Renshaw, reciprocal and presynaptic inhibition "
+                    "are cut. The volley excites far more units — but without large persistent "
+                    "inward currents no spasm lasts seconds.",
+        mechanism="Loss of inhibitory transmission in the cord (disinhibition).",
+        learning_goal="Disinhibition alone gives large responses; the model needs PICs as "
+                      "well for lasting spasms (notebook 06, exercise 06.3).",
+        caveat=_CAVEAT + " Real tetanus gives violent spasms and autonomic storms and needs "
+                         "emergency care.",
+        **_levers({
+            "inhibition.recurrent": (0.2, "tetanus toxin blocks glycine/GABA release from "
+                                          "spinal inhibitory interneurons (Farrar et al. 2000, "
+                                          "J Neurol Neurosurg Psychiatry 69:292); 0.2 a "
+                                          "caricature"),
+            "inhibition.reciprocal": (0.1, "same source; 0.1 a caricature"),
+            "inhibition.presynaptic": (0.2, "same source; 0.2 a caricature")}),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex")),
+    Scenario(
+        name="high_magnesium", title="High magnesium: release fails",
+        category="condition",
+        description="Magnesium well above normal competes with calcium at the nerve terminal: "
+                    "each impulse releases fewer quanta, the endplate potential falls towards "
+                    "threshold and force is lost — while the cord fires as usual.",
+        mechanism="Mg²⁺ competes with Ca²⁺ for release (Dodge & Rahamimoff 1967).",
+        learning_goal="Electrolytes can weaken a muscle at the junction.",
+        caveat=_JUNCTION_CAVEAT + _NOT_ADVICE,
+        **_levers({"junction.magnesium_mM": (1.8, "caricature: about twice the upper "
+                                                  "reference limit (Tietz), as in Mg²⁺ "
+                                                  "overdose")}),
+        protocol=train_protocol(3.0, 10), duration_s=3.5,
+        measurements=("junction", "decrement")),
+]
+
+
+def _sci_treatment(name, title, description, mechanism, learning_goal, caveat, levers,
+                   measurements=("spasm",)):
+    return Scenario(name=name, title=title, category="treatment", description=description,
+                    mechanism=mechanism, learning_goal=learning_goal,
+                    caveat=_CAVEAT + " " + caveat + _NOT_ADVICE, **_levers(_SCI_L, levers),
+                    protocol=spasm_test_protocol(), duration_s=8.0,
+                    measurements=measurements, treats="spinal_cord_injury")
+
+
+_SCENARIOS += [
+    _sci_treatment(
+        "anticonvulsant_pic_like", "Spinal cord injury treated with a Na⁺-channel anti-seizure drug",
+        "Anti-seizure drugs that block the persistent sodium current (riluzole- or "
+        "phenytoin-like) shrink the motor neurons' persistent inward currents. The volley "
+        "still excites the injured cord, but the firing stops much sooner: the spasm is "
+        "shorter.",
+        "Smaller PICs (persistent Na⁺ current) → less self-sustained firing.",
+        "Lever 1 of anti-seizure drugs: act on the motor neuron's own amplifier, not on the "
+        "input.",
+        "The PIC is Na⁺ and Ca²⁺; real drugs act on every neuron and cause dizziness and "
+        "drowsiness.",
+        {"pic.strength": (0.5, "blocking the persistent Na⁺ current reduces PICs and "
+                               "spasms in chronic spinal rats (riluzole: Harvey et al. 2006, "
+                               "J Neurophysiol 96:1141); halving it a caricature")}),
+    _sci_treatment(
+        "gabapentinoid_like", "Spinal cord injury treated with a gabapentinoid",
+        "Gabapentin and pregabalin bind the α2δ subunit of calcium channels and reduce "
+        "transmitter release at excitatory synapses: less of the volley reaches the pool "
+        "directly (Ia) and through interneurons. Fewer units are triggered; the spasm is "
+        "smaller.",
+        "Reduced release at excitatory spinal synapses (α2δ), upstream of the PICs.",
+        "Lever 2 of anti-seizure drugs: turn down the input, not the amplifier.",
+        "Gabapentinoids' effect on spasticity is modest in trials; a proposed effect on "
+        "motoneuron PICs is not modelled.",
+        {"spindle.ia_weight_nA_per_hz": (0.1, "α2δ ligands reduce excitatory transmitter "
+                                              "release (Taylor 2009, Pain 142:13); "
+                                              "two thirds of the Ia weight a caricature"),
+         "inhibition.interneuron_weight": (0.2, "same mechanism at the interneurons' "
+                                                "synapses; two thirds a caricature")}),
+    _sci_treatment(
+        "diazepam_like", "Spinal cord injury treated with a diazepam-like drug",
+        "A benzodiazepine enhances GABA-A receptors: presynaptic inhibition of the afferent "
+        "terminals (a GABA-A effect) comes partly back and the spasm shrinks — but the drug "
+        "also sedates: the descending drive that is left is smaller, and the weak limb is "
+        "weaker still.",
+        "More GABA-A presynaptic inhibition (treatment) and less descending drive (sedation, "
+        "side effect).",
+        "A treatment's side effect can be measured with the same tests: compare voluntary "
+        "strength with the untreated limb.",
+        "Real benzodiazepines cause tolerance and dependence; dosing is not modelled.",
+        {"inhibition.presynaptic": (0.7, "primary-afferent depolarisation is GABA-A "
+                                         "mediated and benzodiazepines enhance it (Nielsen, "
+                                         "Crone & Hultborn 2007); 0.7 a caricature"),
+         "descending.voluntary_drive": (0.07, "caricature: sedation lowers the drive that "
+                                              "reaches the pool, 70 % of the untreated 0.1")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "baclofen_oral", "Spinal cord injury treated with oral baclofen",
+        "Baclofen by mouth: little crosses into the spinal fluid, so presynaptic inhibition "
+        "returns only part of the way, while the drug in the brain sedates. The spasm "
+        "shrinks less than with the intrathecal pump, and the weak limb gets weaker.",
+        "GABA-B presynaptic inhibition (partly restored) plus sedation (less descending "
+        "drive).",
+        "Route matters: the same drug at the same target, in different amounts, with "
+        "different side effects.",
+        "Doses, tolerance and withdrawal are not modelled.",
+        {"inhibition.presynaptic": (0.7, "oral baclofen reaches the cord poorly (CSF levels "
+                                         "far below plasma: Knutsson et al. 1974); 0.7 a "
+                                         "caricature"),
+         "descending.voluntary_drive": (0.08, "caricature: drowsiness and weakness, the "
+                                              "usual limits of oral dosing")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "baclofen_intrathecal", "Spinal cord injury treated with intrathecal baclofen",
+        "Baclofen pumped into the spinal fluid acts on the cord at a fraction of the oral "
+        "dose: presynaptic inhibition is enhanced beyond healthy, the spasm is much smaller, "
+        "and the brain is spared — no sedation, voluntary force stays what it was.",
+        "Strong GABA-B presynaptic inhibition of afferent terminals, without sedation.",
+        "Compare with baclofen_oral: a stronger spinal effect with fewer side effects.",
+        "Pump surgery, overdose and withdrawal risks are not modelled.",
+        {"inhibition.presynaptic": (1.6, "intrathecal baclofen abolishes spasms at ~1/100 of "
+                                         "the oral dose (Penn et al. 1989, N Engl J Med "
+                                         "320:1517); the lever's maximum a caricature")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "spinal_cord_stimulation", "Spinal cord injury treated with spinal-cord stimulation",
+        "Stimulating the dorsal roots (transcutaneously or with an implant) raises the tone "
+        "of segmental inhibitory circuits: reciprocal, presynaptic and descending-like "
+        "inhibition come partly back, and the spasm shrinks for hours after a session.",
+        "Neuromodulation: raised inhibitory-interneuron tone in the segment.",
+        "A treatment without a drug: electricity recruits the cord's own inhibition.",
+        "How electrodes recruit fibres, frequency, intensity and carry-over are not "
+        "modelled.",
+        {"inhibition.reciprocal": (0.6, "50 Hz transcutaneous stimulation reduces spasticity "
+                                        "for ~2 h (Hofstoetter et al. 2014, J Spinal Cord Med "
+                                        "37:202); raised inhibitory tone is a caricature"),
+         "inhibition.presynaptic": (0.6, "same source; 0.6 a caricature"),
+         "inhibition.descending": (0.6, "same source; caricature: the stimulated segment's "
+                                        "tonic inhibition")}),
+]
+
+_SCENARIOS += [
+    Scenario(
+        name="physical_therapy", title="Stroke-like spasticity treated with physical therapy",
+        category="treatment",
+        description="Weeks of stretching and training after a stroke-like lesion, "
+                    "caricatured: the ankle is less stiff, the spindles less sensitive (their "
+                    "set-point reset by stretching), and training recruits more of the "
+                    "remaining descending drive. Stretches meet less resistance; voluntary "
+                    "force rises.",
+        mechanism="Passive stiffness and spindle sensitivity down (stretching); voluntary "
+                  "drive up (strengthening).",
+        learning_goal="Physical therapy acts on the limb and spindle, and is the one "
+                      "treatment here that makes the limb stronger.",
+        caveat=_CAVEAT + " The model has no plasticity: weeks of training are a step change "
+                         "of levers." + _NOT_ADVICE,
+        **_levers(_STROKE_L, {
+            "spindle.gain": (2.0, "caricature: stretching lowers stretch-reflex excitability "
+                                  "(a spindle set-point reset); half the stroke-like gain"),
+            "limb.passive_stiffness_Nm_per_rad": (15.0, "caricature: stretching reduces "
+                                                        "passive ankle stiffness"),
+            "descending.voluntary_drive": (0.2, "caricature: strength training raises "
+                                                "voluntary activation of the remaining "
+                                                "pathway")}),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "strength", "clonus"), treats="stroke_like"),
+    Scenario(
+        name="selective_dorsal_rhizotomy",
+        title="Stroke-like spasticity treated with selective dorsal rhizotomy",
+        category="treatment",
+        description="A surgeon cuts a part of the dorsal (sensory) rootlets: most Ia "
+                    "afferents no longer reach the cord. Most of the spastic reflex and the "
+                    "clonus go — and so does much of the normal reflex: the H-reflex, the "
+                    "pure monosynaptic reflex, is now smaller than a healthy one's.",
+        mechanism="Afferent section: the loop's input is cut, not its gain.",
+        learning_goal="What a treatment takes away with the symptom: the stretch reflex "
+                      "itself.",
+        caveat=_CAVEAT + " Rhizotomy is done mainly in children with cerebral palsy; "
+                         "sensory loss and the choice of rootlets are not modelled."
+                + _NOT_ADVICE,
+        **_levers(_STROKE_L, {"nerve.afferent_survival": (
+            0.25, "selective dorsal rhizotomy divides about 25–75 % of the dorsal rootlets "
+                  "(Peacock & Staudt 1991, J Neurosurg 74:380 for the procedure); 0.25 "
+                  "surviving a caricature at the deep end")}),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "clonus", "conduction"), treats="stroke_like"),
+    Scenario(
+        name="decompression_surgery", title="Compressive neuropathy treated by decompression",
+        category="treatment",
+        description="The compression is relieved: the blocked axons conduct again, the "
+                    "proximal M-wave comes back to the distal one and strength returns; a "
+                    "little slowing remains while the myelin repairs.",
+        mechanism="Conduction block relieved; the axons were intact, so they work again.",
+        learning_goal="Block recovers; lost axons would not.",
+        caveat=_CAVEAT + " Surgical risk and the weeks of remyelination are not modelled."
+                + _NOT_ADVICE,
+        **_levers({
+            "nerve.conduction_block": (0.05, "caricature: decompression relieves most of a "
+                                             "neurapraxic block"),
+            "nerve.demyelination_slowing": (0.05, "caricature: slowing half-recovered, "
+                                                  "remyelination takes weeks")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength"), treats="nerve_compression"),
+    Scenario(
+        name="hydration_and_magnesium", title="Exercise cramp treated with rest, fluids and "
+                                              "magnesium",
+        category="treatment",
+        description="Rest, fluids and electrolytes: the fatigued axons calm down and "
+                    "discharge rarely; twitching and cramp force fade.",
+        mechanism="Less ectopic axonal firing.",
+        learning_goal="Compare the rest recording with the untreated cramp.",
+        caveat=_CAVEAT + " The evidence that fluids or magnesium prevent exercise cramps is "
+                         "weak (Schwellnus 2009); stretching the cramping muscle works "
+                         "faster." + _NOT_ADVICE,
+        **_levers(_CRAMP_L, {"nerve.ectopic_rate_hz": (
+            1.0, "caricature: recovered axons discharge rarely")}),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",), treats="dehydration_cramp"),
+    Scenario(
+        name="magnesium_repletion", title="Low magnesium treated with magnesium",
+        category="treatment",
+        description="Magnesium brought back into the low normal range: the axons' threshold "
+                    "rises again and the twitches stop.",
+        mechanism="Mg²⁺ restored → axonal threshold back to normal.",
+        learning_goal="Treat the cause: the spontaneous discharges vanish.",
+        caveat=_JUNCTION_CAVEAT + _NOT_ADVICE,
+        **_levers({"junction.magnesium_mM": (0.7, "the lower limit of the 0.7–1.0 mM "
+                                                  "reference range (Tietz)")}),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",), treats="low_magnesium"),
+    Scenario(
+        name="stress_management", title="Stress and arousal treated with stress management",
+        category="treatment",
+        description="Relaxation, sleep and breathing exercises caricatured: fusimotor drive "
+                    "and motor-neuron excitability fall back towards healthy and the tonic "
+                    "drive goes; the volley triggers less, reflexes are calmer.",
+        mechanism="Less fusimotor drive and smaller PICs.",
+        learning_goal="Compare the spasm test and reflexes with the aroused limb.",
+        caveat=_CAVEAT + " No model of how relaxation works; only its direction on the "
+                         "levers." + _NOT_ADVICE,
+        **_levers({
+            "spindle.fusimotor_bias_hz": (3.0, "caricature: most of the arousal-raised "
+                                               "fusimotor drive gone"),
+            "pic.strength": (0.3, "caricature: monoaminergic drive near its resting level "
+                                  "(Heckman et al. 2005 for the link)")}),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex"), treats="stress_arousal"),
+]
+
 _REGISTRY = {s.name: s for s in _SCENARIOS}
 
 
