@@ -1130,7 +1130,8 @@ _SCENARIOS += [
             "spindle.fusimotor_bias_hz": (3.0, "caricature: most of the arousal-raised "
                                                "fusimotor drive gone"),
             "pic.strength": (0.3, "caricature: monoaminergic drive near its resting level "
-                                  "(Heckman et al. 2005 for the link)")}),
+                                  "(Heckman et al. 2005 for the link)"),
+            "descending.tonic_drive": (0.0, "caricature: the tonic tension relaxed away")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "reflex"), treats="stress_arousal"),
 ]
