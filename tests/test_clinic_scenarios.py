@@ -248,3 +248,13 @@ def test_rhizotomy_removes_the_spastic_reflex_and_the_normal_one_with_it():
     h = _reading(None, "conduction", "Hmax",
                  ("healthy", "stroke_like", "selective_dorsal_rhizotomy"))
     assert h[1] > h[0] and h[2] < 0.7 * h[0]
+
+
+def test_list_notes_prints_every_change_with_its_note(capsys):
+    from neurosim.cli import main
+    assert main(["list", "--notes"]) == 0
+    out = capsys.readouterr().out
+    s = scenarios.get("parkinsons_like")
+    for key, note in s.notes.items():
+        assert f"{key} = {s.changes[key]:g}: {note}" in out
+    assert "treats spinal_cord_injury" in out
