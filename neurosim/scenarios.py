@@ -48,7 +48,9 @@ SCENARIO_SCHEMA = _schema.Record(
         protocol=_schema.ListOf(what="a list of protocol components, each "
                                      "{'type': component name, field: value}"),
         duration_s=DURATION_S),
-    optional=dict(measurements=_schema.ListOf(_TEXT), treats=_schema.Nullable(_TEXT)),
+    optional=dict(measurements=_schema.ListOf(_TEXT), treats=_schema.Nullable(_TEXT),
+                  notes=_schema.MapOf(_TEXT, what="a mapping {parameter name: where its "
+                                                  "value comes from}")),
     what="a scenario {key: value}")
 """What a scenario file (and :meth:`Scenario.from_dict`) holds: :meth:`Scenario.to_dict`'s keys."""
 
@@ -84,6 +86,11 @@ class Scenario:
         suggested from the protocol (:func:`neurosim.measurements.suggest`).
     treats : str or None
         For a treatment: the name of the untreated condition it is compared with.
+    notes : Mapping[str, str]
+        Where each change comes from, by parameter name: a published source, or
+        ``"caricature: ..."`` saying why the value is a teaching choice. Every built-in
+        scenario has one note per change (``neurosim run`` and ``neurosim list --notes``
+        print them); a note for a parameter the scenario does not change is an error.
     """
 
     name: str
@@ -98,6 +105,7 @@ class Scenario:
     duration_s: float = 6.0
     measurements: tuple = ()
     treats: str | None = None
+    notes: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
 
     def __post_init__(self):
         if self.category not in CATEGORIES:
@@ -114,6 +122,12 @@ class Scenario:
             raise ValueError(f"scenario {self.name!r}: unknown measurement(s) {unknown}; "
                              f"choose from {list(measurements.MEASUREMENTS)}")
         object.__setattr__(self, "measurements", chosen)
+        notes = SCENARIO_SCHEMA.optional["notes"].check(self.notes, "notes")
+        stray = sorted(set(notes) - set(self.changes))
+        if stray:
+            raise ValueError(f"scenario {self.name!r}: notes for parameters it does not "
+                             f"change: {stray}")
+        object.__setattr__(self, "notes", MappingProxyType(notes))
         if self.treats is not None and self.category != "treatment":
             raise ValueError(f"scenario {self.name!r} is a {self.category}, so it cannot "
                              f"name a condition it treats (treats={self.treats!r})")
@@ -192,8 +206,12 @@ class Scenario:
                         seed=seed, label=self.name, **kwargs)
 
     def with_changes(self, **changes: float) -> "Scenario":
-        """Return a copy with further dotted parameter changes (validated)."""
-        return dataclasses.replace(self, changes={**self.changes, **changes})
+        """Return a copy with further dotted parameter changes (validated).
+
+        A changed parameter's note is dropped (its value is no longer the documented one).
+        """
+        notes = {k: v for k, v in self.notes.items() if k not in changes}
+        return dataclasses.replace(self, changes={**self.changes, **changes}, notes=notes)
 
     # ------------------------------------------------------------ files
     def to_dict(self) -> dict:
@@ -203,7 +221,8 @@ class Scenario:
                     mechanism=self.mechanism, learning_goal=self.learning_goal,
                     caveat=self.caveat, changes=dict(self.changes),
                     protocol=self.protocol.to_dict(), duration_s=self.duration_s,
-                    measurements=list(self.measurements), treats=self.treats)
+                    measurements=list(self.measurements), treats=self.treats,
+                    notes=dict(self.notes))
 
     @classmethod
     def from_dict(cls, data: dict) -> "Scenario":
@@ -228,7 +247,7 @@ class Scenario:
                    changes=data["changes"], protocol=Protocol.from_dict(data["protocol"]),
                    duration_s=data["duration_s"],
                    measurements=tuple(data.get("measurements", ())),
-                   treats=data.get("treats"))
+                   treats=data.get("treats"), notes=data.get("notes", {}))
 
     def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the scenario as JSON to ``path``; returns the path.
@@ -253,24 +272,60 @@ class Scenario:
             return cls._from_checked(data)
 
 
-_INJURY = {"inhibition.reciprocal": 0.2, "inhibition.presynaptic": 0.2,
-           "inhibition.descending": 0.2}
-_PIC_UNMASKED = {"pic.strength": 1.0}
-# Upper-motor-neuron lesions also cut the voluntary (corticospinal) drive: weakness (paresis)
-# alongside spasms (Lance 1980). Caricature values: an incomplete spinal lesion and a stroke
-# keep a small part, one MS plaque about half; voluntary force at maximal effort then falls to
-# roughly half of healthy (SCI, stroke) and three quarters (MS) in this model, in the range of
-# the weakness of paretic plantarflexors (e.g. Jayaraman et al. 2006, Spinal Cord 44:680).
-_SCI_WEAKNESS = {"descending.voluntary_drive": 0.1}
-# Stroke-like: weakness, disinhibition, hypersensitive (dynamic) spindles with more fusimotor
-# drive, somewhat larger PICs, and the stiffer ankle of spastic patients (passive stiffness
-# of spastic ankle extensors increased: Sinkjaer & Magnussen 1994, Brain 117:355).
-_STROKE = {"descending.voluntary_drive": 0.15, "inhibition.descending": 0.2,
-           "inhibition.presynaptic": 0.4, "inhibition.reciprocal": 0.4,
-           "spindle.gain": 4.0, "spindle.fusimotor_bias_hz": 5.0, "pic.strength": 0.5,
-           "limb.passive_stiffness_Nm_per_rad": 35.0}
-_DIABETIC = {"nerve.demyelination_slowing": 0.16, "nerve.motor_axon_survival": 0.55,
-             "nerve.afferent_survival": 0.4}
+_CARICATURE = "caricature: "
+
+
+def _levers(*blocks: Mapping[str, tuple]) -> dict:
+    """``changes`` and ``notes`` keyword arguments of a :class:`Scenario` from blocks of
+    ``{parameter: (value, note)}``; later blocks override earlier ones."""
+    merged: dict = {}
+    for block in blocks:
+        merged.update(block)
+    return dict(changes={k: v for k, (v, _) in merged.items()},
+                notes={k: note for k, (_, note) in merged.items()})
+
+
+_INJURY_L = {
+    "inhibition.reciprocal": (0.2, "reciprocal Ia inhibition falls after SCI (Crone et al. "
+                                   "1994, Brain 117:1161; Nielsen, Crone & Hultborn 2007); "
+                                   "the size 0.2 is a caricature"),
+    "inhibition.presynaptic": (0.2, "presynaptic inhibition of Ia terminals falls after SCI "
+                                    "(Nielsen, Crone & Hultborn 2007, Acta Physiol 189:171); "
+                                    "the size 0.2 is a caricature"),
+    "inhibition.descending": (0.2, "a spinal lesion cuts descending inhibition below it "
+                                   "(Lance 1980); the size 0.2 is a caricature")}
+_PIC_L = {"pic.strength": (1.0, "motoneuron PICs grow after chronic SCI: plateaus in almost "
+                                "all motoneurons (Bennett, Li & Siu 2001, J Neurophysiol "
+                                "85:1567); 4 × the healthy 0.25 is a caricature")}
+_SCI_WEAK_L = {"descending.voluntary_drive": (0.1, "weakness below an incomplete lesion "
+                                                   "(Thomas et al. 1997, Muscle Nerve 20:1380; "
+                                                   "Lance 1980); 0.1 a caricature giving about "
+                                                   "half of healthy maximal force")}
+_SCI_L = {**_INJURY_L, **_PIC_L, **_SCI_WEAK_L}
+_STROKE_L = {
+    "descending.voluntary_drive": (0.15, "paresis after stroke (Lance 1980); 0.15 a "
+                                         "caricature"),
+    "inhibition.descending": (0.2, "upper-motor-neuron lesion: descending inhibition lost "
+                                   "(Lance 1980); size a caricature"),
+    "inhibition.presynaptic": (0.4, "presynaptic inhibition reduced in spastic hemiparesis "
+                                    "(Nielsen, Crone & Hultborn 2007); size a caricature"),
+    "inhibition.reciprocal": (0.4, "reciprocal inhibition reduced in spastic patients (Crone "
+                                   "et al. 1994, Brain 117:1161); size a caricature"),
+    "spindle.gain": (4.0, "exaggerated, velocity-dependent stretch reflex (Lance 1980); "
+                          "caricature: the spindle stands for the whole reflex gain"),
+    "spindle.fusimotor_bias_hz": (5.0, "increased fusimotor drive, one proposed UMN "
+                                       "mechanism; 5 Hz a caricature"),
+    "pic.strength": (0.5, "larger PICs after loss of descending control; 2 × healthy a "
+                          "caricature"),
+    "limb.passive_stiffness_Nm_per_rad": (35.0, "stiffer spastic ankle extensors (Sinkjaer & "
+                                                "Magnussen 1994, Brain 117:355)")}
+_DIABETIC_L = {
+    "nerve.demyelination_slowing": (0.16, "motor conduction 15–20 % slower after > 10 years "
+                                          "of diabetes (median 52 → 44 m/s)"),
+    "nerve.motor_axon_survival": (0.55, "tibial CMAP amplitude roughly halved in diabetic "
+                                        "neuropathy (12.4 → 6.7 mV)"),
+    "nerve.afferent_survival": (0.4, "sensory fibres fall most in diabetic neuropathy; 0.4 a "
+                                     "caricature")}
 
 _CAVEAT = ("A teaching caricature with one muscle, no interneuron detail and invented "
            "scales; it shows a mechanism, not what any patient will experience.")
@@ -338,7 +393,7 @@ _SCENARIOS = [
                   "reverberate, but without large PICs the pool stops soon after.",
         learning_goal="Inhibition loss makes the response bigger and somewhat longer — "
                       "but by itself not a spasm lasting seconds.",
-        caveat=_CAVEAT, changes=_INJURY, protocol=spasm_test_protocol(), duration_s=8.0,
+        caveat=_CAVEAT, **_levers(_INJURY_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm",)),
     Scenario(
         name="pic_only", title="Large persistent inward currents alone", category="condition",
@@ -348,7 +403,7 @@ _SCENARIOS = [
         mechanism="Persistent inward currents give self-sustained firing, but inhibition "
                   "holds them back.",
         learning_goal="PICs can sustain firing without input; inhibition keeps them in check.",
-        caveat=_CAVEAT, changes=_PIC_UNMASKED, protocol=spasm_test_protocol(), duration_s=8.0,
+        caveat=_CAVEAT, **_levers(_PIC_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm",)),
     Scenario(
         name="spinal_cord_injury", title="Chronic spinal cord injury: a spasm",
@@ -366,8 +421,7 @@ _SCENARIOS = [
                       "the PICs that keep the units firing. Involuntary force grows while "
                       "voluntary force falls — spasticity comes with paresis.",
         caveat=_CAVEAT + " Real injuries differ in level, completeness and time since injury.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS}, protocol=spasm_test_protocol(),
-        duration_s=8.0,
+        **_levers(_SCI_L), protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "strength")),
     Scenario(
         name="spindle_hypersensitivity", title="Hypersensitive muscle spindles",
@@ -379,7 +433,11 @@ _SCENARIOS = [
                   "onset → exaggerated, velocity-dependent stretch reflex.",
         learning_goal="Spasticity is velocity-dependent (Lance 1980): compare slow and fast "
                       "stretches.",
-        caveat=_CAVEAT, changes={"spindle.gain": 3.0}, protocol=stretch_protocol(100.0),
+        caveat=_CAVEAT,
+        **_levers({"spindle.gain": (3.0, "caricature: tripled dynamic sensitivity, as with "
+                                         "more gamma-dynamic drive (Prochazka & Gorassini "
+                                         "1998 for the Ia law it scales)")}),
+        protocol=stretch_protocol(100.0),
         duration_s=3.0,
         measurements=("reflex",)),
     Scenario(
@@ -396,7 +454,7 @@ _SCENARIOS = [
                       "inhibition makes it die out.",
         caveat=_CAVEAT + " Real strokes also change the muscle itself (contracture, fibre "
                          "loss); the weakness here is only the lost descending drive.",
-        changes=_STROKE, protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0,
+        **_levers(_STROKE_L), protocol=clonus_protocol(load_torque_Nm=5.0), duration_s=8.0,
         measurements=("clonus", "reflex", "strength")),
     Scenario(
         name="multiple_sclerosis_like", title="Multiple-sclerosis-like: central slowing",
@@ -410,9 +468,15 @@ _SCENARIOS = [
         learning_goal="Separate central from peripheral causes: the nerve conduction study "
                       "stays normal while reflexes change.",
         caveat=_CAVEAT + " MS is patchy and relapsing; one spinal lesion is a caricature.",
-        changes={"nerve.central_delay_ms": 4.0, "descending.voluntary_drive": 0.5,
-                 "inhibition.descending": 0.4, "inhibition.presynaptic": 0.5,
-                 "spindle.gain": 1.5},
+        **_levers({
+            "nerve.central_delay_ms": (4.0, "caricature: central demyelination slows central "
+                                            "conduction; a few ms more in one plaque"),
+            "descending.voluntary_drive": (0.5, "caricature: one plaque halves the drive"),
+            "inhibition.descending": (0.4, "caricature: upper-motor-neuron sign (Lance 1980)"),
+            "inhibition.presynaptic": (0.5, "presynaptic inhibition reduced in MS spasticity "
+                                            "(Nielsen, Crone & Hultborn 2007); size a "
+                                            "caricature"),
+            "spindle.gain": (1.5, "caricature: a moderately brisker reflex")}),
         protocol=stretch_protocol(100.0), duration_s=3.0,
         measurements=("reflex", "conduction", "strength")),
     Scenario(
@@ -426,7 +490,7 @@ _SCENARIOS = [
         learning_goal="How nerve damage shows in a nerve conduction study: latency, amplitude, "
                       "velocity.",
         caveat=_CAVEAT + " Real diabetic neuropathy is length-dependent and mostly sensory.",
-        changes=_DIABETIC, protocol=conduction_protocol(), duration_s=13.2,
+        **_levers(_DIABETIC_L), protocol=conduction_protocol(), duration_s=13.2,
         measurements=("conduction",)),
     Scenario(
         name="muscle_cramp", title="Muscle cramp from hyperexcitable motor axons",
@@ -439,8 +503,10 @@ _SCENARIOS = [
         learning_goal="Involuntary contraction can start in the peripheral nerve, not the cord: "
                       "the motor neurons stay silent.",
         caveat=_CAVEAT + " Real cramps involve spinal and peripheral mechanisms.",
-        # Minetto et al. 2009, J Neurophysiol 102:1890: cramp units 14.5 ± 5.1 pps, ISI CV ≈ 0.45
-        changes={"nerve.ectopic_rate_hz": 14.5, "nerve.ectopic_fraction": 0.5},
+        **_levers({
+            "nerve.ectopic_rate_hz": (14.5, "cramp units fire 14.5 ± 5.1 pps, ISI CV ≈ 0.45 "
+                                            "(Minetto et al. 2009, J Neurophysiol 102:1890)"),
+            "nerve.ectopic_fraction": (0.5, "caricature: half the axons hyperexcitable")}),
         protocol=Protocol(Noise()), duration_s=4.0,
         measurements=("spontaneous",)),
     Scenario(
@@ -457,7 +523,10 @@ _SCENARIOS = [
                       "voluntary contraction.",
         caveat=_CAVEAT + " Real baclofen also causes drowsiness and some weakness; dosing is "
                          "not modelled. Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "inhibition.presynaptic": 1.3},
+        **_levers(_SCI_L, {"inhibition.presynaptic": (
+            1.3, "baclofen (GABA-B agonist) depresses Ia transmission presynaptically; "
+                 "reflexes fall, voluntary strength not consistently (Chu, Hornby & Schmit "
+                 "2014, Arch Phys Med Rehabil 95:622); 1.3 a caricature")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "strength"), treats="spinal_cord_injury"),
 ]
@@ -473,7 +542,10 @@ _SCENARIOS += [
         learning_goal="Compare the stretch-evoked torque with the untreated stroke-like limb.",
         caveat=_CAVEAT + " Real tizanidine also sedates and lowers blood pressure. Not medical "
                          "advice.",
-        changes={**_STROKE, "inhibition.interneuron_weight": 0.0},
+        **_levers(_STROKE_L, {"inhibition.interneuron_weight": (
+            0.0, "α2-agonist: less polysynaptic excitation; stretch-evoked torque down 15–60 % "
+                 "(Mirbagheri, Chen & Rymer 2010, J NeuroEng Rehabil 7:29); removing it all "
+                 "is a caricature")}),
         protocol=stretch_protocol(100.0), duration_s=3.0,
         measurements=("reflex", "clonus"), treats="stroke_like"),
 ]
@@ -506,7 +578,11 @@ _SCENARIOS += [
         mechanism="Slower ACh removal → larger, longer EPP → higher safety factor.",
         learning_goal="Why a small AChE inhibition helps a failing junction.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
-        changes={"junction.ache_activity": 0.5}, protocol=train_protocol(3.0, 10),
+        **_levers({"junction.ache_activity": (0.5, "caricature of a therapeutic dose; "
+                                                   "an acute inhibitor prolongs the endplate "
+                                                   "current by +76 % in mice (Adler et al. "
+                                                   "2011)")}),
+        protocol=train_protocol(3.0, 10),
         duration_s=3.5,
         measurements=("junction", "decrement")),
     Scenario(
@@ -525,7 +601,9 @@ _SCENARIOS += [
                   "→ depolarisation block and weakness.",
         learning_goal="Too much acetylcholine first excites, then paralyses.",
         caveat=_JUNCTION_CAVEAT + " Physiology only; poisoning needs emergency care.",
-        changes={"junction.ache_activity": 0.05},
+        **_levers({"junction.ache_activity": (0.05, "caricature: near-complete "
+                                                    "inhibition, as in poisoning (Katz & "
+                                                    "Miledi 1973 for complete block)")}),
         protocol=Protocol(NerveStimulation(times_s=tuple(1.5 + k / 30 for k in range(30)),
                                            intensity_mA=60.0)),
         duration_s=3.0,
@@ -539,7 +617,10 @@ _SCENARIOS += [
         mechanism="Low receptor density → low safety factor → failures with depression.",
         learning_goal="The decrement on repetitive nerve stimulation, and why it appears.",
         caveat=_JUNCTION_CAVEAT + " Real myasthenia is autoimmune and fluctuates.",
-        changes={"junction.receptor_density": 0.25}, protocol=train_protocol(3.0, 10),
+        **_levers({"junction.receptor_density": (0.25, "myasthenia: fewer AChRs lower the "
+                                                       "safety factor; a quarter is a "
+                                                       "caricature")}),
+        protocol=train_protocol(3.0, 10),
         duration_s=3.5,
         measurements=("decrement", "junction")),
     Scenario(
@@ -551,7 +632,11 @@ _SCENARIOS += [
         mechanism="Low Ca²⁺/Mg²⁺ lower the axonal threshold (ectopic firing) and release.",
         learning_goal="Electrolytes act on nerve and junction, not only on the spinal cord.",
         caveat=_JUNCTION_CAVEAT + " Not medical advice.",
-        changes={"junction.calcium_mM": 0.8, "junction.magnesium_mM": 0.5},
+        **_levers({"junction.calcium_mM": (0.8, "below the 1.1–1.3 mM ionised-Ca²⁺ "
+                                                "reference range (Tietz Textbook of Clinical "
+                                                "Chemistry)"),
+                   "junction.magnesium_mM": (0.5, "below the 0.7–1.0 mM serum-Mg²⁺ reference "
+                                                  "range (Tietz)")}),
         protocol=Protocol(Noise()), duration_s=4.0,
         measurements=("spontaneous", "junction")),
     Scenario(
@@ -566,9 +651,489 @@ _SCENARIOS += [
                       "is not.",
         caveat=_JUNCTION_CAVEAT + " Real injections are local and wear off over months. "
                                   "Not medical advice.",
-        changes={**_INJURY, **_PIC_UNMASKED, **_SCI_WEAKNESS, "junction.quantal_scale": 0.3},
+        **_levers(_SCI_L, {"junction.quantal_scale": (
+            0.3, "botulinum toxin cleaves SNARE proteins and blocks ACh release (Montecucco & "
+                 "Schiavo 1994, Mol Microbiol 13:1); 0.3 a caricature of one dose")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "junction"), treats="spinal_cord_injury"),
+]
+
+# --------------------------------------------------------------------------- issue 18:
+# every condition and treatment of the source texts. Conditions first, then treatments
+# that name the condition they treat.
+_NOT_ADVICE = " Not medical advice."
+_ALS_L = {
+    "nerve.motor_axon_survival": (0.45, "lower motor neurons die in ALS; weakness shows after "
+                                        "roughly half are lost (Brown & Al-Chalabi 2017, N Engl "
+                                        "J Med 377:162); 0.45 a caricature"),
+    "nerve.ectopic_rate_hz": (1.0, "caricature: fasciculations, spontaneous whole-unit "
+                                   "discharges, irregular and slow (Preston & Shapiro); 1 Hz "
+                                   "is at the fast end, to be seen in a 4 s recording"),
+    "nerve.ectopic_fraction": (0.3, "caricature: a minority of hyperexcitable axons"),
+    "inhibition.descending": (0.4, "upper-motor-neuron loss: descending inhibition falls "
+                                   "(Lance 1980); size a caricature"),
+    "spindle.gain": (2.0, "caricature: the brisk reflexes of the upper-motor-neuron sign")}
+_GBS_L = {
+    "nerve.demyelination_slowing": (0.4, "acute inflammatory demyelination slows conduction "
+                                         "(Willison, Jacobs & van Doorn 2016, Lancet 388:717); "
+                                         "40 % a caricature"),
+    "nerve.conduction_block": (0.5, "conduction block is a hallmark of demyelinating GBS "
+                                    "(Willison et al. 2016); half the axons a caricature"),
+    "nerve.afferent_survival": (0.5, "caricature: reflexes are lost early in GBS; here by "
+                                     "losing half the Ia afferents")}
+_COMPRESSION_L = {
+    "nerve.conduction_block": (0.6, "caricature: focal compression blocks conduction in many "
+                                    "axons (neurapraxia) between the stimulation sites"),
+    "nerve.demyelination_slowing": (0.1, "caricature: mild slowing from focal demyelination "
+                                         "under the compression")}
+_CRAMP_L = {
+    "nerve.ectopic_rate_hz": (8.0, "caricature: cramp discharges 6–25 pps (Minetto et al. "
+                                   "2009, J Neurophysiol 102:1890), the slow end"),
+    "nerve.ectopic_fraction": (0.05, "caricature: a few fatigued, hyperexcitable axons")}
+_STRESS_L = {
+    "spindle.fusimotor_bias_hz": (15.0, "caricature: arousal raises fusimotor (γ) drive "
+                                        "through sympathetic and descending routes, one "
+                                        "proposed link of stress and muscle tension"),
+    "descending.tonic_drive": (0.01, "caricature: a little tonic descending excitation, the "
+                                     "tense, aroused limb"),
+    "pic.strength": (0.4, "serotonin and noradrenaline from the brainstem, raised with arousal, "
+                          "increase motoneuron PICs (Heckman et al. 2005, Muscle Nerve "
+                          "31:135); 0.4 a caricature")}
+_LOW_MG_L = {"junction.magnesium_mM": (0.35, "severe hypomagnesaemia, far below the 0.7–1.0 "
+                                             "mM reference range (Tietz), where cramps and "
+                                             "tetany appear")}
+
+_SCENARIOS += [
+    Scenario(
+        name="traumatic_nerve_injury", title="Traumatic nerve injury: a partial lesion",
+        category="condition",
+        description="A partial injury of the tibial nerve above the proximal stimulation "
+                    "site: half the motor axons and half the Ia afferents are cut, and half "
+                    "of those left are blocked at the injury (neurapraxia). The nerve "
+                    "conduction study shows smaller M-waves, and a proximal M-wave smaller "
+                    "still; the limb is weak.",
+        mechanism="Axon loss (axonotmesis) removes motor units from every test; conduction "
+                  "block silences axons that are still intact below the injury.",
+        learning_goal="Tell a block (proximal response smaller than distal, recovers) from "
+                      "axon loss (both responses small) in a nerve conduction study.",
+        caveat=_CAVEAT + " Regeneration over time (~1–3 mm/day), denervation potentials and "
+                         "reinnervation are a later part of the model: this is one moment "
+                         "after the injury, not its course.",
+        **_levers({
+            "nerve.motor_axon_survival": (0.5, "caricature: a partial lesion cutting half the "
+                                               "motor axons"),
+            "nerve.afferent_survival": (0.5, "caricature: the same lesion cuts half the Ia "
+                                             "afferents (mixed nerve)"),
+            "nerve.conduction_block": (0.5, "caricature: half the surviving axons blocked at "
+                                            "the injury (neurapraxia)")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength")),
+    Scenario(
+        name="als_like", title="ALS-like: upper and lower motor neurons lost",
+        category="condition",
+        description="Motor neuron disease caricatured: more than half the motor axons are "
+                    "gone (lower motor neuron), a minority of the rest discharge by "
+                    "themselves (fasciculations at rest), and descending control is damaged "
+                    "(upper motor neuron): the stretch reflex is brisker than healthy although "
+                    "the muscle has lost more than half its units, and the limb is weak.",
+        mechanism="Lower-motor-neuron loss (fewer units, smaller M-wave), hyperexcitable motor "
+                  "axons (fasciculations) and upper-motor-neuron signs (less descending "
+                  "inhibition, brisker reflexes) at the same time.",
+        learning_goal="ALS mixes signs that usually exclude each other: hyperreflexia in a "
+                      "wasting muscle, with fasciculations at rest.",
+        caveat=_CAVEAT + " Fibrillations, reinnervation (surviving units growing larger) and "
+                         "progression over months are a later part of the model; the muscle "
+                         "here has simply lost units.",
+        **_levers(_ALS_L), protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "spontaneous", "strength", "conduction")),
+    Scenario(
+        name="toxic_neuropathy", title="Alcohol-related (toxic) neuropathy",
+        category="condition",
+        description="A length-dependent, mainly axonal and sensory neuropathy, as after "
+                    "long alcohol misuse or other neurotoxins: most Ia afferents and some "
+                    "motor axons are lost, conduction is only slightly slower. The H-reflex "
+                    "and the stretch reflex shrink; the M-wave is somewhat smaller.",
+        mechanism="Axonal loss, sensory worse than motor; little demyelination.",
+        learning_goal="An axonal neuropathy lowers amplitudes more than velocities, and "
+                      "takes the reflexes with its sensory fibres.",
+        caveat=_CAVEAT + " The model has only Ia afferents: no pain, touch or sensory nerve "
+                         "study, no length dependence, no nutrition (thiamine) or recovery "
+                         "with abstinence.",
+        **_levers({
+            "nerve.afferent_survival": (0.3, "sensory axons lost most in alcohol-related "
+                                             "neuropathy (Koike et al. 2003, Ann Neurol "
+                                             "54:19); 0.3 a caricature"),
+            "nerve.motor_axon_survival": (0.7, "caricature: milder motor axon loss"),
+            "nerve.demyelination_slowing": (0.06, "caricature: axonal neuropathies slow "
+                                                  "conduction only a little")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex")),
+    Scenario(
+        name="guillain_barre_like", title="Guillain–Barré-like: after an infection",
+        category="condition",
+        description="Days to weeks after an infection the immune system attacks peripheral "
+                    "myelin: conduction slows by 40 %, half the axons are blocked and the "
+                    "reflexes fade. The nerve conduction study shows slow velocities and a "
+                    "proximal M-wave much smaller than the distal one; the limb is weak.",
+        mechanism="Acute demyelination: slowing and conduction block, reflexes lost.",
+        learning_goal="A demyelinating picture: velocity and block change more than the "
+                      "distal amplitude — unlike an axonal neuropathy.",
+        caveat=_CAVEAT + " This one scenario stands for the infection-related neuropathies "
+                         "of the source texts: Guillain–Barré syndrome after an infection is "
+                         "the demyelinating picture shown here; Lyme disease (radiculitis, "
+                         "facial palsy) and HIV (mainly a distal axonal, sensory neuropathy — "
+                         "closer to toxic_neuropathy) would pull the same nerve levers in "
+                         "other proportions; shingles is a sensory ganglionitis with pain the "
+                         "model has no place for. The model cannot show the infection, the "
+                         "immune response, the time course, pain, autonomic or breathing "
+                         "involvement." + _NOT_ADVICE,
+        **_levers(_GBS_L), protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex", "strength")),
+    Scenario(
+        name="peripheral_neuropathy", title="Peripheral neuropathy (generic)",
+        category="condition",
+        description="A mixed peripheral neuropathy of unspecified cause: some slowing, a "
+                    "third of the motor axons and most Ia afferents lost. Smaller, slower "
+                    "M-waves, a weak H-reflex and a smaller stretch reflex.",
+        mechanism="Demyelination (slowing) and axonal loss, sensory fibres worst.",
+        learning_goal="The common pattern of many neuropathies: reflexes fade and amplitudes "
+                      "fall before strength does.",
+        caveat=_CAVEAT + " Real neuropathies differ by cause (diabetic, toxic, inherited, "
+                         "immune); see the specific scenarios.",
+        **_levers({
+            "nerve.demyelination_slowing": (0.1, "caricature: a mild mixed neuropathy, "
+                                                 "between the axonal and the diabetic ones"),
+            "nerve.motor_axon_survival": (0.65, "caricature: a third of the motor axons lost"),
+            "nerve.afferent_survival": (0.45, "caricature: sensory fibres lost more than "
+                                              "motor, as in most neuropathies")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "reflex")),
+    Scenario(
+        name="parkinsons_like", title="Parkinson's-like rigidity: lead-pipe resistance",
+        category="condition",
+        description="A steady descending drive keeps the 'relaxed' muscle slightly active and "
+                    "the spindles' velocity sensitivity is low. The examiner feels a "
+                    "resistance that is about the same at slow and fast stretches — lead-pipe "
+                    "rigidity — unlike stroke-like spasticity, whose reflex torque grows "
+                    "several-fold from 10 to 100 °/s.",
+        mechanism="Tonic (not stretch-evoked) drive to the pool: resistance that does not "
+                  "depend on stretch velocity.",
+        learning_goal="The bedside contrast: rigidity is velocity-independent, spasticity "
+                      "velocity-dependent (Lance 1980). Stretch at 10, 40 and 100 °/s.",
+        caveat=_CAVEAT + " Rigidity comes from the basal ganglia and long-latency "
+                         "(transcortical) reflexes, which the model does not have: one steady "
+                         "current stands for them. No tremor, bradykinesia or cogwheeling.",
+        **_levers({
+            "descending.tonic_drive": (0.04, "tonic EMG at rest and enhanced long-latency "
+                                             "reflexes in parkinsonian rigidity (Lee & Tatton "
+                                             "1975, Can J Neurol Sci 2:285; Rothwell et al. "
+                                             "1983, Brain 106:257); 0.04 a caricature"),
+            "spindle.gain": (0.3, "rigidity is velocity-independent, unlike spasticity "
+                                  "(Lance 1980); caricature: a low dynamic sensitivity")}),
+        protocol=stretch_protocol(40.0), duration_s=3.0,
+        measurements=("reflex",)),
+    Scenario(
+        name="dehydration_cramp", title="Exercise-associated (dehydration) cramp",
+        category="condition",
+        description="After long exercise in the heat, a few fatigued motor axons discharge by "
+                    "themselves at about 8 Hz: the calf twitches and cramps at rest while the "
+                    "spinal cord stays silent.",
+        mechanism="Hyperexcitable distal motor axons fire ectopically and drive their units.",
+        learning_goal="A cramp can start in the nerve; rest, fluids and stretching act there.",
+        caveat=_CAVEAT + " Why exercise cramps happen is debated: dehydration and electrolyte "
+                         "loss, or altered spinal control from fatigue (more spindle, less "
+                         "tendon-organ input; Schwellnus 2009, Br J Sports Med 43:401). The "
+                         "model shows only the peripheral part." + _NOT_ADVICE,
+        **_levers(_CRAMP_L), protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",)),
+    Scenario(
+        name="low_magnesium", title="Low magnesium alone: twitches",
+        category="condition",
+        description="Serum magnesium far below normal with calcium normal: motor axons "
+                    "become hyperexcitable and discharge now and then by themselves "
+                    "(twitches), and each nerve impulse releases a little more acetylcholine.",
+        mechanism="Less Mg²⁺ screening the axon membrane lowers its threshold (ectopic "
+                  "firing); less Mg²⁺ competing with Ca²⁺ raises release.",
+        learning_goal="Magnesium alone acts weaker than calcium on the axon (compare "
+                      "low_magnesium_calcium): a deficit must be severe to show.",
+        caveat=_JUNCTION_CAVEAT + " Separate from low_magnesium_calcium because the texts "
+                                  "name magnesium alone and it has its own treatment; real "
+                                  "hypomagnesaemia usually lowers calcium too." + _NOT_ADVICE,
+        **_levers(_LOW_MG_L), protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous", "junction")),
+    Scenario(
+        name="stress_arousal", title="Stress and arousal: a tense, twitchy limb",
+        category="condition",
+        description="Arousal raises fusimotor drive, adds a little tonic descending "
+                    "excitation and enlarges the motor neurons' persistent inward currents "
+                    "(brainstem monoamines). The same sensory volley recruits more units and "
+                    "leaves longer firing; stretch reflexes are brisker.",
+        mechanism="More excitable spindles and motor neurons, with inhibition intact.",
+        learning_goal="Excitability is not fixed: state of mind acts on the same levers as "
+                      "disease, in smaller steps.",
+        caveat=_CAVEAT + " Stress acts through many routes (breathing, posture, sleep); the "
+                         "model shows only raised spinal excitability.",
+        **_levers(_STRESS_L), protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex")),
+    Scenario(
+        name="nerve_compression", title="Compressive neuropathy (entrapment)",
+        category="condition",
+        description="A nerve compressed between the stimulation sites (an entrapment, or a "
+                    "root squeezed by a disc): many axons are blocked under the compression "
+                    "and conduction slows a little. Shocks below the compression give a normal "
+                    "M-wave, shocks above it a much smaller one; the limb is weak.",
+        mechanism="Focal conduction block with mild demyelination; the axons are intact.",
+        learning_goal="A focal block shows as a proximal response smaller than the distal.",
+        caveat=_CAVEAT + " Long compression also kills axons, which decompression cannot "
+                         "bring back.",
+        **_levers(_COMPRESSION_L), protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength")),
+    Scenario(
+        name="tetanus_like", title="Tetanus-like: a toxin silences inhibition",
+        category="condition",
+        description="Tetanus toxin, made by a wound infection, blocks release from spinal "
+                    "inhibitory interneurons: Renshaw, reciprocal and presynaptic inhibition "
+                    "are cut. The volley excites far more units — but without large persistent "
+                    "inward currents no spasm lasts seconds.",
+        mechanism="Loss of inhibitory transmission in the cord (disinhibition).",
+        learning_goal="Disinhibition alone gives large responses; the model needs PICs as "
+                      "well for lasting spasms (notebook 06, exercise 06.3).",
+        caveat=_CAVEAT + " Real tetanus gives violent spasms and autonomic storms and needs "
+                         "emergency care.",
+        **_levers({
+            "inhibition.recurrent": (0.2, "tetanus toxin blocks glycine/GABA release from "
+                                          "spinal inhibitory interneurons (Farrar et al. 2000, "
+                                          "J Neurol Neurosurg Psychiatry 69:292); 0.2 a "
+                                          "caricature"),
+            "inhibition.reciprocal": (0.1, "same source; 0.1 a caricature"),
+            "inhibition.presynaptic": (0.2, "same source; 0.2 a caricature")}),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex")),
+    Scenario(
+        name="high_magnesium", title="High magnesium: release fails",
+        category="condition",
+        description="Magnesium well above normal competes with calcium at the nerve terminal: "
+                    "each impulse releases fewer quanta, the endplate potential falls towards "
+                    "threshold and force is lost — while the cord fires as usual.",
+        mechanism="Mg²⁺ competes with Ca²⁺ for release (Dodge & Rahamimoff 1967).",
+        learning_goal="Electrolytes can weaken a muscle at the junction.",
+        caveat=_JUNCTION_CAVEAT + _NOT_ADVICE,
+        **_levers({"junction.magnesium_mM": (1.8, "caricature: about twice the upper "
+                                                  "reference limit (Tietz), as in Mg²⁺ "
+                                                  "overdose")}),
+        protocol=train_protocol(3.0, 10), duration_s=3.5,
+        measurements=("junction", "decrement")),
+]
+
+
+def _sci_treatment(name, title, description, mechanism, learning_goal, caveat, levers,
+                   measurements=("spasm",)):
+    return Scenario(name=name, title=title, category="treatment", description=description,
+                    mechanism=mechanism, learning_goal=learning_goal,
+                    caveat=_CAVEAT + " " + caveat + _NOT_ADVICE, **_levers(_SCI_L, levers),
+                    protocol=spasm_test_protocol(), duration_s=8.0,
+                    measurements=measurements, treats="spinal_cord_injury")
+
+
+_SCENARIOS += [
+    _sci_treatment(
+        "anticonvulsant_pic_like", "Spinal cord injury treated with a Na⁺-channel anti-seizure drug",
+        "Anti-seizure drugs that block the persistent sodium current (riluzole- or "
+        "phenytoin-like) shrink the motor neurons' persistent inward currents. The volley "
+        "still excites the injured cord, but the firing stops much sooner: the spasm is "
+        "shorter.",
+        "Smaller PICs (persistent Na⁺ current) → less self-sustained firing.",
+        "Lever 1 of anti-seizure drugs: act on the motor neuron's own amplifier, not on the "
+        "input.",
+        "The PIC is Na⁺ and Ca²⁺; real drugs act on every neuron and cause dizziness and "
+        "drowsiness.",
+        {"pic.strength": (0.5, "blocking the persistent Na⁺ current reduces PICs and "
+                               "spasms in chronic spinal rats (riluzole: Harvey et al. 2006, "
+                               "J Neurophysiol 96:1141); halving it a caricature")}),
+    _sci_treatment(
+        "gabapentinoid_like", "Spinal cord injury treated with a gabapentinoid",
+        "Gabapentin and pregabalin bind the α2δ subunit of calcium channels and reduce "
+        "transmitter release at excitatory synapses: less of the volley reaches the pool "
+        "directly (Ia) and through interneurons. Fewer units are triggered; the spasm is "
+        "smaller.",
+        "Reduced release at excitatory spinal synapses (α2δ), upstream of the PICs.",
+        "Lever 2 of anti-seizure drugs: turn down the input, not the amplifier.",
+        "Gabapentinoids' effect on spasticity is modest in trials; a proposed effect on "
+        "motoneuron PICs is not modelled.",
+        {"spindle.ia_weight_nA_per_hz": (0.1, "α2δ ligands reduce excitatory transmitter "
+                                              "release (Taylor 2009, Pain 142:13); "
+                                              "two thirds of the Ia weight a caricature"),
+         "inhibition.interneuron_weight": (0.2, "same mechanism at the interneurons' "
+                                                "synapses; two thirds a caricature")}),
+    _sci_treatment(
+        "diazepam_like", "Spinal cord injury treated with a diazepam-like drug",
+        "A benzodiazepine enhances GABA-A receptors: presynaptic inhibition of the afferent "
+        "terminals (a GABA-A effect) comes partly back and the spasm shrinks — but the drug "
+        "also sedates: the descending drive that is left is smaller, and the weak limb is "
+        "weaker still.",
+        "More GABA-A presynaptic inhibition (treatment) and less descending drive (sedation, "
+        "side effect).",
+        "A treatment's side effect can be measured with the same tests: compare voluntary "
+        "strength with the untreated limb.",
+        "Real benzodiazepines cause tolerance and dependence; dosing is not modelled.",
+        {"inhibition.presynaptic": (0.7, "primary-afferent depolarisation is GABA-A "
+                                         "mediated and benzodiazepines enhance it (Nielsen, "
+                                         "Crone & Hultborn 2007); 0.7 a caricature"),
+         "descending.voluntary_drive": (0.07, "caricature: sedation lowers the drive that "
+                                              "reaches the pool, 70 % of the untreated 0.1")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "baclofen_oral", "Spinal cord injury treated with oral baclofen",
+        "Baclofen by mouth: little crosses into the spinal fluid, so presynaptic inhibition "
+        "returns only part of the way, while the drug in the brain sedates. The spasm "
+        "shrinks less than with the intrathecal pump, and the weak limb gets weaker.",
+        "GABA-B presynaptic inhibition (partly restored) plus sedation (less descending "
+        "drive).",
+        "Route matters: the same drug at the same target, in different amounts, with "
+        "different side effects.",
+        "Doses, tolerance and withdrawal are not modelled.",
+        {"inhibition.presynaptic": (0.7, "oral baclofen reaches the cord poorly (CSF levels "
+                                         "far below plasma: Knutsson et al. 1974); 0.7 a "
+                                         "caricature"),
+         "descending.voluntary_drive": (0.08, "caricature: drowsiness and weakness, the "
+                                              "usual limits of oral dosing")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "baclofen_intrathecal", "Spinal cord injury treated with intrathecal baclofen",
+        "Baclofen pumped into the spinal fluid acts on the cord at a fraction of the oral "
+        "dose: presynaptic inhibition is enhanced beyond healthy, the spasm is much smaller, "
+        "and the brain is spared — no sedation, voluntary force stays what it was.",
+        "Strong GABA-B presynaptic inhibition of afferent terminals, without sedation.",
+        "Compare with baclofen_oral: a stronger spinal effect with fewer side effects.",
+        "Pump surgery, overdose and withdrawal risks are not modelled.",
+        {"inhibition.presynaptic": (1.6, "intrathecal baclofen abolishes spasms at ~1/100 of "
+                                         "the oral dose (Penn et al. 1989, N Engl J Med "
+                                         "320:1517); the lever's maximum a caricature")},
+        measurements=("spasm", "strength")),
+    _sci_treatment(
+        "spinal_cord_stimulation", "Spinal cord injury treated with spinal-cord stimulation",
+        "Stimulating the dorsal roots (transcutaneously or with an implant) raises the tone "
+        "of segmental inhibitory circuits: reciprocal, presynaptic and descending-like "
+        "inhibition come partly back, and the spasm shrinks for hours after a session.",
+        "Neuromodulation: raised inhibitory-interneuron tone in the segment.",
+        "A treatment without a drug: electricity recruits the cord's own inhibition.",
+        "How electrodes recruit fibres, frequency, intensity and carry-over are not "
+        "modelled.",
+        {"inhibition.reciprocal": (0.6, "50 Hz transcutaneous stimulation reduces spasticity "
+                                        "for ~2 h (Hofstoetter et al. 2014, J Spinal Cord Med "
+                                        "37:202); raised inhibitory tone is a caricature"),
+         "inhibition.presynaptic": (0.6, "same source; 0.6 a caricature"),
+         "inhibition.descending": (0.6, "same source; caricature: the stimulated segment's "
+                                        "tonic inhibition")}),
+]
+
+_SCENARIOS += [
+    Scenario(
+        name="physical_therapy", title="Stroke-like spasticity treated with physical therapy",
+        category="treatment",
+        description="Weeks of stretching and training after a stroke-like lesion, "
+                    "caricatured: the ankle is less stiff, the spindles less sensitive (their "
+                    "set-point reset by stretching), and training recruits more of the "
+                    "remaining descending drive. Stretches meet less resistance; voluntary "
+                    "force rises.",
+        mechanism="Passive stiffness and spindle sensitivity down (stretching); voluntary "
+                  "drive up (strengthening).",
+        learning_goal="Physical therapy acts on the limb and spindle, and is the one "
+                      "treatment here that makes the limb stronger.",
+        caveat=_CAVEAT + " The model has no plasticity: weeks of training are a step change "
+                         "of levers." + _NOT_ADVICE,
+        **_levers(_STROKE_L, {
+            "spindle.gain": (2.0, "caricature: stretching lowers stretch-reflex excitability "
+                                  "(a spindle set-point reset); half the stroke-like gain"),
+            "limb.passive_stiffness_Nm_per_rad": (15.0, "caricature: stretching reduces "
+                                                        "passive ankle stiffness"),
+            "descending.voluntary_drive": (0.2, "caricature: strength training raises "
+                                                "voluntary activation of the remaining "
+                                                "pathway")}),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "strength", "clonus"), treats="stroke_like"),
+    Scenario(
+        name="selective_dorsal_rhizotomy",
+        title="Stroke-like spasticity treated with selective dorsal rhizotomy",
+        category="treatment",
+        description="A surgeon cuts a part of the dorsal (sensory) rootlets: most Ia "
+                    "afferents no longer reach the cord. Most of the spastic reflex and the "
+                    "clonus go — and so does much of the normal reflex: the H-reflex, the "
+                    "pure monosynaptic reflex, is now smaller than a healthy one's.",
+        mechanism="Afferent section: the loop's input is cut, not its gain.",
+        learning_goal="What a treatment takes away with the symptom: the stretch reflex "
+                      "itself.",
+        caveat=_CAVEAT + " Rhizotomy is done mainly in children with cerebral palsy; "
+                         "sensory loss and the choice of rootlets are not modelled."
+                + _NOT_ADVICE,
+        **_levers(_STROKE_L, {"nerve.afferent_survival": (
+            0.25, "selective dorsal rhizotomy divides about 25–75 % of the dorsal rootlets "
+                  "(Peacock & Staudt 1991, J Neurosurg 74:380 for the procedure); 0.25 "
+                  "surviving a caricature at the deep end")}),
+        protocol=stretch_protocol(100.0), duration_s=3.0,
+        measurements=("reflex", "clonus", "conduction"), treats="stroke_like"),
+    Scenario(
+        name="decompression_surgery", title="Compressive neuropathy treated by decompression",
+        category="treatment",
+        description="The compression is relieved: the blocked axons conduct again, the "
+                    "proximal M-wave comes back to the distal one and strength returns; a "
+                    "little slowing remains while the myelin repairs.",
+        mechanism="Conduction block relieved; the axons were intact, so they work again.",
+        learning_goal="Block recovers; lost axons would not.",
+        caveat=_CAVEAT + " Surgical risk and the weeks of remyelination are not modelled."
+                + _NOT_ADVICE,
+        **_levers({
+            "nerve.conduction_block": (0.05, "caricature: decompression relieves most of a "
+                                             "neurapraxic block"),
+            "nerve.demyelination_slowing": (0.05, "caricature: slowing half-recovered, "
+                                                  "remyelination takes weeks")}),
+        protocol=conduction_protocol(), duration_s=13.2,
+        measurements=("conduction", "strength"), treats="nerve_compression"),
+    Scenario(
+        name="hydration_and_magnesium", title="Exercise cramp treated with rest, fluids and "
+                                              "magnesium",
+        category="treatment",
+        description="Rest, fluids and electrolytes: the fatigued axons calm down and "
+                    "discharge rarely; twitching and cramp force fade.",
+        mechanism="Less ectopic axonal firing.",
+        learning_goal="Compare the rest recording with the untreated cramp.",
+        caveat=_CAVEAT + " The evidence that fluids or magnesium prevent exercise cramps is "
+                         "weak (Schwellnus 2009); stretching the cramping muscle works "
+                         "faster." + _NOT_ADVICE,
+        **_levers(_CRAMP_L, {"nerve.ectopic_rate_hz": (
+            1.0, "caricature: recovered axons discharge rarely")}),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",), treats="dehydration_cramp"),
+    Scenario(
+        name="magnesium_repletion", title="Low magnesium treated with magnesium",
+        category="treatment",
+        description="Magnesium brought back into the low normal range: the axons' threshold "
+                    "rises again and the twitches stop.",
+        mechanism="Mg²⁺ restored → axonal threshold back to normal.",
+        learning_goal="Treat the cause: the spontaneous discharges vanish.",
+        caveat=_JUNCTION_CAVEAT + _NOT_ADVICE,
+        **_levers({"junction.magnesium_mM": (0.7, "the lower limit of the 0.7–1.0 mM "
+                                                  "reference range (Tietz)")}),
+        protocol=Protocol(Noise()), duration_s=4.0,
+        measurements=("spontaneous",), treats="low_magnesium"),
+    Scenario(
+        name="stress_management", title="Stress and arousal treated with stress management",
+        category="treatment",
+        description="Relaxation, sleep and breathing exercises caricatured: fusimotor drive "
+                    "and motor-neuron excitability fall back towards healthy and the tonic "
+                    "drive goes; the volley triggers less, reflexes are calmer.",
+        mechanism="Less fusimotor drive and smaller PICs.",
+        learning_goal="Compare the spasm test and reflexes with the aroused limb.",
+        caveat=_CAVEAT + " No model of how relaxation works; only its direction on the "
+                         "levers." + _NOT_ADVICE,
+        **_levers({
+            "spindle.fusimotor_bias_hz": (3.0, "caricature: most of the arousal-raised "
+                                               "fusimotor drive gone"),
+            "pic.strength": (0.3, "caricature: monoaminergic drive near its resting level "
+                                  "(Heckman et al. 2005 for the link)"),
+            "descending.tonic_drive": (0.0, "caricature: the tonic tension relaxed away")}),
+        protocol=spasm_test_protocol(), duration_s=8.0,
+        measurements=("spasm", "reflex"), treats="stress_arousal"),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}

@@ -98,6 +98,17 @@ class DescendingParameters(Validated):
                "voluntary force at a given effort falls after stroke and spinal cord injury "
                "(Lance 1980; Thomas et al. 1997, Muscle Nerve 20:1380, weak voluntary "
                "contractions of muscles below incomplete cervical SCI)")
+    tonic_drive: float = param(
+        0.0, unit="1", min=0.0, max=0.2, label="Tonic descending excitation",
+        help="Steady descending excitation of the pool, as a fraction of the maximal "
+             "voluntary drive, present with no voluntary command (0 = none, the healthy "
+             "relaxed limb). Raised, it keeps small units firing at rest: the tonic drive "
+             "behind parkinsonian rigidity or a tense, aroused limb.",
+        group="Descending command",
+        source="Parkinsonian rigidity comes with tonic EMG at rest and enhanced long-latency "
+               "(supraspinal) stretch reflexes, a raised tonic drive independent of stretch "
+               "velocity (Lee & Tatton 1975, Can J Neurol Sci 2:285; Rothwell et al. 1983, "
+               "Brain 106:257); one steady current onto the pool is a neurosim caricature")
 
 @dataclass(frozen=True)
 class InhibitionParameters(Validated):
@@ -201,9 +212,10 @@ def voluntary_drive_nA(pool, descending, command):
     Returns
     -------
     float or ndarray
-        ``max_drive_nA × voluntary_drive × command``, same shape as ``command``.
+        ``max_drive_nA × (voluntary_drive × command + tonic_drive)``, same shape as
+        ``command``; the tonic part needs no command (and is not voluntary).
     """
-    return pool.max_drive_nA * descending.voluntary_drive * command
+    return pool.max_drive_nA * (descending.voluntary_drive * command + descending.tonic_drive)
 
 
 def reciprocal_per_hz(inhibition: InhibitionParameters, spindle) -> float:

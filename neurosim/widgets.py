@@ -483,7 +483,9 @@ class Dashboard(w.VBox):
             mechanism=self.scenario.mechanism, learning_goal=self.scenario.learning_goal,
             caveat=self.scenario.caveat, changes=changes, protocol=protocol,
             duration_s=duration_s, measurements=self.scenario.measurements,
-            treats=self.scenario.treats)
+            treats=self.scenario.treats,
+            notes={k: note for k, note in self.scenario.notes.items()
+                   if k in changes and changes[k] == self.scenario.changes[k]})
 
     def save_scenario(self, path, *, name: str | None = None) -> Path:
         """Write the current settings as a scenario file (``neurosim run FILE`` reads it)."""

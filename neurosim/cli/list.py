@@ -15,6 +15,9 @@ def add_parser(sub) -> None:
                                         "--parameters every model parameter.")
     p_list.add_argument("--parameters", action="store_true",
                         help="list every parameter: dotted name, default, unit, range, label")
+    p_list.add_argument("--notes", action="store_true",
+                        help="with every scenario, its parameter changes and where each "
+                             "comes from (a source, or why it is a caricature)")
     p_list.set_defaults(func=_cmd_list)
 
 
@@ -22,11 +25,11 @@ def _cmd_list(args) -> int:
     if args.parameters:
         _print_parameters()
     else:
-        _print_scenarios()
+        _print_scenarios(notes=args.notes)
     return 0
 
 
-def _print_scenarios() -> None:
+def _print_scenarios(*, notes: bool = False) -> None:
     all_scen = scenarios.all_scenarios()
     width = max(len(s.name) for s in all_scen)
     first = True
@@ -40,9 +43,16 @@ def _print_scenarios() -> None:
         print(f"{category.capitalize()}s:")
         for s in members:
             print(f"  {s.name:<{width}}  {s.title}")
+            if notes:
+                if s.treats:
+                    print(f"      treats {s.treats}")
+                for key, value in s.changes.items():
+                    print(f"      {key} = {value:g}: {s.notes.get(key, 'no note')}")
     print()
     print("Run one with `neurosim run NAME`; list the parameters with "
-          "`neurosim list --parameters`.")
+          "`neurosim list --parameters`" + ("." if notes else
+                                             ", each scenario's changes and their sources "
+                                             "with `neurosim list --notes`."))
 
 
 def _print_parameters() -> None:

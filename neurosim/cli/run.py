@@ -70,6 +70,8 @@ def _cmd_run(args) -> int:
     if diffs:
         print("changed from healthy defaults: "
               + ", ".join(f"{k} = {new:g}" for k, (_, new) in diffs.items()))
+    for name, note in scenario.notes.items():
+        print(f"  {name}: {note}")
     for m in measured:
         print()
         print(f"{m.measurement.title}: {m.measurement.definition}")

@@ -28,13 +28,13 @@ VOLUNTARY_LEVEL = 0.5
 SCI_TREATMENTS = MappingProxyType({
     "baclofen_like": MappingProxyType(dict(scenarios.get("baclofen_like").changes)),
     "botulinum_toxin": MappingProxyType(dict(scenarios.get("botulinum_toxin").changes)),
-    "anti_seizure_like": MappingProxyType({**scenarios.get("spinal_cord_injury").changes,
-                                           "pic.strength": 0.5}),
-    "spinal_cord_stimulation_like": MappingProxyType({
-        **scenarios.get("spinal_cord_injury").changes, "inhibition.reciprocal": 0.6,
-        "inhibition.presynaptic": 0.6, "inhibition.descending": 0.6}),
+    "anti_seizure_like": MappingProxyType(dict(scenarios.get("anticonvulsant_pic_like").changes)),
+    "spinal_cord_stimulation_like": MappingProxyType(
+        dict(scenarios.get("spinal_cord_stimulation").changes)),
 })
-"""The four treated spinal-cord-injury set-ups of exercise 07.2 (full dotted changes)."""
+"""The four treated spinal-cord-injury set-ups of exercise 07.2 (full dotted changes, from
+the scenarios ``baclofen_like``, ``botulinum_toxin``, ``anticonvulsant_pic_like`` and
+``spinal_cord_stimulation``)."""
 
 _SEED = 0
 _SCI = "spinal_cord_injury"
