@@ -148,9 +148,9 @@ def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes]
             for ax in (a_ax, e_ax):
                 ax.set_xlim(left, right)
                 ax.axvline(0.0, color=PALETTE["grey"], linewidth=0.8, linestyle=":")
-            a_ax.set_title(f"{v:g} deg/s stretch", fontweight="bold")
+            a_ax.set_title(f"{v:g} °/s", fontweight="bold")  # short: fits a projector-width figure
             a_ax.tick_params(labelbottom=False)
-            e_ax.set_xlabel("time from stretch onset (s)")
+            e_ax.set_xlabel("time from stretch onset (s)" if j == 0 else "time (s)")
             if j == 0:
                 a_ax.set_ylabel("ankle angle (deg)")
                 e_ax.set_ylabel(f"surface EMG (mV)\nraw + {analysis.REFLEX_ENVELOPE_MS:g} ms RMS")
@@ -167,7 +167,8 @@ def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes]
             ax.set_ylim(-1.0, top * 1.1)
         handles, _ = emg_axes[0].get_legend_handles_labels()
         window_handles = [h for h in handles if h.get_gid() == "reflex_window"]
-        emg_axes[0].legend(handles=window_handles, loc="upper left", fontsize="small",
+        # below the trace, clear of the reflex values written at the top of the panel
+        emg_axes[0].legend(handles=window_handles, loc="lower left", fontsize="small",
                            frameon=False)
 
     summary = axes[-1]
@@ -186,9 +187,9 @@ def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes]
     summary.set_xlim(-0.1 * float(velocities.max()), float(velocities.max()) * 1.15)
     summary.set_ylim(bottom=0.0)
     summary.margins(y=0.15)
-    summary.set_xlabel("stretch velocity (deg/s)")
+    summary.set_xlabel("stretch velocity (°/s)")
     summary.set_ylabel("reflex torque of the muscle (N·m)")
-    summary.set_title("reflex vs stretch velocity", fontweight="bold")
+    summary.set_title("reflex vs velocity", fontweight="bold")
     summary.legend(loc="center right", fontsize="small", frameon=False)
     for ax in axes:
         add_teaching_label(ax.figure)
