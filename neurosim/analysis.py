@@ -15,7 +15,7 @@ import numpy as np
 from ._schema import Number, show
 from .emg import (linear_envelope, mean_frequency, median_frequency, peak_frequency,
                   rms_envelope, spectrum)
-from .engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
+from .engine import SOURCE_ECTOPIC, SOURCE_F_WAVE, SOURCE_REFLEX, SOURCE_TERMINAL
 from .result import SimulationResult
 from .spinal_circuit import resting_inhibition
 
@@ -28,6 +28,7 @@ __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStati
            "passive_torque_Nm", "ClonusSummary", "clonus", "autocorrelation_frequency_hz",
            "emg_linear_envelope_mV", "emg_spectrum", "EMGSpectrum",
            "EvokedResponse", "evoked_responses", "conduction_velocity_m_s", "EndplateResponse",
+           "FWaveResponse", "FWaveSummary", "f_wave_responses", "f_wave_summary",
            "endplate_response", "fibre_aps_per_impulse", "cmap_amplitudes", "decrement_percent",
            "fasciculation_rate_hz", "FasciculationBreakdown", "fasciculation_breakdown",
            "is_rest_recording", "SPASM_FORCE_THRESHOLD_PERCENT", "SPASM_MIN_DURATION_S",
@@ -653,6 +654,103 @@ def conduction_velocity_m_s(distal: EvokedResponse, proximal: EvokedResponse,
     if not (np.isfinite(dt_ms) and dt_ms > 0):
         return float("nan")
     return 1000.0 * d / dt_ms
+
+
+F_WAVE_WINDOW_MS = 150.0
+"""Recurrent discharges are counted for a shock up to this long after it (or to the next
+shock, if that comes first)."""
+
+
+@dataclass(frozen=True)
+class FWaveResponse:
+    """The F-wave after one electrical stimulus.
+
+    Attributes
+    ----------
+    stimulus_time_s, intensity_mA : float
+    site : str
+    latency_ms : float
+        From the stimulus to the first recurrent discharge reaching the muscle (the
+        neuromuscular delay included: the F-wave's onset on an ideal recording); NaN
+        without an F-wave.
+    n_units : int
+        Motor units whose recurrent discharge reached the muscle.
+    """
+
+    stimulus_time_s: float
+    intensity_mA: float
+    site: str
+    latency_ms: float
+    n_units: int
+
+
+@dataclass(frozen=True)
+class FWaveSummary:
+    """F-waves over a train of supramaximal shocks, as a clinician's table lists them.
+
+    Attributes
+    ----------
+    n_shocks : int
+    persistence_percent : float
+        Shocks followed by an F-wave (%).
+    min_latency_ms, max_latency_ms, mean_latency_ms : float
+        Of the F-wave latencies (NaN without any F-wave).
+    chronodispersion_ms : float
+        ``max − min`` latency (NaN without any F-wave).
+    responses : tuple of FWaveResponse
+    """
+
+    n_shocks: int
+    persistence_percent: float
+    min_latency_ms: float
+    max_latency_ms: float
+    mean_latency_ms: float
+    chronodispersion_ms: float
+    responses: tuple
+
+
+def f_wave_responses(result: SimulationResult) -> list[FWaveResponse]:
+    """The F-wave after every stimulus: the recurrent discharges (source flag
+    :data:`~neurosim.engine.SOURCE_F_WAVE`) reaching the muscle within
+    :data:`F_WAVE_WINDOW_MS` of it, or before the next shock."""
+    stimuli = result.protocol.stimuli()
+    src = np.asarray(result.nerve_impulse_sources).astype(np.int64)
+    f = (src & SOURCE_F_WAVE) != 0
+    times, units = result.nerve_impulse_times_s[f], result.nerve_impulse_units[f]
+    out = []
+    for k, (time_s, intensity, site) in enumerate(stimuli):
+        end = time_s + F_WAVE_WINDOW_MS / 1000.0
+        if k + 1 < len(stimuli):
+            end = min(end, stimuli[k + 1][0])
+        sel = (times >= time_s) & (times < end)
+        latency = 1000.0 * (float(times[sel].min()) - time_s) if sel.any() else float("nan")
+        out.append(FWaveResponse(time_s, intensity, site, latency,
+                                 int(np.unique(units[sel]).size)))
+    return out
+
+
+def f_wave_summary(result: SimulationResult, *, site: str = "distal") -> FWaveSummary:
+    """F-wave persistence, latencies and chronodispersion over the strongest shocks at ``site``.
+
+    Raises
+    ------
+    ValueError
+        If the protocol has no shock at ``site``.
+    """
+    at_site = [r for r in f_wave_responses(result) if r.site == site]
+    if not at_site:
+        raise ValueError(f"an F-wave summary needs stimuli at the {site} site "
+                         f"(see neurosim.experiments.f_wave_protocol)")
+    strongest = max(r.intensity_mA for r in at_site)
+    shocks = tuple(r for r in at_site if r.intensity_mA == strongest)
+    lat = np.array([r.latency_ms for r in shocks])
+    lat = lat[np.isfinite(lat)]
+    if lat.size:
+        lo, hi, mean = float(lat.min()), float(lat.max()), float(lat.mean())
+    else:
+        lo = hi = mean = float("nan")
+    return FWaveSummary(len(shocks), 100.0 * lat.size / len(shocks), lo, hi, mean, hi - lo,
+                        shocks)
 
 
 # --------------------------------------------------------------------------- junction

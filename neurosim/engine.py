@@ -47,7 +47,8 @@ import numpy as np
 from . import _cache, schedule, signals
 from . import emg as emg_stage
 from .motor_pool import NOISE_INTERVAL_MS
-from .nerve import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_STIMULUS, SOURCE_TERMINAL, ectopic_nerve
+from .nerve import (SOURCE_ECTOPIC, SOURCE_F_WAVE, SOURCE_REFLEX, SOURCE_STIMULUS,
+                    SOURCE_TERMINAL, ectopic_nerve)
 from .numerics import check_run
 from .resources import _max_shocks_per_chunk, check_memory, estimate_run, event_buffer_sizes
 from ._schema import Number, show
@@ -56,7 +57,7 @@ from .protocols import Protocol
 from .result import SimulationResult
 
 __all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS", "SOURCE_REFLEX", "SOURCE_STIMULUS",
-           "SOURCE_ECTOPIC", "SOURCE_TERMINAL"]
+           "SOURCE_ECTOPIC", "SOURCE_TERMINAL", "SOURCE_F_WAVE"]
 
 CHUNK_MS = 1000
 """The loop runs in chunks of this much simulated time."""
@@ -187,7 +188,9 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     out_time_s = np.arange(n_out) / out_rate
     chunk_steps = CHUNK_MS * steps_per_ms
     rng = np.random.default_rng(np.random.SeedSequence(seed))
-    streams = dict(zip(("synaptic", "emg", "spindle", "ectopic", "spontaneous"), rng.spawn(5)))
+    # spawned in this order, so adding a stream at the end leaves the others unchanged
+    streams = dict(zip(("synaptic", "emg", "spindle", "ectopic", "spontaneous", "backfire"),
+                       rng.spawn(6)))
     run = schedule.Run(
         parameters=p, protocol=protocol, duration_s=duration_s, dt_ms=dt_ms, seed=seed,
         n_steps=n_steps, n_samples=n_out, out_time_s=out_time_s,

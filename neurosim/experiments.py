@@ -7,7 +7,8 @@
   dorsiflexing load;
 * the **nerve conduction study**: supramaximal shocks at two sites give M-wave
   latencies, amplitudes and the conduction velocity; a ladder of intensities at
-  the distal site gives the H/M recruitment curve.
+  the distal site gives the H/M recruitment curve; a train of supramaximal shocks
+  gives the F-waves (:func:`f_wave_protocol`).
 
 Scenarios, the CLI, the notebooks and the dashboard all build on these.
 """
@@ -21,8 +22,8 @@ from typing import Callable
 import numpy as np
 
 from ._schema import Number
-from .analysis import (EvokedResponse, conduction_velocity_m_s, evoked_responses,
-                       stretch_reflex)
+from .analysis import (EvokedResponse, FWaveSummary, conduction_velocity_m_s,
+                       evoked_responses, f_wave_summary, stretch_reflex)
 from .engine import simulate
 from .parameters import Parameters
 from .protocols import (FreeLimb, ImposedStretch, NerveStimulation, Noise, Protocol, Pulses,
@@ -32,6 +33,7 @@ from .result import SimulationResult
 __all__ = ["spasm_test_protocol", "voluntary_protocol", "tendon_tap_protocol",
            "ProtocolChoice", "PROTOCOL_CHOICES", "protocol_choice",
            "stretch_protocol", "clonus_protocol", "conduction_protocol", "train_protocol",
+           "f_wave_protocol", "f_wave_study",
            "reflex_vs_velocity", "voluntary_force_percent", "hold_force_percent",
            "VOLUNTARY_HOLD_S", "stretch_test",
            "ReflexCurve", "ConductionReport", "conduction_report", "H_CURVE_MA"]
@@ -164,6 +166,38 @@ def train_protocol(rate_hz: float = 3.0, n_shocks: int = 10, *, start_s: float =
     start_s = _TRAIN_START_S.check(start_s, "start_s")
     times = tuple(start_s + k / rate_hz for k in range(n_shocks))
     return Protocol(NerveStimulation(times_s=times, intensity_mA=intensity_mA))
+
+
+_F_SHOCKS = Number(integer=True, min=1, max=1000)
+_F_INTERVAL_S = Number(unit="s", min=0.05, max=10.0)
+
+
+def f_wave_protocol(n_shocks: int = 20, *, interval_s: float = 1.0,
+                    intensity_mA: float = 60.0, start_s: float = 0.2) -> Protocol:
+    """F-wave study: ``n_shocks`` supramaximal distal shocks, ``interval_s`` apart, at rest
+    with synaptic noise (clinically 10–20 shocks at 0.5–1 Hz).
+
+    Run for ``start_s + n_shocks * interval_s`` s; read with
+    :func:`neurosim.analysis.f_wave_summary`.
+    """
+    n_shocks = _F_SHOCKS.check(n_shocks, "n_shocks")
+    interval_s = _F_INTERVAL_S.check(interval_s, "interval_s")
+    start_s = _TRAIN_START_S.check(start_s, "start_s")
+    times = tuple(start_s + k * interval_s for k in range(n_shocks))
+    return Protocol(NerveStimulation(times_s=times, intensity_mA=intensity_mA, site="distal"),
+                    Noise())
+
+
+def f_wave_study(parameters: Parameters, *, n_shocks: int = 20, interval_s: float = 1.0,
+                 seed: int = 0) -> SimulationResult:
+    """Run :func:`f_wave_protocol` (no per-step traces); pass the result to
+    :func:`conduction_report` as ``f_wave_result`` or to
+    :func:`neurosim.analysis.f_wave_summary`."""
+    start_s = 0.2
+    return simulate(parameters, f_wave_protocol(n_shocks, interval_s=interval_s,
+                                                start_s=start_s),
+                    start_s + n_shocks * interval_s, seed=seed, record_units=[],
+                    label="F-wave study")
 
 
 @dataclass(frozen=True)
@@ -312,6 +346,8 @@ class ConductionReport:
         Largest H-reflex and M-wave (peak-to-peak).
     h_latency_ms : float
         Latency of the largest H-reflex.
+    f_wave : FWaveSummary or None
+        F-waves of a separate :func:`f_wave_protocol` run, when one was given.
     """
 
     distal: EvokedResponse
@@ -321,6 +357,7 @@ class ConductionReport:
     h_max_mV: float
     m_max_mV: float
     h_latency_ms: float
+    f_wave: FWaveSummary | None = None
 
     @property
     def h_m_ratio(self) -> float:
@@ -344,14 +381,21 @@ class ConductionReport:
             ("H-reflex latency", self.h_latency_ms, "ms", "{:.1f}"),
             ("Hmax", self.h_max_mV, "mV", "{:.2f}"),
             ("Hmax / Mmax", self.h_m_ratio, "", "{:.2f}"),
-        ]
+        ] + ([] if self.f_wave is None else [
+            ("F-wave min latency", self.f_wave.min_latency_ms, "ms", "{:.1f}"),
+            ("F-wave persistence", self.f_wave.persistence_percent, "%", "{:.0f}"),
+            ("F chronodispersion", self.f_wave.chronodispersion_ms, "ms", "{:.1f}"),
+        ])
 
 
-def conduction_report(result: SimulationResult) -> ConductionReport:
+def conduction_report(result: SimulationResult,
+                      f_wave_result: SimulationResult | None = None) -> ConductionReport:
     """Read a :func:`conduction_protocol` run: latencies, amplitudes, velocity, H/M curve.
 
     The supramaximal shocks are the strongest distal and proximal ones; the H/M
-    curve is every distal shock, sorted by intensity.
+    curve is every distal shock, sorted by intensity. With ``f_wave_result`` (a
+    :func:`f_wave_protocol` run, e.g. :func:`f_wave_study`) the report adds the F-wave
+    minimum latency, persistence and chronodispersion.
     """
     responses = evoked_responses(result)
     distal = [r for r in responses if r.site == "distal"]
@@ -368,4 +412,5 @@ def conduction_report(result: SimulationResult) -> ConductionReport:
         conduction_velocity_m_s=conduction_velocity_m_s(d_max, p_max, result.parameters),
         h_curve=curve, h_max_mV=h_best.h_amplitude_mV,
         m_max_mV=max(r.m_amplitude_mV for r in curve),
-        h_latency_ms=h_best.h_latency_ms if h_best.h_amplitude_mV > 0 else float("nan"))
+        h_latency_ms=h_best.h_latency_ms if h_best.h_amplitude_mV > 0 else float("nan"),
+        f_wave=None if f_wave_result is None else f_wave_summary(f_wave_result))

@@ -543,11 +543,16 @@ def integrate(s, k, j, bus, states, consts, inputs, outputs):
     counts = st.counts
     counts[SPIKES_NOW] = 0
     counts[FIRED_NOW] = 0
-    en_route = nerve.counts  # [0]: antidromic spikes on their way (nerve.EN_ROUTE)
+    en_route = nerve.counts  # [0]: antidromic spikes on their way (nerve.EN_ROUTE), [1]: F_PENDING
     for i in range(n if n_at_threshold + en_route[0] > 0 else 0):
         if antidromic_at[i] == s:  # an antidromic spike invades the soma
             antidromic_at[i] = -1
             en_route[0] -= 1
+            if nerve.backfire[i] and refractory[i] == 0 and nerve.backfire_at[i] < 0:
+                # an excitable soma backfires: a recurrent discharge after the turnaround
+                nerve.backfire_at[i] = s + consts.nerve.turnaround_steps
+                en_route[1] += 1  # nerve.F_PENDING
+            nerve.backfire[i] = False
             _reset(st, c, i)
             counts[SPIKES_NOW] += 1
         elif candidate[i]:

@@ -73,6 +73,7 @@ from ._fields import Validated, param
 from .spindle import SpindleParameters
 
 __all__ = ["NerveParameters", "PARAMETERS", "nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
+           "backfires", "SOURCE_F_WAVE",
            "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
            "IA_THRESHOLD_SPREAD"]
 
@@ -198,6 +199,20 @@ class NerveParameters(Validated):
         0.45, unit="m", min=0.02, max=1.9, label="Proximal site–muscle distance",
         help="Distance from the proximal stimulation site to the muscle.",
         source="protocol setting (second site for conduction velocity)")
+    backfiring_probability: float = param(
+        0.03, unit="1", min=0.0, max=1.0, label="Backfiring probability",
+        help="Chance that an antidromic spike invading an excitable motor neuron makes it "
+             "fire again (a recurrent discharge back down the axon: the F-wave).",
+        source="F-waves come from the recurrent discharge of a small fraction, about 1–5 %, "
+               "of the antidromically invaded motor neurons (Kimura, Electrodiagnosis in "
+               "Diseases of Nerve and Muscle; Mesrati & Vecchierini 2004, Neurophysiol "
+               "Clin 34:217); 0.03 inside that span")
+    f_wave_turnaround_ms: float = param(
+        1.0, unit="ms", min=0.1, max=5.0, label="F-wave turnaround time",
+        help="Delay at the motor neuron between the antidromic invasion and the recurrent "
+             "discharge it sends back down.",
+        source="Turnaround time at the motor neuron about 1 ms (Kimura, Electrodiagnosis in "
+               "Diseases of Nerve and Muscle)")
 
 
 PARAMETERS = (NerveParameters,)
@@ -215,6 +230,9 @@ SOURCE_ECTOPIC = 4
 SOURCE_TERMINAL = 8
 """Impulse/activation flag: the nerve terminal fired by itself (lingering ACh on its
 autoreceptors; :mod:`neurosim.junction`)."""
+SOURCE_F_WAVE = 16
+"""Impulse/activation flag: a recurrent discharge (backfiring) of a motor neuron invaded by
+an antidromic spike — the F-wave."""
 _GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 IA_THRESHOLD_SPREAD = 1.5
 """Highest Ia stimulation threshold divided by the lowest (exponential spread). With the
@@ -572,8 +590,9 @@ class EctopicDischarges:
 STAGE = "nerve"
 """This stage's name in the schedule (:mod:`neurosim.schedule`) and in the bundles."""
 
-EN_ROUTE = 0
-"""Index into :attr:`State.counts`: antidromic spikes on their way to a soma."""
+EN_ROUTE, F_PENDING = range(2)
+"""Indices into :attr:`State.counts`: antidromic spikes on their way to a soma; recurrent
+discharges (F-waves) waiting for their turnaround time."""
 
 
 def run_nerve_arrays(run) -> dict:
@@ -599,11 +618,31 @@ def ectopic_nerve(parameters) -> NerveParameters:
         parameters.nerve.ectopic_rate_hz + electrolyte_ectopic_rate_hz(parameters.junction)))
 
 
+def backfires(n_antidromic: int, nerve: NerveParameters, rng: np.random.Generator) -> np.ndarray:
+    """Which antidromic spikes may make their motor neuron backfire, shape (n_antidromic,).
+
+    One uniform number per antidromic spike (in the order of :func:`stimulus_events`), drawn
+    once per run from ``rng``, so the F-waves do not depend on how the run is cut into
+    chunks. Whether a chosen neuron does backfire is decided in the loop: only if it is
+    excitable (not refractory) when the spike invades it.
+    """
+    if nerve.backfiring_probability <= 0.0 or n_antidromic == 0:
+        return np.zeros(n_antidromic, dtype=np.bool_)
+    return rng.random(n_antidromic) < nerve.backfiring_probability
+
+
+def run_backfires(run) -> np.ndarray:
+    """:func:`backfires` of ``run``'s antidromic spikes (its ``backfire`` stream; once per run)."""
+    return run.cached("backfires", lambda: backfires(
+        run_stimulus_events(run)["anti_step"].size, run.parameters.nerve, run.rngs["backfire"]))
+
+
 class Constants(NamedTuple):
-    """The nerve's constants for one run, shape (n_units,) each."""
+    """The nerve's constants for one run: arrays shape (n_units,)."""
 
     efferent_delay_steps: np.ndarray  # motor neuron → nerve terminal
     reaches_muscle: np.ndarray  # alive and not blocked
+    turnaround_steps: int  # antidromic invasion → recurrent discharge (F-wave)
 
 
 class State(NamedTuple):
@@ -613,14 +652,18 @@ class State(NamedTuple):
     terminal at step ``s`` sit in row ``s`` modulo its length, as flags (``SOURCE_*``);
     ``ring_count`` the non-zero cells of each row; ``collide_until`` (n_units,) the step
     until which an antidromic spike is on the axon (a spike sent down meets it);
-    ``antidromic_at`` (n_units,) the step it reaches the soma (−1: none); ``counts``
-    (:data:`EN_ROUTE`).
+    ``antidromic_at`` (n_units,) the step it reaches the soma (−1: none); ``backfire``
+    (n_units,) whether that spike may make the neuron backfire; ``backfire_at`` (n_units,)
+    the step its recurrent discharge (F-wave) leaves the soma (−1: none); ``counts``
+    (:data:`EN_ROUTE`, :data:`F_PENDING`).
     """
 
     muscle_ring: np.ndarray
     ring_count: np.ndarray
     collide_until: np.ndarray
     antidromic_at: np.ndarray
+    backfire: np.ndarray
+    backfire_at: np.ndarray
     counts: np.ndarray
 
 
@@ -629,7 +672,8 @@ class Inputs(NamedTuple):
 
     Orthodromic: ``step``, ``unit``, ``delay`` (steps to the terminal), ``flag`` (source),
     sorted by step; antidromic: ``anti_step``, ``anti_unit``, ``anti_delay`` (steps to the
-    soma); ``cursor`` (2,) the next of each to deliver.
+    soma), ``anti_backfire`` (may make the neuron backfire, :func:`backfires`); ``cursor``
+    (2,) the next of each to deliver.
     """
 
     step: np.ndarray
@@ -639,6 +683,7 @@ class Inputs(NamedTuple):
     anti_step: np.ndarray
     anti_unit: np.ndarray
     anti_delay: np.ndarray
+    anti_backfire: np.ndarray
     cursor: np.ndarray
 
 
@@ -653,9 +698,12 @@ def prepare(run):
                   ring_count=np.zeros(rows, dtype=np.int64),
                   collide_until=np.full(n, -1, dtype=np.int64),
                   antidromic_at=np.full(n, -1, dtype=np.int64),
-                  counts=np.zeros(1, dtype=np.int64))
-    return (Constants(arrays["efferent_delay_steps"], arrays["alive"] & ~arrays["blocked"]),
-            state, None)
+                  backfire=np.zeros(n, dtype=np.bool_),
+                  backfire_at=np.full(n, -1, dtype=np.int64),
+                  counts=np.zeros(2, dtype=np.int64))
+    turnaround = int(round(p.nerve.f_wave_turnaround_ms / run.dt_ms))
+    return (Constants(arrays["efferent_delay_steps"], arrays["alive"] & ~arrays["blocked"],
+                      turnaround), state, None)
 
 
 def chunk_inputs(run, step0, time_s):
@@ -668,6 +716,7 @@ def chunk_inputs(run, step0, time_s):
     step = np.concatenate([stim["muscle_step"][inside], ect_step])
     order = np.argsort(step, kind="stable")
     anti = (stim["anti_step"] >= step0) & (stim["anti_step"] < end)
+    backfire = run_backfires(run)
     return Inputs(
         step=step[order], unit=np.concatenate([stim["muscle_unit"][inside], ect_unit])[order],
         delay=np.concatenate([stim["muscle_delay"][inside],
@@ -675,7 +724,8 @@ def chunk_inputs(run, step0, time_s):
         flag=np.concatenate([np.full(int(inside.sum()), SOURCE_STIMULUS, dtype=np.int8),
                              np.full(ect_step.size, SOURCE_ECTOPIC, dtype=np.int8)])[order],
         anti_step=stim["anti_step"][anti], anti_unit=stim["anti_unit"][anti],
-        anti_delay=stim["anti_delay"][anti], cursor=np.zeros(2, dtype=np.int64))
+        anti_delay=stim["anti_delay"][anti], anti_backfire=backfire[anti],
+        cursor=np.zeros(2, dtype=np.int64))
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -697,6 +747,7 @@ def stimulate(s, k, j, bus, states, consts, inputs, outputs):
         st.counts[EN_ROUTE] += st.antidromic_at[u] < 0
         st.collide_until[u] = s + w.anti_delay[p]
         st.antidromic_at[u] = s + w.anti_delay[p]
+        st.backfire[u] = w.anti_backfire[p]
         p += 1
     w.cursor[1] = p
     p = w.cursor[0]
@@ -708,10 +759,18 @@ def stimulate(s, k, j, bus, states, consts, inputs, outputs):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def conduct(s, k, j, bus, states, consts, inputs, outputs):
-    """Slot ``efferent``: this step's motor-neuron spikes go down their axons — unless the
-    axon is lost or blocked, or an antidromic spike on it annihilates them."""
+    """Slot ``efferent``: this step's motor-neuron spikes and recurrent discharges (F-waves)
+    go down their axons — unless the axon is lost or blocked, or an antidromic spike on it
+    annihilates them."""
     c, st, pool = consts.nerve, states.nerve, states.motor_pool
     n_rows = st.muscle_ring.shape[0]
+    for i in range(st.backfire_at.shape[0] if st.counts[F_PENDING] > 0 else 0):
+        if st.backfire_at[i] == s:
+            st.backfire_at[i] = -1
+            st.counts[F_PENDING] -= 1
+            if c.reaches_muscle[i] and s >= st.collide_until[i]:
+                _send(st.muscle_ring, st.ring_count, (s + c.efferent_delay_steps[i]) % n_rows,
+                      i, SOURCE_F_WAVE)
     for q in range(pool.counts[FIRED_NOW]):
         i = pool.fired[q]
         if c.reaches_muscle[i] and s >= st.collide_until[i]:

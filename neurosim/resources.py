@@ -106,7 +106,8 @@ def event_buffer_sizes(*, n_units: int, chunk_steps: int, dt_ms: float, refracto
       refractory period);
     * nerve impulses: at most one per step, and no more than the motor neuron's arriving
       spikes, the ectopic discharges (one per ``ectopic_refractory_ms``; ``None`` when axons
-      do not discharge ectopically), the electrical shocks, and the terminal's own firings
+      do not discharge ectopically), the electrical shocks (two each: the direct impulse
+      and perhaps a recurrent discharge, the F-wave), and the terminal's own firings
       (one per ``terminal_refractory_steps + 1`` steps after any impulse) together.
 
     Returns
@@ -118,7 +119,7 @@ def event_buffer_sizes(*, n_units: int, chunk_steps: int, dt_ms: float, refracto
     ectopic = 0 if ectopic_refractory_ms is None else \
         int(chunk_steps * dt_ms / ectopic_refractory_ms) + 2
     impulses = min(chunk_steps + 1,
-                   spikes + ectopic + shocks_per_chunk
+                   spikes + ectopic + 2 * shocks_per_chunk
                    + chunk_steps // (terminal_refractory_steps + 1) + 1)
     return dict(spikes=n_units * spikes, activations=n_units * min(activations, chunk_steps + 1),
                 impulses=n_units * impulses)

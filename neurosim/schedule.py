@@ -146,7 +146,8 @@ class Run:
     steps_per_ms, chunk_steps : int
     record_units : ndarray of int64
     rngs : dict of str to numpy.random.Generator
-        Independent streams: ``synaptic``, ``emg``, ``spindle``, ``ectopic``, ``spontaneous``.
+        Independent streams: ``synaptic``, ``emg``, ``spindle``, ``ectopic``, ``spontaneous``,
+        ``backfire``.
     event_capacity : dict of str to int
         Sizes of the per-chunk event buffers (``spikes``, ``activations``, ``impulses``).
     cache : dict
