@@ -8,7 +8,7 @@ antidromic spikes on their way, the limb, the spindle phases, the random streams
 tests below monkeypatch ``CHUNK_MS`` to 7, 50, 250 and 1000 ms and compare every array of
 the :class:`~neurosim.result.SimulationResult` bit for bit with a run done in a single
 chunk, in set-ups where that hand-over matters: a free ankle in clonus, AChE inhibition
-under a 30 Hz train (repetitive fibre APs, then depolarisation block), a nerve-stimulation train, ectopic discharges, endplates
+under a 30 Hz train (repetitive fibre APs, then depolarisation block), a nerve-stimulation train, F-waves (motor neurons backfiring after supramaximal shocks), ectopic discharges, endplates
 that go quiet and wake, and antidromic collision during voluntary firing.
 
 ``CHUNK_MS`` must be a whole number of noise intervals (``engine.NOISE_INTERVAL_MS``,
@@ -36,7 +36,8 @@ import pytest
 import neurosim.engine as engine
 from neurosim.junction import ENDPLATE_BLOCK
 from neurosim import Parameters, scenarios, simulate
-from neurosim.engine import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_STIMULUS, SOURCE_TERMINAL
+from neurosim.engine import (SOURCE_ECTOPIC, SOURCE_F_WAVE, SOURCE_REFLEX, SOURCE_STIMULUS,
+                             SOURCE_TERMINAL)
 from neurosim.experiments import clonus_protocol, train_protocol
 from neurosim.protocols import NerveStimulation, Noise, Protocol, Step
 from jit_helpers import assert_identical, outputs_with_and_without_jit
@@ -104,14 +105,22 @@ def _ache(r):
     def aps_after(t):
         return np.count_nonzero((r.activation_times_s >= t) & (r.activation_times_s < t + period))
 
-    assert _sources(r) == {SOURCE_STIMULUS}
+    assert _sources(r) - {SOURCE_F_WAVE} == {SOURCE_STIMULUS}
     assert aps_after(shocks[0]) > r.n_units > aps_after(shocks[-1])
 
 
 def _train(r):
-    """Every shock of the train reaches every unit's endplate."""
-    assert _sources(r) == {SOURCE_STIMULUS}
-    assert r.nerve_impulse_times_s.size == 20 * r.n_units
+    """Every shock of the train reaches every unit's endplate (and a few motor neurons may
+    backfire: F-waves)."""
+    assert _sources(r) <= {SOURCE_STIMULUS, SOURCE_F_WAVE}
+    assert np.count_nonzero(r.nerve_impulse_sources == SOURCE_STIMULUS) == 20 * r.n_units
+
+
+def _f_waves(r):
+    """Supramaximal shocks make invaded motor neurons backfire: recurrent discharges (drawn
+    once per run) turn round at the somata and travel down, across chunk boundaries."""
+    assert SOURCE_F_WAVE in _sources(r)
+    assert np.count_nonzero(r.nerve_impulse_sources & SOURCE_F_WAVE) >= 20
 
 
 def _ectopic(r):
@@ -134,7 +143,7 @@ def _quiet_and_wake(r):
 def _collision(r):
     """Proximal supramaximal shocks during voluntary firing: antidromic spikes meet
     orthodromic ones, so fewer voluntary spikes reach the muscle than the pool fired."""
-    assert _sources(r) == {SOURCE_REFLEX, SOURCE_STIMULUS}
+    assert _sources(r) - {SOURCE_F_WAVE} == {SOURCE_REFLEX, SOURCE_STIMULUS}
     delivered = np.count_nonzero(r.nerve_impulse_sources == SOURCE_REFLEX)
     fired_early = np.count_nonzero(r.spike_times_s < r.duration_s - 0.05)
     assert delivered < fired_early, (delivered, fired_early)
@@ -155,6 +164,11 @@ CASES = {
     "nerve-stimulation train": (
         Parameters().with_changes(**{"pool.n_units": 16}), train_protocol(30.0, 20, start_s=0.05),
         1.2, None, _train),
+    "F-waves (backfiring after supramaximal shocks)": (
+        Parameters().with_changes(**{"pool.n_units": 16, "nerve.backfiring_probability": 0.4}),
+        Protocol(NerveStimulation(times_s=tuple(0.05 + 0.1 * k for k in range(10)),
+                                  intensity_mA=60.0), Noise()),
+        1.2, None, _f_waves),
     "ectopic discharges (muscle_cramp)": (
         _scenario("muscle_cramp", **{"pool.n_units": 16}), Protocol(Noise()), 1.2, None,
         _ectopic),
