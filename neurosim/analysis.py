@@ -927,11 +927,18 @@ def _peak_and_decay_ms(trace: np.ndarray, dt_ms: float) -> tuple[float, float]:
 
 def fibre_aps_per_impulse(result: SimulationResult, start_s: float = 0.0,
                           stop_s: float | None = None) -> float:
-    """Fibre action potentials per nerve impulse between two times (1 = one-to-one relay)."""
+    """Fibre action potentials per nerve impulse between two times (1 = one-to-one relay).
+
+    F-waves (:data:`~neurosim.nerve.SOURCE_F_WAVE`: the few motor neurons that backfire after
+    a shock) are the cord's answer, not the junction's relay: their impulses and the fibre
+    APs they cause are left out of both counts.
+    """
     stop_s = result.duration_s if stop_s is None else stop_s
     impulses = np.sum((result.nerve_impulse_times_s >= start_s)
-                      & (result.nerve_impulse_times_s < stop_s))
-    aps = np.sum((result.activation_times_s >= start_s) & (result.activation_times_s < stop_s))
+                      & (result.nerve_impulse_times_s < stop_s)
+                      & (result.nerve_impulse_sources != SOURCE_F_WAVE))
+    aps = np.sum((result.activation_times_s >= start_s) & (result.activation_times_s < stop_s)
+                 & (result.activation_sources != SOURCE_F_WAVE))
     return float(aps / impulses) if impulses else float("nan")
 
 

@@ -306,10 +306,13 @@ def stimulus_events(stimuli, nerve: NerveParameters, arrays: dict, dt_ms: float)
         reaching the muscle ``muscle_delay`` steps after the stimulus;
         ``anti_step, anti_unit, anti_delay`` — antidromic spikes, reaching the
         motor neuron ``anti_delay`` steps after the stimulus (collision window);
+        ``anti_below`` — steps from the stimulation site to that unit's muscle: an
+        orthodromic spike in flight that would arrive later than this is still above the
+        site and meets the antidromic spike (both vanish);
         ``volley_step, volley_count, volley_delay`` — Ia volleys reaching the cord.
     """
     cols = {k: [] for k in ("muscle_step", "muscle_unit", "muscle_delay", "anti_step",
-                            "anti_unit", "anti_delay", "volley_step", "volley_count",
+                            "anti_unit", "anti_delay", "anti_below", "volley_step", "volley_count",
                             "volley_delay")}
     cv = arrays["motor_cv_m_s"]
     for time_s, intensity, site in stimuli:
@@ -329,6 +332,7 @@ def stimulus_events(stimuli, nerve: NerveParameters, arrays: dict, dt_ms: float)
         cols["anti_step"].append(np.full(to_cord.size, s0))
         cols["anti_unit"].append(to_cord)
         cols["anti_delay"].append(up[to_cord])
+        cols["anti_below"].append(down[to_cord])
         n_ia = int(np.sum(arrays["ia_threshold_mA"] <= intensity))
         if n_ia:
             up_ia = (1000.0 * (nerve.path_length_m - dist) / arrays["afferent_cv_m_s"]
@@ -672,7 +676,7 @@ class Inputs(NamedTuple):
 
     Orthodromic: ``step``, ``unit``, ``delay`` (steps to the terminal), ``flag`` (source),
     sorted by step; antidromic: ``anti_step``, ``anti_unit``, ``anti_delay`` (steps to the
-    soma), ``anti_backfire`` (may make the neuron backfire, :func:`backfires`); ``cursor``
+    soma), ``anti_below`` (steps from the stimulation site to the muscle), ``anti_backfire`` (may make the neuron backfire, :func:`backfires`); ``cursor``
     (2,) the next of each to deliver.
     """
 
@@ -683,6 +687,7 @@ class Inputs(NamedTuple):
     anti_step: np.ndarray
     anti_unit: np.ndarray
     anti_delay: np.ndarray
+    anti_below: np.ndarray
     anti_backfire: np.ndarray
     cursor: np.ndarray
 
@@ -724,7 +729,8 @@ def chunk_inputs(run, step0, time_s):
         flag=np.concatenate([np.full(int(inside.sum()), SOURCE_STIMULUS, dtype=np.int8),
                              np.full(ect_step.size, SOURCE_ECTOPIC, dtype=np.int8)])[order],
         anti_step=stim["anti_step"][anti], anti_unit=stim["anti_unit"][anti],
-        anti_delay=stim["anti_delay"][anti], anti_backfire=backfire[anti],
+        anti_delay=stim["anti_delay"][anti], anti_below=stim["anti_below"][anti],
+        anti_backfire=backfire[anti],
         cursor=np.zeros(2, dtype=np.int64))
 
 
@@ -737,18 +743,31 @@ def _send(ring, ring_count, row, unit, flag):
 
 @njit(cache=True, inline="always", error_model="numpy")
 def stimulate(s, k, j, bus, states, consts, inputs, outputs):
-    """Slot ``axons``: antidromic spikes set off now start up the axons (and will collide
-    with what comes down); orthodromic ones start down towards the terminals."""
+    """Slot ``axons``: antidromic spikes set off now start up the axons — they annihilate
+    the orthodromic spikes already on the axon above the stimulation site, and will collide
+    with what comes down — and orthodromic ones start down towards the terminals."""
     st, w = states.nerve, inputs.nerve
     n_rows = st.muscle_ring.shape[0]
     p = w.cursor[1]
     while p < w.anti_step.shape[0] and w.anti_step[p] == s:
         u = w.anti_unit[p]
-        st.counts[EN_ROUTE] += st.antidromic_at[u] < 0
-        st.collide_until[u] = s + w.anti_delay[p]
-        st.antidromic_at[u] = s + w.anti_delay[p]
-        st.backfire[u] = w.anti_backfire[p]
         p += 1
+        # a spike on its way down that arrives later than one set off here is above the
+        # site: the two meet and both vanish (the collision technique)
+        collided = False
+        last = s + consts.nerve.efferent_delay_steps[u]
+        for arrival in range(s + w.anti_below[p - 1] + 1, last + 1):
+            row = arrival % n_rows
+            if st.muscle_ring[row, u] != 0:
+                st.muscle_ring[row, u] = 0
+                st.ring_count[row] -= 1
+                collided = True
+        if collided:
+            continue
+        st.counts[EN_ROUTE] += st.antidromic_at[u] < 0
+        st.collide_until[u] = s + w.anti_delay[p - 1]
+        st.antidromic_at[u] = s + w.anti_delay[p - 1]
+        st.backfire[u] = w.anti_backfire[p - 1]
     w.cursor[1] = p
     p = w.cursor[0]
     while p < w.step.shape[0] and w.step[p] == s:

@@ -142,3 +142,37 @@ def test_f_wave_protocol_and_responses():
     assert all(np.isnan(x.latency_ms) == (x.n_units == 0) for x in responses)
     with pytest.raises(ValueError, match="proximal"):
         f_wave_summary(r, site="proximal")
+
+
+def _two_shocks(gap_s):
+    """F-wave impulses (times s, units) after two supramaximal shocks ``gap_s`` apart, every
+    invaded excitable motor neuron backfiring."""
+    p = Parameters().with_changes(**{"pool.n_units": 40, "nerve.backfiring_probability": 1.0})
+    r = simulate(p, Protocol(NerveStimulation(times_s=(0.2, 0.2 + gap_s), intensity_mA=60.0),
+                             Noise()), 0.2 + gap_s + 0.15, seed=0, record_units=[])
+    f = _f_impulses(r)
+    return p, r.nerve_impulse_times_s[f], r.nerve_impulse_units[f]
+
+
+def test_a_recurrent_discharge_above_the_site_collides_with_the_next_shocks_volley():
+    """The collision technique: a discharge on its way down meets the antidromic spike of a
+    second shock if it is still above the stimulation site; both vanish, so neither the first
+    F-wave nor a backfire from the second volley reaches the muscle. (Neurons that fired an
+    H-reflex just before the first volley arrived were refractory and did not backfire: the
+    second volley reaches them unopposed.)"""
+    p, times, units = _two_shocks(1.0)
+    n = p.nerve
+    cv = nerve_arrays(n, p.spindle, p.pool.n_units, 0.1)["motor_cv_m_s"]
+    up_ms = 1000 * (n.path_length_m - n.distal_site_to_muscle_m) / cv  # site ↔ soma
+    # every discharge has left its soma, none has passed the site yet (up_ms varies < 2×)
+    assert up_ms.max() < 2 * up_ms.min()
+    gap_s = (n.f_wave_turnaround_ms + 0.5 * (up_ms.max() + 2 * up_ms.min())) / 1000.0
+    first_backfired = set(units[times < 1.2].tolist())  # after the first shock, apart
+    assert len(first_backfired) >= 10
+    _, times, units = _two_shocks(gap_s)
+    # before any F-wave of the second shock could arrive (its latency > 2 × up_ms.min())
+    first_window = times < 0.2 + gap_s + 2 * up_ms.min() / 1000.0
+    assert not first_window.any()
+    # the second volley made only the neurons that had not backfired do so
+    assert len(units) > 0
+    assert first_backfired.isdisjoint(units.tolist())

@@ -149,8 +149,11 @@ def test_junction_numbers_and_depolarisation_block(measured):
     epp = analysis.endplate_response(single, unit=measurements.JUNCTION_RECORDED_UNITS[0])
     assert m.value("EPP amplitude (one shock)") == pytest.approx(epp.epp_amplitude_mV)
     assert m.value("EPC decay to 1/e") == pytest.approx(epp.epc_decay_ms)
-    # healthy: one-to-one relay all through the train; severe: block late in the train
-    assert m.value("30 Hz train: APs per impulse, last third", 0) == pytest.approx(1.0, abs=0.02)
+    # healthy: one-to-one relay all through the train, but for the few impulses that find
+    # their fibres refractory after an F-wave (3 % of the neurons backfire after each shock);
+    # severe: block late in the train
+    f_share = scenarios.get("healthy").parameters.nerve.backfiring_probability
+    assert 1.0 - f_share <= m.value("30 Hz train: APs per impulse, last third", 0) <= 1.0
     assert (m.value("30 Hz train: APs per impulse, last third")
             < 0.5 * m.value("30 Hz train: APs per impulse, first third"))
     assert m.value("30 Hz train: force at 0.9–1.1 s") < 0.5 * m.value("30 Hz train: peak force")

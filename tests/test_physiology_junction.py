@@ -133,9 +133,13 @@ def test_severe_inhibition_blocks_a_30_hz_train():
 
 
 def _train_with_baseline(ache, rate_hz=30.0, **changes):
-    """A 1 s train to 30 units and the EPP 1 ms before each shock (mV, mean of 3 units)."""
+    """A 1 s train to 30 units and the EPP 1 ms before each shock (mV, mean of 3 units).
+
+    The junction alone: no F-waves (``nerve.backfiring_probability`` 0). A backfiring motor
+    neuron's late discharge can reach its fibres a few ms before the next shock's impulse and
+    leave them refractory for it — a nerve, not a junction, effect."""
     p = Parameters().with_changes(**{"pool.n_units": 30, "junction.ache_activity": ache,
-                                     **changes})
+                                     "nerve.backfiring_probability": 0.0, **changes})
     r = simulate(p, train_protocol(rate_hz, int(rate_hz)), 1.2, seed=0,
                  record_units=[0, 15, 29])
     rows = [int(round((t - 0.001) * 1000.0 / r.dt_ms)) for t, _, _ in r.protocol.stimuli()]
