@@ -58,6 +58,9 @@ _FAST_TRAIN = (experiments.train_protocol(30.0, 30), 1.2)
 _SLOW_TRAIN = (experiments.train_protocol(3.0, 10), 3.5)
 _SPASM_TEST = (experiments.spasm_test_protocol(), 8.0)
 _CONDUCTION = (experiments.conduction_protocol(), 13.2)
+_F_WAVE_SHOCKS, _F_WAVE_INTERVAL_S = 16, 0.5
+_F_WAVES = (experiments.f_wave_protocol(_F_WAVE_SHOCKS, interval_s=_F_WAVE_INTERVAL_S),
+            0.2 + _F_WAVE_SHOCKS * _F_WAVE_INTERVAL_S)
 _CLONUS_TEST = (experiments.clonus_protocol(load_torque_Nm=5.0), 8.0)
 _REST = (Protocol(Noise()), 4.0)
 _CONTRACTION = (experiments.voluntary_protocol(0.3), 5.5)
@@ -364,7 +367,8 @@ def _clonus(cases, runner: _Runner) -> Measured:
 
 def _conduction(cases, runner: _Runner) -> Measured:
     runs = runner.runs(cases, _CONDUCTION)
-    reports = [experiments.conduction_report(r) for r in runs]
+    f_runs = runner.runs(cases, _F_WAVES)
+    reports = [experiments.conduction_report(r, f) for r, f in zip(runs, f_runs)]
     rows = [rep.measures() for rep in reports]
     readings = tuple(
         Reading(label, unit, tuple(float(r[i][1]) for r in rows), fmt)
@@ -372,7 +376,8 @@ def _conduction(cases, runner: _Runner) -> Measured:
 
     def draw(axes):
         from . import plotting
-        return plotting.conduction_panel(runs, axes=axes, labels=list(_labels(cases)))
+        return plotting.conduction_panel(runs, axes=axes, labels=list(_labels(cases)),
+                                         f_wave_results=f_runs)
     return Measured(MEASUREMENTS["conduction"], _labels(cases), readings, tuple(runs), draw)
 
 
@@ -491,7 +496,8 @@ MEASUREMENTS: Mapping[str, Measurement] = MappingProxyType({m.name: m for m in (
                 _clonus),
     Measurement("conduction", "Nerve conduction study",
                 "Supramaximal shocks at two sites give M-wave latencies, amplitudes and the "
-                "conduction velocity; a ladder of intensities gives the H-reflex.",
+                "conduction velocity; a ladder of intensities gives the H-reflex; 16 "
+                "supramaximal shocks give the F-waves (minimum latency, persistence).",
                 _conduction),
     Measurement("junction", "Neuromuscular junction",
                 "One nerve shock: the endplate potential, its decay and safety factor; then a "

@@ -176,3 +176,43 @@ def test_a_recurrent_discharge_above_the_site_collides_with_the_next_shocks_voll
     # the second volley made only the neurons that had not backfired do so
     assert len(units) > 0
     assert first_backfired.isdisjoint(units.tolist())
+
+
+def test_f_wave_panel_draws_one_dot_per_f_wave_and_the_minimum_latency():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurosim import plotting
+    runs = [_study(), _study(scenarios.get("diabetic_neuropathy").parameters)]
+    fig, ax = plt.subplots()
+    assert plotting.f_wave_panel(runs, ax=ax, labels=["healthy", "diabetic"]) is ax
+    for i, r in enumerate(runs):
+        s = f_wave_summary(r)
+        dots = next(l for l in ax.lines if l.get_gid() == f"f_latency_{i}")
+        shown = np.isfinite(dots.get_xdata())
+        # persistence: a dot for every shock followed by an F-wave, none for the others
+        assert shown.sum() == round(s.persistence_percent / 100 * s.n_shocks)
+        np.testing.assert_allclose(np.sort(dots.get_xdata()[shown]),
+                                   np.sort([e.latency_ms for e in s.responses
+                                            if np.isfinite(e.latency_ms)]))
+        floor = next(l for l in ax.lines if l.get_gid() == f"f_min_latency_{i}")
+        assert floor.get_xdata()[0] == pytest.approx(s.min_latency_ms)
+    plt.close(fig)
+
+
+def test_conduction_panel_with_f_waves_has_five_panels_and_checks_their_number():
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from neurosim import plotting
+    p = Parameters()
+    conduction = simulate(p, conduction_protocol(), 13.2, seed=0)
+    f_run = _study(p)
+    axes = plotting.conduction_panel([conduction], f_wave_results=[f_run])
+    assert axes.shape == (5,)
+    assert any(l.get_gid() == "f_latency_0" for l in axes[4].lines)
+    with pytest.raises(ValueError, match="one F-wave study per run"):
+        plotting.conduction_panel([conduction], f_wave_results=[f_run, f_run])
+    plt.close("all")

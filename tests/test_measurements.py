@@ -131,9 +131,15 @@ def test_clonus_numbers_are_the_analysis_of_the_scenarios_run(measured):
 def test_conduction_numbers_are_the_report_and_show_the_neuropathy(measured):
     run, by_name = measured["diabetic_neuropathy"]
     m = by_name["conduction"]
-    report = experiments.conduction_report(run)
+    f_run = experiments.f_wave_study(run.parameters, n_shocks=16, interval_s=0.5, seed=0)
+    report = experiments.conduction_report(run, f_run)
     assert m.value("motor conduction velocity") == pytest.approx(report.conduction_velocity_m_s)
     assert [r.label for r in m.readings] == [label for label, _, _ in report.rows()]
+    # the F-waves of the same 16 shocks; later in diabetic neuropathy (tibial minimum
+    # F latency 52.8 → 59.1 ms, Sci Rep 2024, doi:10.1038/s41598-024-82235-8)
+    assert m.value("F-wave min latency") == pytest.approx(report.f_wave.min_latency_ms)
+    assert m.value("F-wave min latency") > 1.05 * m.value("F-wave min latency", 0)
+    assert m.value("F-wave persistence", 0) >= 50.0
     # slower and smaller than healthy (demyelination and axon loss)
     assert m.value("motor conduction velocity") < 0.9 * m.value("motor conduction velocity", 0)
     assert m.value("distal M amplitude") < 0.7 * m.value("distal M amplitude", 0)

@@ -34,6 +34,7 @@ longer need with ``plt.close(fig)``.
 from .base import DISPLAY_POINTS, PALETTE, add_teaching_label, display_trace, save_figure
 from .clinical import clonus_panel, reflex_velocity_panel, strength_panel
 from .electrodiagnosis import (JUNCTION_LATE_FORCE_S, JUNCTION_WINDOW_MS, conduction_panel,
+                               f_wave_panel,
                                decrement_panel, junction_panel)
 from .figures import comparison, overview
 from .maps import phase_diagram, sweep_line
@@ -42,7 +43,7 @@ from .traces import (DEFAULT_MAX_UNITS, emg, endplate, force, joint, membrane,
 
 __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_inhibition",
            "pic_balance", "membrane", "endplate", "display_trace", "joint", "overview",
-           "comparison", "reflex_velocity_panel", "clonus_panel", "conduction_panel",
+           "comparison", "reflex_velocity_panel", "clonus_panel", "conduction_panel", "f_wave_panel",
            "junction_panel", "strength_panel", "decrement_panel", "save_figure",
            "phase_diagram", "sweep_line", "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
            "JUNCTION_WINDOW_MS", "JUNCTION_LATE_FORCE_S"]

@@ -1,6 +1,7 @@
 """Figures of the tests that stimulate the nerve electrically.
 
-:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve),
+:func:`conduction_panel` (nerve conduction study: M-waves, H-reflex, H/M curve, and with an
+F-wave study its :func:`f_wave_panel`),
 :func:`junction_panel` (acetylcholinesterase inhibition at the neuromuscular junction: the
 endplate potential after one shock, force during a 30 Hz train) and
 :func:`decrement_panel` (repetitive nerve stimulation: the CMAP decrement).
@@ -20,7 +21,7 @@ from ..result import SimulationResult
 from .base import (PALETTE, _TIME_LABEL, _as_list, _check_axes, _finish, _set_colour,
                    _set_labels, add_teaching_label)
 
-__all__ = ["conduction_panel", "junction_panel", "decrement_panel", "JUNCTION_WINDOW_MS",
+__all__ = ["conduction_panel", "f_wave_panel", "junction_panel", "decrement_panel", "JUNCTION_WINDOW_MS",
            "JUNCTION_LATE_FORCE_S"]
 
 
@@ -31,8 +32,11 @@ def _emg_segment(result: SimulationResult, t0_s: float, stop_ms: float):
 
 
 def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
-                     axes: Sequence[Axes] | np.ndarray | None = None, labels: Sequence[str] | None = None) -> np.ndarray:
-    """Nerve conduction study of one or more runs: M-waves, H-reflex and H/M curve.
+                     axes: Sequence[Axes] | np.ndarray | None = None,
+                     labels: Sequence[str] | None = None,
+                     f_wave_results: Sequence[SimulationResult] | None = None) -> np.ndarray:
+    """Nerve conduction study of one or more runs: M-waves, H-reflex and H/M curve (and
+    F-waves).
 
     Each run (e.g. ``nerve_conduction_study`` and ``diabetic_neuropathy``) is read
     with :func:`neurosim.experiments.conduction_report` and keeps one colour in
@@ -46,10 +50,14 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
         Axes to draw into, in the order below (default: a new 12 × 8 in, 2 × 2 figure).
     labels : sequence of str, optional
         One name per run (default: each result's label, or "run 1", "run 2", …).
+    f_wave_results : sequence of SimulationResult, optional
+        One :func:`neurosim.experiments.f_wave_study` run per run: adds a fifth panel,
+        :func:`f_wave_panel` (the default figure is then 2 × 3: M-waves and F-waves above,
+        the H-reflex and H/M curve below).
 
     Returns
     -------
-    numpy.ndarray of matplotlib.axes.Axes, shape (4,)
+    numpy.ndarray of matplotlib.axes.Axes, shape (4,) or (5,) with ``f_wave_results``
         0. EMG (mV) 0–25 ms after the supramaximal **distal** shock (x in ms after the
            shock), line ``gid="m_distal_{i}"``; the M-wave onset latency is marked by a
            dotted line ``gid="m_distal_latency_{i}"`` and its value in ms.
@@ -64,6 +72,7 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
            intensity (mA, log axis), M-wave ``m_curve_{i}`` (solid, circles) and
            H-reflex ``h_curve_{i}`` (dashed, squares), the points of
            ``conduction_report(result).h_curve``.
+        4. With ``f_wave_results``: :func:`f_wave_panel`.
 
     Raises
     ------
@@ -76,11 +85,21 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
     labels = _set_labels(labels, len(results),
                          (r.label or f"run {i + 1}" for i, r in enumerate(results)))
     reports = [conduction_report(r) for r in results]
+    with_f = f_wave_results is not None
+    if with_f and len(f_wave_results) != len(results):
+        raise ValueError(f"conduction_panel: f_wave_results must hold one F-wave study per "
+                         f"run ({len(results)}), got {len(f_wave_results)}")
     axes_created = axes is None
-    if axes_created:
+    if axes_created and with_f:
+        fig = plt.figure(figsize=(14.0, 8.0), layout="constrained")
+        grid = fig.subplot_mosaic([["d", "p", "f"], ["h", "h", "c"]])
+        axes = np.array([grid[k] for k in ("d", "p", "h", "c", "f")])
+    elif axes_created:
         fig, axes = plt.subplots(2, 2, figsize=(12.0, 8.0), layout="constrained")
-    axes = _check_axes(axes, (4,), "conduction_panel")
-    ax_d, ax_p, ax_h, ax_c = axes
+    axes = _check_axes(axes, (5,) if with_f else (4,), "conduction_panel")
+    ax_d, ax_p, ax_h, ax_c = axes[:4]
+    if with_f:
+        f_wave_panel(f_wave_results, ax=axes[4], labels=labels)
 
     def fmt(x, spec, unit):
         return f"{x:{spec}} {unit}" if np.isfinite(x) else "absent"
@@ -116,10 +135,12 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
 
     d_dist = results[0].parameters.nerve.distal_site_to_muscle_m
     p_dist = results[0].parameters.nerve.proximal_site_to_muscle_m
-    ax_d.set_title(f"supramaximal shock, distal site ({100 * d_dist:g} cm from muscle)",
-                   loc="left")
-    ax_p.set_title(f"supramaximal shock, proximal site ({100 * p_dist:g} cm from muscle)",
-                   loc="left")
+    # three columns with F-waves: shorter titles, so that they fit at 1024 px
+    where = "site, " if with_f else "site ("
+    ax_d.set_title(f"supramaximal shock, distal {where}{100 * d_dist:g} cm"
+                   + ("" if with_f else " from muscle)"), loc="left")
+    ax_p.set_title(f"supramaximal shock, proximal {where}{100 * p_dist:g} cm"
+                   + ("" if with_f else " from muscle)"), loc="left")
     for ax in (ax_d, ax_p):
         ax.set_xlim(0.0, 25.0)
         ax.set_xlabel("time after shock (ms)")
@@ -129,7 +150,8 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
     for ax in (ax_d, ax_p):
         ax.set_ylim(low, high)
     ax_d.legend(loc="lower right", fontsize="small", frameon=False,
-                title="M-wave onset latency (dotted), amplitude", title_fontsize="small")
+                title="M onset (dotted), amplitude" if with_f
+                else "M-wave onset latency (dotted), amplitude", title_fontsize="small")
     ax_p.legend(loc="upper left", fontsize="small", frameon=False, title_fontsize="small",
                 title=f"CV = extra distance ÷ extra latency\n"
                       f"     = {100 * (p_dist - d_dist):g} cm ÷ (proximal − distal latency)",
@@ -160,6 +182,68 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
     for ax in axes:
         add_teaching_label(ax.figure)
     return axes
+
+
+def f_wave_panel(results: SimulationResult | Sequence[SimulationResult], *,
+                 ax: Axes | None = None, labels: Sequence[str] | None = None) -> Axes:
+    """F-waves of one or more F-wave studies: the latency after every supramaximal shock.
+
+    One row per shock (y, shock number), a dot at the latency of its F-wave (the first
+    recurrent discharge to reach the muscle, :func:`neurosim.analysis.f_wave_responses`);
+    a shock without an F-wave leaves its row empty (persistence). The dotted line marks the
+    minimum latency; the spread of the dots is the chronodispersion. Each run keeps the
+    colour it has in :func:`conduction_panel`.
+
+    Parameters
+    ----------
+    results : SimulationResult or sequence of SimulationResult
+        Runs of :func:`neurosim.experiments.f_wave_study`.
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new 6 × 4 in figure).
+    labels : sequence of str, optional
+        One name per run.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Dots ``gid="f_latency_{i}"``, minimum-latency lines ``gid="f_min_latency_{i}"``.
+
+    Raises
+    ------
+    ValueError
+        If a run has no distal shock, or ``labels`` has the wrong length.
+    """
+    results = _as_list(results, "f_wave_panel")
+    labels = _set_labels(labels, len(results),
+                         (r.label or f"run {i + 1}" for i, r in enumerate(results)))
+    if ax is None:
+        _, ax = plt.subplots(figsize=(6.0, 4.0), layout="constrained")
+
+    def fmt(x, spec, unit):
+        return f"{x:{spec}} {unit}" if np.isfinite(x) else "absent"
+
+    for i, (r, label) in enumerate(zip(results, labels)):
+        c = _set_colour(i)
+        summary = analysis.f_wave_summary(r)
+        latency = np.array([e.latency_ms for e in summary.responses])
+        shock = np.arange(1, latency.size + 1)
+        ax.plot(latency, shock + 0.15 * i, linestyle="none", marker="o", markersize=4,
+                color=c, gid=f"f_latency_{i}",
+                label=(f"{label}: min {fmt(summary.min_latency_ms, '.1f', 'ms')}, "
+                       f"{summary.persistence_percent:.0f} % of shocks"))
+        if np.isfinite(summary.min_latency_ms):
+            ax.axvline(summary.min_latency_ms, color=c, linewidth=1.0, linestyle=":",
+                       gid=f"f_min_latency_{i}")
+    ax.set_xlabel("F-wave latency after the shock (ms)")
+    ax.set_ylabel("shock number")
+    ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    ax.set_title("F-waves, distal shocks", loc="left")
+    ax.margins(x=0.3)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize="small",
+              frameon=False, title="minimum latency (dotted), persistence",
+              title_fontsize="small")
+    add_teaching_label(ax.figure)
+    return ax
 
 
 # --------------------------------------------------------------------- junction
