@@ -266,10 +266,12 @@ def test_conduction_panel_returns_given_axes_and_plots_report(conduction_runs):
         np.testing.assert_array_equal(trace.get_ydata(),
                                       r.emg_mV[(rel_ms >= 0) & (rel_ms <= 60.0)])
         assert best.intensity_mA < rep.distal.intensity_mA  # submaximal
-    legend = " ".join(t.get_text() for t in axes[1].get_legend().get_texts())
-    for label, rep in zip(["healthy", "diabetic"], reports):
+    legend = " ".join(t.get_text() for t in axes[2].get_legend().get_texts())
+    for i, (label, rep) in enumerate(zip(["healthy", "diabetic"], reports)):
         assert f"{label}: " in legend
-        assert f"CV {rep.conduction_velocity_m_s:.1f} m/s" in legend
+        cv = next(t for t in axes[1].texts if t.get_gid() == f"cv_{i}")
+        assert cv.get_text() == f"CV {rep.conduction_velocity_m_s:.1f} m/s"
+        assert cv.get_color() == line(axes[1], f"m_proximal_{i}").get_color()
     # same colour for a run in every panel
     colours = {line(ax, gid).get_color() for ax, gid in
                ((axes[0], "m_distal_1"), (axes[1], "m_proximal_1"), (axes[2], "h_trace_1"),

@@ -40,7 +40,9 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
 
     Each run (e.g. ``nerve_conduction_study`` and ``diabetic_neuropathy``) is read
     with :func:`neurosim.experiments.conduction_report` and keeps one colour in
-    every panel; the legend gives each run's motor conduction velocity (m/s).
+    every panel; each run's motor conduction velocity (m/s) is written in its colour in
+    the proximal panel (text ``gid="cv_{i}"``), the run names are in the H-reflex panel's
+    legend. Compact on purpose, to be read at the dashboard's ~680 × 450 px.
 
     Parameters
     ----------
@@ -91,7 +93,7 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
                          f"run ({len(results)}), got {len(f_wave_results)}")
     axes_created = axes is None
     if axes_created and with_f:
-        fig = plt.figure(figsize=(14.0, 8.0), layout="constrained")
+        fig = plt.figure(figsize=(12.0, 7.0), layout="constrained")
         grid = fig.subplot_mosaic([["d", "p", "f"], ["h", "h", "c"]])
         axes = np.array([grid[k] for k in ("d", "p", "h", "c", "f")])
     elif axes_created:
@@ -104,58 +106,57 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
     def fmt(x, spec, unit):
         return f"{x:{spec}} {unit}" if np.isfinite(x) else "absent"
 
+    def mark(ax, x_ms, i, gid, text):
+        """A dotted latency line and its value, stacked by run at the top of the panel."""
+        if not np.isfinite(x_ms):
+            return
+        ax.axvline(x_ms, color=_set_colour(i), linewidth=1.0, linestyle=":", gid=gid)
+        ax.annotate(text, (x_ms, 1.0), xycoords=("data", "axes fraction"),
+                    xytext=(3, -3 - 11 * i), textcoords="offset points", ha="left", va="top",
+                    color=_set_colour(i), fontsize="small")
+
+    # compact on purpose: the dashboard draws this at ~680 × 450 px beside its controls at
+    # 1024 × 768, where long legends crowd the traces out; the numbers are in its cards
     for i, (r, rep, label) in enumerate(zip(results, reports, labels)):
         c = _set_colour(i)
         for ax, resp, site in ((ax_d, rep.distal, "distal"), (ax_p, rep.proximal, "proximal")):
             x, y = _emg_segment(r, resp.stimulus_time_s, 25.0)
-            text = (f"{label}: {fmt(resp.m_latency_ms, '.1f', 'ms')}, "
-                    f"{fmt(resp.m_amplitude_mV, '.1f', 'mV')}")
-            if site == "proximal":
-                text += f" → CV {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}"
-            ax.plot(x, y, color=c, linewidth=1.6, gid=f"m_{site}_{i}", label=text)
-            if np.isfinite(resp.m_latency_ms):
-                ax.axvline(resp.m_latency_ms, color=c, linewidth=1.0, linestyle=":",
-                           gid=f"m_{site}_latency_{i}")
+            ax.plot(x, y, color=c, linewidth=1.6, gid=f"m_{site}_{i}", label=label)
+            mark(ax, resp.m_latency_ms, i, f"m_{site}_latency_{i}",
+                 f"{resp.m_latency_ms:.1f} ms")
         best = max(rep.h_curve, key=lambda e: e.h_amplitude_mV)
         x, y = _emg_segment(r, best.stimulus_time_s, 60.0)
         ax_h.plot(x, y, color=c, linewidth=1.4, gid=f"h_trace_{i}",
                   label=f"{label}: {best.intensity_mA:g} mA, H {best.h_amplitude_mV:.2f} mV")
-        if np.isfinite(best.h_latency_ms):
-            ax_h.axvline(best.h_latency_ms, color=c, linewidth=1.0, linestyle=":",
-                         gid=f"h_latency_{i}")
-            ax_h.annotate(f"{best.h_latency_ms:.1f} ms", (best.h_latency_ms, 1.0),
-                          xycoords=("data", "axes fraction"), xytext=(3, -3 - 12 * i),
-                          textcoords="offset points", ha="left", va="top", color=c,
-                          fontsize="small")
+        mark(ax_h, best.h_latency_ms, i, f"h_latency_{i}", f"{best.h_latency_ms:.1f} ms")
+        ax_p.annotate(f"CV {fmt(rep.conduction_velocity_m_s, '.1f', 'm/s')}", (0.98, 0.04),
+                      xycoords="axes fraction", xytext=(0, 11 * (len(results) - 1 - i)),
+                      textcoords="offset points", ha="right", va="bottom", color=c,
+                      fontsize="small", gid=f"cv_{i}")
         intens = np.array([e.intensity_mA for e in rep.h_curve], dtype=float)
         ax_c.plot(intens, [e.m_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
-                  marker="o", gid=f"m_curve_{i}", label=f"{label}: M-wave")
+                  marker="o", markersize=4, gid=f"m_curve_{i}", label=f"{label}: M-wave")
         ax_c.plot(intens, [e.h_amplitude_mV for e in rep.h_curve], color=c, linewidth=1.8,
-                  linestyle="--", marker="s", gid=f"h_curve_{i}", label=f"{label}: H-reflex")
+                  linestyle="--", marker="s", markersize=4, gid=f"h_curve_{i}",
+                  label=f"{label}: H-reflex")
 
     d_dist = results[0].parameters.nerve.distal_site_to_muscle_m
     p_dist = results[0].parameters.nerve.proximal_site_to_muscle_m
-    # three columns with F-waves: shorter titles, so that they fit at 1024 px
-    where = "site, " if with_f else "site ("
-    ax_d.set_title(f"supramaximal shock, distal {where}{100 * d_dist:g} cm"
-                   + ("" if with_f else " from muscle)"), loc="left")
-    ax_p.set_title(f"supramaximal shock, proximal {where}{100 * p_dist:g} cm"
-                   + ("" if with_f else " from muscle)"), loc="left")
+    ax_d.set_title(f"M-wave, distal ({100 * d_dist:g} cm)", loc="left")
+    ax_p.set_title(f"proximal ({100 * p_dist:g} cm)", loc="left")
     for ax in (ax_d, ax_p):
         ax.set_xlim(0.0, 25.0)
-        ax.set_xlabel("time after shock (ms)")
-        ax.set_ylabel("surface EMG (mV)")
+        ax.set_xlabel("ms after shock")
+    ax_d.set_ylabel("surface EMG (mV)")
     low = min(ax.get_ylim()[0] for ax in (ax_d, ax_p))
     high = max(ax.get_ylim()[1] for ax in (ax_d, ax_p))
     for ax in (ax_d, ax_p):
-        ax.set_ylim(low, high)
-    ax_d.legend(loc="lower right", fontsize="small", frameon=False,
-                title="M onset (dotted), amplitude" if with_f
-                else "M-wave onset latency (dotted), amplitude", title_fontsize="small")
-    ax_p.legend(loc="upper left", fontsize="small", frameon=False, title_fontsize="small",
-                title=f"CV = extra distance ÷ extra latency\n"
-                      f"     = {100 * (p_dist - d_dist):g} cm ÷ (proximal − distal latency)",
-                alignment="left")
+        # room for the latency values at the top and the velocities at the bottom
+        ax.set_ylim(low - (high - low) * (0.12 + 0.1 * len(results)), high * 1.35)
+    ax_p.annotate(f"CV = {100 * (p_dist - d_dist):g} cm ÷ Δlatency", (0.98, 0.04),
+                  xycoords="axes fraction", xytext=(0, 11 * len(results)),
+                  textcoords="offset points", ha="right", va="bottom", color="0.25",
+                  fontsize="small")
     fig = ax_d.figure
     if axes_created:
         fig.suptitle("Nerve conduction study — motor conduction velocity: " + ", ".join(
@@ -163,22 +164,33 @@ def conduction_panel(results: SimulationResult | Sequence[SimulationResult], *,
             for label, rep in zip(labels, reports)), fontweight="bold")
 
     ax_h.set_xlim(0.0, 60.0)
-    ax_h.set_xlabel("time after shock (ms)")
+    ax_h.set_xlabel("ms after shock")
     ax_h.set_ylabel("surface EMG (mV)")
-    ax_h.set_title("submaximal distal shock giving the largest H-reflex", loc="left")
-    ax_h.margins(y=0.25)
-    ax_h.legend(loc="lower right", fontsize="small", frameon=False)
+    ax_h.set_title("submaximal shock with the largest H-reflex", loc="left")
+    ax_h.margins(y=0.3)
+    ax_h.legend(loc="lower right", fontsize="small", frameon=False, handlelength=1.2)
 
     ax_c.set_xscale("log")
     ticks = sorted({float(e.intensity_mA) for rep in reports for e in rep.h_curve})
-    ax_c.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(ticks))
-    ax_c.xaxis.set_major_formatter(matplotlib.ticker.FixedFormatter([f"{t:g}" for t in ticks]))
+    shown = [ticks[0]]
+    for tick in ticks[1:]:  # labels at least a factor 1.8 apart: readable on a log axis
+        if tick >= 1.8 * shown[-1]:
+            shown.append(tick)
+    if shown[-1] != ticks[-1]:  # the strongest shock is always labelled
+        shown[-1 if len(shown) > 1 and ticks[-1] < 1.8 * shown[-1] else len(shown):] = [ticks[-1]]
+    ax_c.xaxis.set_major_locator(matplotlib.ticker.FixedLocator(shown))
+    ax_c.xaxis.set_major_formatter(matplotlib.ticker.FixedFormatter([f"{t:g}" for t in shown]))
     ax_c.xaxis.set_minor_locator(matplotlib.ticker.NullLocator())
-    ax_c.set_xlabel("distal stimulus intensity (mA, log scale)")
-    ax_c.set_ylabel("peak-to-peak amplitude (mV)")
-    ax_c.set_title("H/M recruitment curve", loc="left")
+    ax_c.set_xlabel("shock (mA, log)")
+    ax_c.set_ylabel("amplitude (mV)")
+    ax_c.set_title("H/M recruitment", loc="left")
     ax_c.set_ylim(bottom=0.0)
-    ax_c.legend(loc="upper left", fontsize="small", frameon=False)
+    styles = [matplotlib.lines.Line2D([], [], color="0.3", marker="o", markersize=4,
+                                      label="M-wave"),
+              matplotlib.lines.Line2D([], [], color="0.3", linestyle="--", marker="s",
+                                      markersize=4, label="H-reflex")]
+    ax_c.legend(handles=styles, loc="center right", fontsize="small", frameon=False,
+                handlelength=1.6)
     for ax in axes:
         add_teaching_label(ax.figure)
     return axes
@@ -190,9 +202,10 @@ def f_wave_panel(results: SimulationResult | Sequence[SimulationResult], *,
 
     One row per shock (y, shock number), a dot at the latency of its F-wave (the first
     recurrent discharge to reach the muscle, :func:`neurosim.analysis.f_wave_responses`);
-    a shock without an F-wave leaves its row empty (persistence). The dotted line marks the
-    minimum latency; the spread of the dots is the chronodispersion. Each run keeps the
-    colour it has in :func:`conduction_panel`.
+    a shock without an F-wave leaves its row empty. The dotted line marks the minimum
+    latency, written at the top with the persistence (% of shocks followed by an F-wave);
+    the spread of the dots is the chronodispersion. Each run keeps the colour it has in
+    :func:`conduction_panel`.
 
     Parameters
     ----------
@@ -228,20 +241,22 @@ def f_wave_panel(results: SimulationResult | Sequence[SimulationResult], *,
         latency = np.array([e.latency_ms for e in summary.responses])
         shock = np.arange(1, latency.size + 1)
         ax.plot(latency, shock + 0.15 * i, linestyle="none", marker="o", markersize=4,
-                color=c, gid=f"f_latency_{i}",
-                label=(f"{label}: min {fmt(summary.min_latency_ms, '.1f', 'ms')}, "
-                       f"{summary.persistence_percent:.0f} % of shocks"))
+                color=c, gid=f"f_latency_{i}", label=label)
         if np.isfinite(summary.min_latency_ms):
             ax.axvline(summary.min_latency_ms, color=c, linewidth=1.0, linestyle=":",
                        gid=f"f_min_latency_{i}")
-    ax.set_xlabel("F-wave latency after the shock (ms)")
-    ax.set_ylabel("shock number")
+            ax.annotate(f"{summary.min_latency_ms:.1f} ms, {summary.persistence_percent:.0f} %",
+                        (summary.min_latency_ms, 1.0),
+                        xycoords=("data", "axes fraction"), xytext=(3, -3 - 11 * i),
+                        textcoords="offset points", ha="left", va="top", color=c,
+                        fontsize="small")
+    ax.set_xlabel("F latency (ms after shock)")
+    ax.set_ylabel("shock")
     ax.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    ax.set_title("F-waves, distal shocks", loc="left")
-    ax.margins(x=0.3)
-    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18), fontsize="small",
-              frameon=False, title="minimum latency (dotted), persistence",
-              title_fontsize="small")
+    ax.set_title(f"F-waves ({len(results[0].protocol.stimuli())} shocks)", loc="left")
+    ax.margins(x=0.35)
+    top = max(len(r.protocol.stimuli()) for r in results)
+    ax.set_ylim(0.3, top * 1.3 + 1)  # room for the minimum latencies at the top
     add_teaching_label(ax.figure)
     return ax
 
