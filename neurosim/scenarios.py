@@ -295,12 +295,15 @@ _INJURY_L = {
     "inhibition.descending": (0.2, "a spinal lesion cuts descending inhibition below it "
                                    "(Lance 1980); the size 0.2 is a caricature")}
 _PIC_L = {"pic.strength": (1.0, "motoneuron PICs grow after chronic SCI: plateaus in almost "
-                                "all motoneurons (Bennett, Li & Siu 2001, J Neurophysiol "
-                                "85:1567); 4 × the healthy 0.25 is a caricature")}
+                                "all motoneurons (34 of 35; Bennett, Li & Siu 2001, "
+                                "J Neurophysiol 86:1955); 4 × the healthy 0.25 is a "
+                                "caricature")}
 _SCI_WEAK_L = {"descending.voluntary_drive": (0.1, "weakness below an incomplete lesion "
-                                                   "(Thomas et al. 1997, Muscle Nerve 20:1380; "
-                                                   "Lance 1980); 0.1 a caricature giving about "
-                                                   "half of healthy maximal force")}
+                                                   "(Zijdewind & Thomas 2003, J Neurophysiol "
+                                                   "89:2065, thenar muscles weakened by "
+                                                   "cervical SCI; Lance 1980); 0.1 a caricature "
+                                                   "giving about half of healthy maximal "
+                                                   "force")}
 _SCI_L = {**_INJURY_L, **_PIC_L, **_SCI_WEAK_L}
 _STROKE_L = {
     "descending.voluntary_drive": (0.15, "paresis after stroke (Lance 1980); 0.15 a "
@@ -663,12 +666,14 @@ _SCENARIOS += [
 # that name the condition they treat.
 _NOT_ADVICE = " Not medical advice."
 _ALS_L = {
-    "nerve.motor_axon_survival": (0.45, "lower motor neurons die in ALS; weakness shows after "
-                                        "roughly half are lost (Brown & Al-Chalabi 2017, N Engl "
-                                        "J Med 377:162); 0.45 a caricature"),
+    "nerve.motor_axon_survival": (0.45, "lower motor neurons degenerate in ALS and their "
+                                        "muscles atrophy (Brown & Al-Chalabi 2017, N Engl J "
+                                        "Med 377:162); more than half lost, 0.45, a "
+                                        "caricature"),
     "nerve.ectopic_rate_hz": (1.0, "caricature: fasciculations, spontaneous whole-unit "
-                                   "discharges, irregular and slow (Preston & Shapiro); 1 Hz "
-                                   "is at the fast end, to be seen in a 4 s recording"),
+                                   "discharges of irritable lower motor neurons (Brown & "
+                                   "Al-Chalabi 2017), irregular and slow (Preston & Shapiro); "
+                                   "1 Hz is at the fast end, to be seen in a 4 s recording"),
     "nerve.ectopic_fraction": (0.3, "caricature: a minority of hyperexcitable axons"),
     "inhibition.descending": (0.4, "upper-motor-neuron loss: descending inhibition falls "
                                    "(Lance 1980); size a caricature"),
@@ -696,9 +701,9 @@ _STRESS_L = {
                                         "proposed link of stress and muscle tension"),
     "descending.tonic_drive": (0.01, "caricature: a little tonic descending excitation, the "
                                      "tense, aroused limb"),
-    "pic.strength": (0.4, "serotonin and noradrenaline from the brainstem, raised with arousal, "
-                          "increase motoneuron PICs (Heckman et al. 2005, Muscle Nerve "
-                          "31:135); 0.4 a caricature")}
+    "pic.strength": (0.4, "serotonin and noradrenaline from the brainstem increase "
+                          "motoneuron PICs (Heckman, Gorassini & Bennett 2005, Muscle Nerve "
+                          "31:135); that arousal raises them, and 0.4, are caricatures")}
 _LOW_MG_L = {"junction.magnesium_mM": (0.35, "severe hypomagnesaemia, far below the 0.7–1.0 "
                                              "mM reference range (Tietz), where cramps and "
                                              "tetany appear")}
@@ -824,10 +829,11 @@ _SCENARIOS += [
                          "(transcortical) reflexes, which the model does not have: one steady "
                          "current stands for them. No tremor, bradykinesia or cogwheeling.",
         **_levers({
-            "descending.tonic_drive": (0.04, "tonic EMG at rest and enhanced long-latency "
-                                             "reflexes in parkinsonian rigidity (Lee & Tatton "
-                                             "1975, Can J Neurol Sci 2:285; Rothwell et al. "
-                                             "1983, Brain 106:257); 0.04 a caricature"),
+            "descending.tonic_drive": (0.04, "muscle activity when trying to relax and "
+                                             "enlarged long-latency reflexes in parkinsonian "
+                                             "rigidity (Berardelli, Sabra & Hallett 1983, J "
+                                             "Neurol Neurosurg Psychiatry 46:45; Lee & Tatton "
+                                             "1975); 0.04 a caricature"),
             "spindle.gain": (0.3, "rigidity is velocity-independent, unlike spasticity "
                                   "(Lance 1980); caricature: a low dynamic sensitivity")}),
         protocol=stretch_protocol(40.0), duration_s=3.0,
@@ -842,7 +848,7 @@ _SCENARIOS += [
         learning_goal="A cramp can start in the nerve; rest, fluids and stretching act there.",
         caveat=_CAVEAT + " Why exercise cramps happen is debated: dehydration and electrolyte "
                          "loss, or altered spinal control from fatigue (more spindle, less "
-                         "tendon-organ input; Schwellnus 2009, Br J Sports Med 43:401). The "
+                         "tendon-organ input; Schwellnus 2009, Br J Sports Med). The "
                          "model shows only the peripheral part." + _NOT_ADVICE,
         **_levers(_CRAMP_L), protocol=Protocol(Noise()), duration_s=4.0,
         measurements=("spontaneous",)),
@@ -903,8 +909,7 @@ _SCENARIOS += [
         **_levers({
             "inhibition.recurrent": (0.2, "tetanus toxin blocks glycine/GABA release from "
                                           "spinal inhibitory interneurons (Farrar et al. 2000, "
-                                          "J Neurol Neurosurg Psychiatry 69:292); 0.2 a "
-                                          "caricature"),
+                                          "J Neurol Neurosurg Psychiatry); 0.2 a caricature"),
             "inhibition.reciprocal": (0.1, "same source; 0.1 a caricature"),
             "inhibition.presynaptic": (0.2, "same source; 0.2 a caricature")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
@@ -947,9 +952,11 @@ _SCENARIOS += [
         "input.",
         "The PIC is Na⁺ and Ca²⁺; real drugs act on every neuron and cause dizziness and "
         "drowsiness.",
-        {"pic.strength": (0.5, "blocking the persistent Na⁺ current reduces PICs and "
-                               "spasms in chronic spinal rats (riluzole: Harvey et al. 2006, "
-                               "J Neurophysiol 96:1141); halving it a caricature")}),
+        {"pic.strength": (0.5, "a persistent Na⁺ current is part of the motoneurons' PICs in "
+                               "spinal rats (Harvey, Li, Li & Bennett 2006, J Neurophysiol "
+                               "96:1141); riluzole, which blocks it, reduced spastic flexion "
+                               "reflexes after human SCI (Theiss et al. 2011, J Neurophysiol "
+                               "105:2781); halving it a caricature")}),
     _sci_treatment(
         "gabapentinoid_like", "Spinal cord injury treated with a gabapentinoid",
         "Gabapentin and pregabalin bind the α2δ subunit of calcium channels and reduce "
@@ -960,9 +967,10 @@ _SCENARIOS += [
         "Lever 2 of anti-seizure drugs: turn down the input, not the amplifier.",
         "Gabapentinoids' effect on spasticity is modest in trials; a proposed effect on "
         "motoneuron PICs is not modelled.",
-        {"spindle.ia_weight_nA_per_hz": (0.1, "α2δ ligands reduce excitatory transmitter "
-                                              "release (Taylor 2009, Pain 142:13); "
-                                              "two thirds of the Ia weight a caricature"),
+        {"spindle.ia_weight_nA_per_hz": (0.1, "α2δ ligands reduce calcium entry and "
+                                              "transmitter release (review: Alles, Cain & "
+                                              "Snutch 2020, Front Cell Neurosci 14:83); two "
+                                              "thirds of the Ia weight a caricature"),
          "inhibition.interneuron_weight": (0.2, "same mechanism at the interneurons' "
                                                 "synapses; two thirds a caricature")}),
     _sci_treatment(
@@ -992,9 +1000,10 @@ _SCENARIOS += [
         "Route matters: the same drug at the same target, in different amounts, with "
         "different side effects.",
         "Doses, tolerance and withdrawal are not modelled.",
-        {"inhibition.presynaptic": (0.7, "oral baclofen reaches the cord poorly (CSF levels "
-                                         "far below plasma: Knutsson et al. 1974); 0.7 a "
-                                         "caricature"),
+        {"inhibition.presynaptic": (0.7, "oral baclofen reaches the spinal fluid poorly "
+                                         "(plasma and CSF levels at therapeutic oral doses: "
+                                         "Knutsson, Lindblom & Mårtensson 1974, J Neurol Sci "
+                                         "23:473); 0.7 a caricature"),
          "descending.voluntary_drive": (0.08, "caricature: drowsiness and weakness, the "
                                               "usual limits of oral dosing")},
         measurements=("spasm", "strength")),
@@ -1006,9 +1015,11 @@ _SCENARIOS += [
         "Strong GABA-B presynaptic inhibition of afferent terminals, without sedation.",
         "Compare with baclofen_oral: a stronger spinal effect with fewer side effects.",
         "Pump surgery, overdose and withdrawal risks are not modelled.",
-        {"inhibition.presynaptic": (1.6, "intrathecal baclofen abolishes spasms at ~1/100 of "
-                                         "the oral dose (Penn et al. 1989, N Engl J Med "
-                                         "320:1517); the lever's maximum a caricature")},
+        {"inhibition.presynaptic": (1.6, "intrathecal baclofen lowered tone in all 20 and "
+                                         "spasms in 18 of 19 patients whom oral baclofen had "
+                                         "not helped, without drowsiness (Penn et al. 1989, N "
+                                         "Engl J Med 320:1517); the lever's maximum a "
+                                         "caricature")},
         measurements=("spasm", "strength")),
     _sci_treatment(
         "spinal_cord_stimulation", "Spinal cord injury treated with spinal-cord stimulation",
@@ -1019,9 +1030,10 @@ _SCENARIOS += [
         "A treatment without a drug: electricity recruits the cord's own inhibition.",
         "How electrodes recruit fibres, frequency, intensity and carry-over are not "
         "modelled.",
-        {"inhibition.reciprocal": (0.6, "50 Hz transcutaneous stimulation reduces spasticity "
-                                        "for ~2 h (Hofstoetter et al. 2014, J Spinal Cord Med "
-                                        "37:202); raised inhibitory tone is a caricature"),
+        {"inhibition.reciprocal": (0.6, "30 min of 50 Hz transcutaneous stimulation reduced "
+                                        "spasticity in incomplete SCI (Hofstoetter et al. 2014, "
+                                        "J Spinal Cord Med); raised inhibitory tone is a "
+                                        "caricature"),
          "inhibition.presynaptic": (0.6, "same source; 0.6 a caricature"),
          "inhibition.descending": (0.6, "same source; caricature: the stimulated segment's "
                                         "tonic inhibition")}),
@@ -1067,9 +1079,10 @@ _SCENARIOS += [
                          "sensory loss and the choice of rootlets are not modelled."
                 + _NOT_ADVICE,
         **_levers(_STROKE_L, {"nerve.afferent_survival": (
-            0.25, "selective dorsal rhizotomy divides about 25–75 % of the dorsal rootlets "
-                  "(Peacock & Staudt 1991, J Neurosurg 74:380 for the procedure); 0.25 "
-                  "surviving a caricature at the deep end")}),
+            0.25, "selective dorsal rhizotomy cuts a share of the lumbosacral dorsal "
+                  "rootlets, 20–40 % in a Danish series (Illum et al. 2006, Ugeskr Laeger; "
+                  "outcomes: Peacock & Staudt 1991); 0.25 surviving is a caricature far "
+                  "deeper than that")}),
         protocol=stretch_protocol(100.0), duration_s=3.0,
         measurements=("reflex", "clonus", "conduction"), treats="stroke_like"),
     Scenario(
@@ -1130,7 +1143,7 @@ _SCENARIOS += [
             "spindle.fusimotor_bias_hz": (3.0, "caricature: most of the arousal-raised "
                                                "fusimotor drive gone"),
             "pic.strength": (0.3, "caricature: monoaminergic drive near its resting level "
-                                  "(Heckman et al. 2005 for the link)"),
+                                  "(Heckman, Gorassini & Bennett 2005 for the link)"),
             "descending.tonic_drive": (0.0, "caricature: the tonic tension relaxed away")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "reflex"), treats="stress_arousal"),

@@ -96,8 +96,8 @@ class DescendingParameters(Validated):
         group="Descending command",
         source="Upper-motor-neuron lesions cause weakness (paresis) as well as spasticity: "
                "voluntary force at a given effort falls after stroke and spinal cord injury "
-               "(Lance 1980; Thomas et al. 1997, Muscle Nerve 20:1380, weak voluntary "
-               "contractions of muscles below incomplete cervical SCI)")
+               "(Lance 1980; Zijdewind & Thomas 2003, J Neurophysiol 89:2065, voluntary "
+               "contractions of thenar muscles weakened by cervical SCI)")
     tonic_drive: float = param(
         0.0, unit="1", min=0.0, max=0.2, label="Tonic descending excitation",
         help="Steady descending excitation of the pool, as a fraction of the maximal "
@@ -107,8 +107,10 @@ class DescendingParameters(Validated):
         group="Descending command",
         source="Parkinsonian rigidity comes with tonic EMG at rest and enhanced long-latency "
                "(supraspinal) stretch reflexes, a raised tonic drive independent of stretch "
-               "velocity (Lee & Tatton 1975, Can J Neurol Sci 2:285; Rothwell et al. 1983, "
-               "Brain 106:257); one steady current onto the pool is a neurosim caricature")
+               "velocity (Berardelli, Sabra & Hallett 1983, J Neurol Neurosurg Psychiatry "
+               "46:45: muscle activity when trying to relax, long-latency reflexes that "
+               "track the clinical tone; Lee & Tatton 1975); one steady current onto the "
+               "pool is a neurosim caricature")
 
 @dataclass(frozen=True)
 class InhibitionParameters(Validated):

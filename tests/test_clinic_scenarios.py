@@ -105,8 +105,8 @@ def test_tonic_drive_defaults_to_none_and_raises_resting_firing():
 
 @pytest.mark.parametrize("seed", SEEDS)
 def test_parkinsonian_rigidity_is_velocity_independent_spasticity_is_not(seed):
-    """Rigidity: resistance independent of stretch velocity (lead pipe; Lee & Tatton 1975,
-    Rothwell et al. 1983); spasticity: velocity-dependent (Lance 1980)."""
+    """Rigidity: resistance independent of stretch velocity (lead pipe; Lee & Tatton 1975;
+    Berardelli, Sabra & Hallett 1983); spasticity: velocity-dependent (Lance 1980)."""
     curves = {n: experiments.reflex_vs_velocity(scenarios.get(n).parameters, seed=seed)
               for n in ("healthy", "parkinsons_like", "stroke_like")}
     pd_torque = curves["parkinsons_like"].peak_muscle_torque_Nm
