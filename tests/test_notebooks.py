@@ -158,6 +158,13 @@ def test_runs_top_to_bottom_and_checks_work(path, tmp_path):
     revealed = [(_text(c), ex) for c in student for ex in exercise_ids
                 if f"{RIGHT_MARK} Exercise {ex}:" in _outputs_text(c)]
     assert not revealed, f"{path.name}: Run All shows the answer to an exercise:\n{revealed}"
+    # a mystery patient's diagnosis is an answer too: Run All may show only the worked case's
+    diagnosed = {found for c in student for found in re.findall(
+        rf"{RIGHT_MARK} Exercise (mystery_patient\([^)]*\))", _outputs_text(c))}
+    if diagnosed:
+        from neurosim.exercises.nb08 import PRACTICE
+        assert diagnosed == {f"mystery_patient({PRACTICE[0]}, seed={PRACTICE[1]})"}, \
+            f"{path.name}: Run All shows a mystery patient's diagnosis: {diagnosed}"
     for code, cell in zip(solutions, nb.cells[n_student:]):
         out = _outputs_text(cell)
         assert RIGHT_MARK in out and WRONG_MARK not in out, \

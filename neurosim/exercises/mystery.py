@@ -9,24 +9,37 @@ the standard clinical tests on it — each returns an ordinary
 mechanism. :func:`diagnose` (or the notebook's ``check("08.k", name)``) says whether
 the name is right.
 
-There are six mechanisms, :data:`MECHANISMS` (the answer vocabulary):
+There are nine mechanisms, :data:`MECHANISMS` (the answer vocabulary):
 
-========================  ==========================================================
-name                      the damage profile (magnitudes jittered per seed)
-========================  ==========================================================
-``"inhibition"``          reciprocal, presynaptic and descending inhibition lost,
-                          persistent inward currents large (spinal-injury-like)
-``"spindle"``             spindle gain about tripled (hypersensitive spindles)
-``"acetylcholine"``       acetylcholinesterase largely inhibited (ACh excess)
-``"demyelination"``       every conduction velocity slowed by about a third
-``"axon loss"``           most motor axons and Ia afferents lost
-``"junction failure"``    too few ACh receptors (myasthenia-like safety-factor loss)
-========================  ==========================================================
+==========================  ========================================================
+name                        the damage profile (magnitudes jittered per seed)
+==========================  ========================================================
+``"inhibition"``            reciprocal, presynaptic and descending inhibition lost,
+                            persistent inward currents large (spinal-injury-like)
+``"spindle"``               spindle gain about tripled (hypersensitive spindles)
+``"acetylcholine"``         acetylcholinesterase largely inhibited (ACh excess)
+``"demyelination"``         every conduction velocity slowed by about a third
+``"axon loss"``             most motor axons and Ia afferents lost
+``"junction failure"``      too few ACh receptors (myasthenia-like safety-factor loss)
+``"motor neuron disease"``  the ``als_like`` scenario: more than half the motor axons
+                            lost, some survivors discharging by themselves
+                            (fasciculations), less descending inhibition and more
+                            spindle gain (brisk reflexes)
+``"guillain-barre"``        the ``guillain_barre_like`` scenario: conduction slowed,
+                            half the axons blocked between the stimulation sites,
+                            half the Ia afferents lost
+``"rigidity"``              the ``parkinsons_like`` scenario: a tonic descending drive
+                            and spindles of low velocity sensitivity
+==========================  ========================================================
+
+The last three take their levers from the built-in scenarios (:data:`SCENARIO_OF`,
+``neurosim list --notes`` for the sources), each lever pulled 0.85 to 1.15 times as
+far from healthy as the scenario pulls it.
 
 Which mechanism a variant number gets is chosen by a seeded generator: the
-``seed`` shuffles the six mechanisms over the variant numbers ``0 … 5`` and
+``seed`` shuffles the nine mechanisms over the variant numbers ``0 … 8`` and
 jitters the magnitudes, so the same ``(variant, seed)`` is always the same
-patient, the six variants of one seed are six different mechanisms, and a
+patient, the nine variants of one seed are nine different mechanisms, and a
 variant number is not a code for a mechanism.
 
 The hiding is a game rule, not security: every result carries its parameters
@@ -38,8 +51,11 @@ A teaching toy, not a clinical model; not medical advice.
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
+from .. import scenarios
 from ..engine import simulate
 from ..experiments import (clonus_protocol, conduction_protocol, spasm_test_protocol,
                            stretch_protocol, train_protocol)
@@ -52,11 +68,15 @@ __all__ = ["MECHANISMS", "ALIASES", "N_VARIANTS", "MysteryPatient", "mystery_pat
            "reference_patient", "diagnose", "normalise_mechanism", "RECORDED_UNITS"]
 
 MECHANISMS = ("inhibition", "spindle", "acetylcholine", "demyelination", "axon loss",
-              "junction failure")
+              "junction failure", "motor neuron disease", "guillain-barre", "rigidity")
 """The answer vocabulary: one name per hidden mechanism."""
 
 N_VARIANTS = len(MECHANISMS)
 """Variant numbers run from 0 to ``N_VARIANTS - 1``."""
+
+SCENARIO_OF = {"motor neuron disease": "als_like", "guillain-barre": "guillain_barre_like",
+               "rigidity": "parkinsons_like"}
+"""The mechanisms whose damage profile is a built-in scenario's (``neurosim list --notes``)."""
 
 ALIASES = {
     "loss of inhibition": "inhibition", "disinhibition": "inhibition",
@@ -69,6 +89,15 @@ ALIASES = {
     "axonal loss": "axon loss", "axonal neuropathy": "axon loss",
     "neuromuscular junction failure": "junction failure",
     "myasthenia": "junction failure", "myasthenia like": "junction failure",
+    "als": "motor neuron disease", "als like": "motor neuron disease",
+    "amyotrophic lateral sclerosis": "motor neuron disease",
+    "motor neurone disease": "motor neuron disease",
+    "guillain barre syndrome": "guillain-barre", "guillain barre like": "guillain-barre",
+    "gbs": "guillain-barre", "acute demyelination": "guillain-barre",
+    "acute inflammatory demyelinating polyneuropathy": "guillain-barre", "aidp": "guillain-barre",
+    "parkinsons": "rigidity", "parkinson": "rigidity", "parkinsons like": "rigidity",
+    "parkinsons disease": "rigidity", "parkinsonism": "rigidity",
+    "parkinsonian rigidity": "rigidity", "lead pipe rigidity": "rigidity",
 }
 """Other accepted spellings of the :data:`MECHANISMS` (after :func:`normalise_mechanism`)."""
 
@@ -76,6 +105,18 @@ RECORDED_UNITS = (0, 60, 119)
 """Units whose membrane and endplate are recorded in every test (smallest, middle, largest)."""
 
 _STRETCH_AMPLITUDE_DEG = 15.0
+
+
+_SCENARIO_JITTER = (0.85, 1.15)
+"""Range of the factor on how far each lever of a scenario-based profile is pulled from its
+healthy default (±15 %)."""
+
+_NOT_JITTERED = frozenset({"nerve.ectopic_fraction"})
+"""Scenario levers a patient keeps exactly. ``nerve.ectopic_fraction`` chooses *which* axons
+are hyperexcitable (a fixed, evenly scattered subset, :func:`neurosim.nerve.scatter`), not how
+ill the patient is: how many of them survive the axon loss jumps with it (``als_like``'s 0.3
+keeps 7 of the 55 surviving axons at 120 units, 0.22 keeps none), so jittering it would take
+the fasciculations away from some patients."""
 
 
 def _profile(mechanism: str, rng: np.random.Generator) -> dict[str, float]:
@@ -95,14 +136,48 @@ def _profile(mechanism: str, rng: np.random.Generator) -> dict[str, float]:
                 "nerve.afferent_survival": u(0.3, 0.6)}
     if mechanism == "junction failure":
         return {"junction.receptor_density": u(0.19, 0.245)}
+    if mechanism in SCENARIO_OF:
+        return _scenario_profile(SCENARIO_OF[mechanism], rng)
     raise AssertionError(f"no profile for {mechanism!r}")  # MECHANISMS and this agree
+
+
+def _scenario_profile(name: str, rng: np.random.Generator) -> dict[str, float]:
+    """A built-in scenario's parameter changes, each pulled ``_SCENARIO_JITTER`` times as far.
+
+    The scenario (``neurosim.scenarios.get(name)``) stays the one place its levers and their
+    sources live; the patient moves each lever from its healthy default by a factor drawn
+    from ``rng``, in the scenario's order (the levers of :data:`_NOT_JITTERED` are kept).
+    """
+    healthy = Parameters()
+    changes = {}
+    for key, value in scenarios.get(name).changes.items():
+        if key in _NOT_JITTERED:
+            changes[key] = float(value)
+            continue
+        default = healthy.get(key)
+        changes[key] = float(default + (value - default) * rng.uniform(*_SCENARIO_JITTER))
+    return changes
+
+
+def _key(name: str) -> str:
+    """Lower case, accents, apostrophes, dashes, hyphens and underscores dropped."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = text.strip().lower().replace("'", "").replace("’", "")
+    for dash in ("-", "_", "–", "—"):
+        text = text.replace(dash, " ")
+    return " ".join(text.split())
+
+
+_CANONICAL = {_key(m): m for m in MECHANISMS} | {_key(k): v for k, v in ALIASES.items()}
 
 
 def normalise_mechanism(name) -> str | None:
     """Map a student's answer onto :data:`MECHANISMS` (``None`` if it is not in the vocabulary).
 
-    Case, surrounding spaces, hyphens and underscores do not matter; the
-    :data:`ALIASES` are accepted.
+    Case, surrounding spaces, accents, apostrophes, dashes, hyphens and underscores do not
+    matter (``"Guillain–Barré"`` and ``"Parkinson's"`` are understood); the :data:`ALIASES`
+    are accepted.
 
     Parameters
     ----------
@@ -111,12 +186,16 @@ def normalise_mechanism(name) -> str | None:
     Returns
     -------
     str or None
+
+    Examples
+    --------
+    >>> from neurosim.exercises.mystery import normalise_mechanism
+    >>> normalise_mechanism("Guillain–Barré-like"), normalise_mechanism("Parkinson's")
+    ('guillain-barre', 'rigidity')
     """
     if not isinstance(name, str):
         return None
-    key = " ".join(name.strip().lower().replace("-", " ").replace("_", " ").split())
-    key = ALIASES.get(key, key)
-    return key if key in MECHANISMS else None
+    return _CANONICAL.get(_key(name))
 
 
 def _standard_test(build, duration_s: float, summary: str, reader: str):
@@ -291,7 +370,7 @@ def mystery_patient(variant: int, seed: int = 0) -> MysteryPatient:
     Parameters
     ----------
     variant : int
-        Which of the seed's patients, ``0`` to ``N_VARIANTS - 1`` (5).
+        Which of the seed's patients, ``0`` to ``N_VARIANTS - 1`` (8).
     seed : int
         Seed (≥ 0) of the :class:`numpy.random.Generator` that shuffles the mechanisms
         over the variant numbers and jitters the magnitudes.
@@ -388,25 +467,52 @@ _EXPLANATIONS = {
                      "impulse gave more than one fibre action potential, and the terminals "
                      "fired by themselves at rest (fasciculations).",
     "demyelination": "The nerve was demyelinated: conduction velocity fell and latencies grew, "
-                     "while the M-wave amplitude stayed near normal (the axons are there).",
+                     "while the M-wave amplitude stayed near normal (the axons are there) and "
+                     "the proximal M-wave stayed about as large as the distal one.",
     "axon loss": "Axons were lost: the M-wave amplitude fell while conduction velocity stayed "
-                 "near normal (the surviving axons conduct normally).",
+                 "near normal (the surviving axons conduct normally), and the reflexes shrank "
+                 "with the lost afferents.",
     "junction failure": "Too few acetylcholine receptors: the safety factor was low, so the "
                         "CMAP decremented during 3 Hz repetitive stimulation; nerve and cord "
                         "were normal.",
+    "motor neuron disease": "Upper and lower motor neurons were lost (ALS-like): the M-wave "
+                            "was small, as with axon loss, yet the stretch reflex stayed "
+                            "brisk in the weakened muscle, and surviving axons discharged by "
+                            "themselves at rest (fasciculations) while the cord was silent.",
+    "guillain-barre": "An acute demyelinating neuropathy (Guillain-Barré-like): conduction "
+                      "was slow, the proximal M-wave much smaller than the distal one "
+                      "(conduction block between the two sites), and the reflexes were "
+                      "almost gone.",
+    "rigidity": "Parkinson's-like rigidity: a steady descending drive kept the relaxed "
+                "muscle firing, and the reflex torque was already large at 10 °/s and hardly "
+                "grew at 100 °/s (velocity-independent, unlike spasticity); no spasm followed "
+                "the volley.",
 }
 
 _HINTS = {
-    "inhibition": "Not inhibition: did the spasm test really outlast the healthy reference "
-                  "by seconds? Compare every test with reference_patient().",
+    "inhibition": "Not inhibition: did the spasm test really show a spasm lasting seconds? A "
+                  "cord that fires all the time is not a spasm. Compare every test with "
+                  "reference_patient().",
     "spindle": "Not the spindles: a large stretch reflex can also come from other damage. "
-               "Which other tests differ from the reference?",
+               "Does it grow with stretch velocity, and which other tests differ from the "
+               "reference?",
     "acetylcholine": "Not acetylcholine excess: count fibre APs per nerve impulse in a "
-                     "repetitive-stimulation run, and fasciculations at rest.",
+                     "repetitive-stimulation run; fasciculations at rest can also start in "
+                     "the axons.",
     "demyelination": "Not demyelination: compare the conduction velocity and the M-wave "
-                     "amplitude with the reference — which of the two changed?",
+                     "amplitude with the reference — which of the two changed? And is the "
+                     "proximal M-wave as large as the distal one?",
     "axon loss": "Not axon loss: compare the conduction velocity and the M-wave amplitude "
-                 "with the reference — which of the two changed?",
+                 "with the reference — which of the two changed? And do the reflexes and the "
+                 "EMG at rest fit lost axons alone?",
     "junction failure": "Not junction failure: look at the decrement of the CMAP over a 3 Hz "
                         "train, and at fibre APs per impulse.",
+    "motor neuron disease": "Not motor neuron disease: a small M-wave alone is axon loss; "
+                            "the ALS-like patient adds a brisk stretch reflex in a muscle "
+                            "that has lost units, and fasciculations at rest.",
+    "guillain-barre": "Not Guillain-Barré-like: besides the conduction velocity, compare the "
+                      "proximal with the distal M-wave amplitude (a block between the sites) "
+                      "and look at the reflexes.",
+    "rigidity": "Not rigidity: compare the reflex torque at 10 and at 100 °/s. Rigidity is "
+                "large already at the slow stretch and hardly grows with speed.",
 }

@@ -11,10 +11,14 @@ from __future__ import annotations
 from . import CheckResult, exercise
 from .mystery import MECHANISMS, diagnose, mystery_patient
 
-__all__ = ["PATIENTS"]
+__all__ = ["PATIENTS", "PRACTICE"]
 
-PATIENTS = {"08.1": (1, 11), "08.2": (3, 11), "08.3": (5, 11)}
+PATIENTS = {"08.1": (5, 11), "08.2": (7, 11), "08.3": (2, 11), "08.4": (0, 11),
+            "08.5": (1, 11)}
 """Exercise id → ``(variant, seed)`` of the patient the notebook hands out."""
+
+PRACTICE = (0, 7)
+"""``(variant, seed)`` of the worked case, the one patient whose diagnosis the notebook shows."""
 
 _VOCABULARY = ", ".join(repr(m) for m in MECHANISMS)
 
