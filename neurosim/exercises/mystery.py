@@ -64,8 +64,9 @@ from ..protocols import Noise, Protocol
 from ..result import SimulationResult
 from . import CheckResult, right, wrong
 
-__all__ = ["MECHANISMS", "ALIASES", "N_VARIANTS", "SCENARIO_OF", "MysteryPatient", "mystery_patient",
-           "reference_patient", "diagnose", "normalise_mechanism", "RECORDED_UNITS"]
+__all__ = ["MECHANISMS", "ALIASES", "N_VARIANTS", "SCENARIO_OF", "MysteryPatient",
+           "mystery_patient", "reference_patient", "diagnose", "normalise_mechanism",
+           "RECORDED_UNITS"]
 
 MECHANISMS = ("inhibition", "spindle", "acetylcholine", "demyelination", "axon loss",
               "junction failure", "motor neuron disease", "guillain-barre", "rigidity")
