@@ -601,9 +601,21 @@ PROXIMAL_M_WINDOW_END_MS = 30.0
 H_WINDOW_END_MS = 70.0
 
 
+ONSET_MAIN_FRACTION = 1.0 / 3.0
+"""The evoked response's main deflection is where the signal first reaches this fraction of
+its largest deviation from baseline; its onset is found by walking back from there."""
+
+
 def _onset_and_amplitude(segment, time_ms, noise_mV):
-    """Onset latency (first crossing of a small threshold, linearly interpolated
-    between samples) and peak-to-peak amplitude of an evoked response."""
+    """Onset latency and peak-to-peak amplitude of an evoked response.
+
+    The onset is where the response's main deflection (the first sample reaching
+    :data:`ONSET_MAIN_FRACTION` of the largest deviation) last left the baseline: the
+    crossing of a small threshold just before it, linearly interpolated between samples.
+    Walking back from the main deflection, rather than taking the window's first crossing,
+    skips a spontaneous motor-unit potential (a fasciculation, a cramp discharge) that comes
+    and goes before the response — as an examiner reading the trace would.
+    """
     if segment.size < 2:
         return float("nan"), 0.0
     p2p = float(np.ptp(segment))
@@ -611,10 +623,11 @@ def _onset_and_amplitude(segment, time_ms, noise_mV):
         return float("nan"), 0.0
     threshold = max(6.0 * noise_mV, 0.02 * p2p)
     deviation = np.abs(segment - np.median(segment[:2]))
-    idx = np.flatnonzero(deviation > threshold)
-    if idx.size == 0:
+    main = int(np.argmax(deviation >= ONSET_MAIN_FRACTION * deviation.max()))
+    quiet = np.flatnonzero(deviation[:main] <= threshold)
+    if deviation[main] <= threshold:
         return float("nan"), p2p
-    j = idx[0]
+    j = int(quiet[-1]) + 1 if quiet.size else 0
     if j == 0:
         return float(time_ms[0]), p2p
     frac = (threshold - deviation[j - 1]) / (deviation[j] - deviation[j - 1])

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 import neurosim.engine as engine
-from neurosim import Parameters, scenarios, simulate
+from neurosim import Parameters, experiments, scenarios, simulate
 from neurosim.analysis import (discharge_regularity, fasciculation_breakdown,
                                fasciculation_rate_hz,
                                is_rest_recording)
@@ -272,3 +272,30 @@ def test_ectopic_parameter_errors_are_clear():
     gen.events(0, 100)
     with pytest.raises(ValueError, match="asked for step 50; the next chunk starts at step 100"):
         gen.events(50, 100)
+
+
+def test_a_spontaneous_unit_potential_before_the_m_wave_does_not_set_its_onset():
+    """A fasciculation that comes and goes before the response is not its onset: the onset
+    is where the main deflection left the baseline (an examiner reads the trace so)."""
+    from neurosim.analysis import _onset_and_amplitude
+    dt_ms = 0.1
+    time_ms = np.arange(1.0, 20.0, dt_ms)
+    m_wave = np.where(time_ms > 6.0, -8.0 * np.sin(np.pi * (time_ms - 6.0) / 5.0), 0.0)
+    m_wave[time_ms > 16.0] = 0.0
+    onset, _ = _onset_and_amplitude(m_wave, time_ms, 0.01)
+    blip = np.where(np.abs(time_ms - 2.5) < 0.8, -1.0, 0.0)  # one unit, 1/8 of the M-wave
+    onset_with_blip, _ = _onset_and_amplitude(m_wave + blip, time_ms, 0.01)
+    assert onset == pytest.approx(6.0, abs=2 * dt_ms)
+    assert onset_with_blip == pytest.approx(onset)
+
+
+def test_fasciculations_do_not_change_the_measured_conduction_velocity():
+    """ALS-like fasciculations are irregular whole-unit discharges: the conduction study of
+    the same nerve reads the same velocity with and without them (before the onset rule
+    walked back from the main deflection, one fasciculation gave 229 m/s)."""
+    als = scenarios.get("als_like").parameters
+    quiet = als.with_changes(**{"nerve.ectopic_rate_hz": 0.0})
+    cv = [experiments.conduction_report(simulate(p, experiments.conduction_protocol(), 13.2,
+                                                 seed=0)).conduction_velocity_m_s
+          for p in (als, quiet)]
+    assert cv[0] == pytest.approx(cv[1], rel=0.03)
