@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from .parameters import Parameters
 
 __all__ = ["SpasmSummary", "spasm_episodes", "recruitment_command", "FiringStatistics",
-           "firing_statistics", "discharge_regularity", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
+           "firing_statistics", "conducted_units", "discharge_regularity", "emg_rms_mV", "emg_envelope_mV", "time_to_rest_s", "summary_row",
            "SUMMARY_COLUMNS", "ReflexResponse", "stretch_reflex", "stretch_resistance_Nm",
            "passive_torque_Nm", "ClonusSummary", "clonus", "autocorrelation_frequency_hz",
            "emg_linear_envelope_mV", "emg_spectrum", "EMGSpectrum",
@@ -184,6 +184,47 @@ def firing_statistics(result: SimulationResult) -> FiringStatistics:
         if isi.size >= 3:
             peak[u] = 1.0 / np.convolve(isi, np.ones(3) / 3, mode="valid").min()
     return FiringStatistics(int(np.sum(~np.isnan(rec))), rec, derec, mean, peak)
+
+
+def conducted_units(result: SimulationResult, *, start_s: float = 0.0,
+                    stop_s: float | None = None, min_impulses: int = 3) -> tuple[int, float]:
+    """Motor units whose impulses reach the muscle in a window, and their median rate.
+
+    What a needle examiner counts at strong effort: a unit shows when its axon conducts to
+    its terminals, whatever its endplates then do (a failing junction makes its potential
+    vary, not vanish). Spikes of motor neurons whose axon is lost or blocked are not seen
+    (:attr:`~neurosim.result.SimulationResult.nerve_impulse_times_s`: impulses that reached
+    the terminals).
+
+    Parameters
+    ----------
+    result : SimulationResult
+    start_s, stop_s : float, optional
+        The window (s; default the whole run), e.g. the hold of a contraction.
+    min_impulses : int
+        Units with fewer impulses in the window are not counted (≥ 2).
+
+    Returns
+    -------
+    n_units : int
+        Units with at least ``min_impulses`` impulses in the window.
+    median_rate_hz : float
+        Median over those units of (impulses − 1) / (last − first impulse time) (Hz; NaN
+        if none).
+    """
+    if min_impulses < 2:
+        raise ValueError(f"min_impulses = {min_impulses!r} must be ≥ 2 (one interval)")
+    stop_s = result.duration_s if stop_s is None else stop_s
+    if not stop_s > start_s:
+        raise ValueError(f"stop_s = {stop_s!r} s must be later than start_s = {start_s!r} s")
+    inside = (result.nerve_impulse_times_s >= start_s) & (result.nerve_impulse_times_s < stop_s)
+    times, units = result.nerve_impulse_times_s[inside], result.nerve_impulse_units[inside]
+    rates = []
+    for unit in np.unique(units):
+        t = np.sort(times[units == unit])
+        if t.size >= min_impulses and t[-1] > t[0]:
+            rates.append((t.size - 1) / (t[-1] - t[0]))
+    return len(rates), (float(np.median(rates)) if rates else float("nan"))
 
 
 def discharge_regularity(result: SimulationResult, *, min_discharges: int = 5

@@ -17,7 +17,8 @@ lives:
 ``electrodiagnosis.py`` tests that stimulate the nerve: :func:`conduction_panel` (M-waves,
                         H-reflex, H/M curve), :func:`junction_panel` (AChE inhibition: EPP
                         after one shock, force in a 30 Hz train), :func:`decrement_panel`
-``maps.py``             sweeps: :func:`phase_diagram`, :func:`sweep_line`
+``maps.py``             sweeps: :func:`phase_diagram`, :func:`sweep_line`; the clinic:
+                        :func:`plot_clinic_map` (conditions × tests)
 ======================= =====================================================================
 
 Single-panel functions draw on one Axes: pass ``ax=`` to draw into an existing Axes, or
@@ -37,7 +38,7 @@ from .electrodiagnosis import (JUNCTION_LATE_FORCE_S, JUNCTION_WINDOW_MS, conduc
                                f_wave_panel,
                                decrement_panel, junction_panel)
 from .figures import comparison, overview
-from .maps import phase_diagram, sweep_line
+from .maps import phase_diagram, plot_clinic_map, sweep_line
 from .traces import (DEFAULT_MAX_UNITS, emg, endplate, force, joint, membrane,
                      pic_and_inhibition, pic_balance, raster)
 
@@ -45,5 +46,5 @@ __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_i
            "pic_balance", "membrane", "endplate", "display_trace", "joint", "overview",
            "comparison", "reflex_velocity_panel", "clonus_panel", "conduction_panel", "f_wave_panel",
            "junction_panel", "strength_panel", "decrement_panel", "save_figure",
-           "phase_diagram", "sweep_line", "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
+           "phase_diagram", "sweep_line", "plot_clinic_map", "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
            "JUNCTION_WINDOW_MS", "JUNCTION_LATE_FORCE_S"]

@@ -1,6 +1,7 @@
-"""Figures of a :class:`~neurosim.sweep.SweepResult`: :func:`phase_diagram` (a heat map
-of one metric over two axes, with its threshold contour) and :func:`sweep_line` (one metric
-along one axis, mean over seeds with the spread)."""
+"""Maps: of a :class:`~neurosim.sweep.SweepResult`, :func:`phase_diagram` (a heat map of
+one metric over two axes, with its threshold contour) and :func:`sweep_line` (one metric
+along one axis, mean over seeds with the spread); of the clinic,
+:func:`plot_clinic_map` (conditions × tests, :mod:`neurosim.clinic_map`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from matplotlib.axes import Axes
 from .base import PALETTE, _finish, _new_axes
 
 if TYPE_CHECKING:
+    from ..clinic_map import ClinicMap
     from ..sweep import SweepResult
 
-__all__ = ["phase_diagram", "sweep_line"]
+__all__ = ["phase_diagram", "sweep_line", "plot_clinic_map"]
 
 
 def _cell_edges(values: np.ndarray) -> np.ndarray:
@@ -197,4 +199,112 @@ def sweep_line(sweep_result: SweepResult, metric: str, *, axis: str | None = Non
     ax.set_title(f"{sweep_result.label}" + (f" at {', '.join(others)}" if others else ""),
                  fontsize="medium")
     ax.legend(loc="best", fontsize="small", frameon=False)
+    return _finish(ax)
+
+
+_GROUP_HEIGHT = 0.6  # height of a group heading in the clinic map, in rows
+_MAP_CMAP = "RdBu_r"  # diverging: blue below healthy, red above (readable by red–green
+#                       colour-blind viewers: the two ends differ in lightness and hue)
+
+
+def _clinic_layout(table):
+    """Rows and group headings top to bottom: ``(kind, text, y_top, height)``."""
+    from ..clinic_map import site
+
+    items, y, previous = [], 0.0, None
+    for i, name in enumerate(table.rows):
+        try:
+            group = site(name)
+        except ValueError:  # a scenario not in the registry (a table read from a file)
+            group = None
+        if group is not None and group != previous and i > 0:
+            items.append(("group", group, y, _GROUP_HEIGHT))
+            y += _GROUP_HEIGHT
+        previous = group
+        items.append(("row", i, y, 1.0))
+        y += 1.0
+    return items, y
+
+
+def plot_clinic_map(table: ClinicMap, *, ax: Axes | None = None) -> Axes:
+    """The clinic map: conditions × tests, coloured by the deviation from healthy.
+
+    Each cell holds the test's word for the condition (``"slowed + block"``) and, smaller,
+    its value relative to healthy (``×0.47``; ``+2.6 s`` for a difference); its colour is
+    :meth:`~neurosim.clinic_map.ClinicMap.deviations` — red above healthy, blue below, white
+    as healthy, grey not measurable. Rows are grouped under a heading by where the
+    condition's levers act (:func:`neurosim.clinic_map.site`), the healthy reference first.
+
+    Parameters
+    ----------
+    table : neurosim.clinic_map.ClinicMap
+    ax : matplotlib.axes.Axes, optional
+        Axes to draw into (default: a new figure sized to the table, about 0.4 in per
+        row and 1.6 in per column).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        One ``Rectangle`` per cell (``gid="cell"``) and one word ``Text`` per cell
+        (``gid="word"``), row by row; a colour bar below.
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    from ..clinic_map import column
+
+    cols = [column(n) for n in table.columns]
+    deviation = table.deviations()
+    items, height = _clinic_layout(table)
+    n_cols = len(cols)
+    if ax is None:
+        fig = plt.figure(figsize=(2.0 + 1.6 * n_cols, 1.6 + 0.4 * height), layout="constrained")
+        ax = fig.add_subplot()
+    colours = matplotlib.colormaps[_MAP_CMAP]
+    norm = Normalize(-1.0, 1.0)
+    labels, ticks = [], []
+    for kind, what, top, h in items:
+        if kind == "group":
+            ax.text(-0.02, top + 0.62 * h, what, transform=ax.get_yaxis_transform(),
+                    ha="right", va="center", fontsize=9, fontstyle="italic",
+                    color=PALETTE["grey"], gid="group")
+            ax.plot([0, n_cols], [top + h / 2] * 2, color=PALETTE["grey"], linewidth=0.6,
+                    gid="group_rule")
+            continue
+        i = what
+        name = table.rows[i]
+        labels.append(f"{name} (reference)" if i == 0 and name == "healthy" else name)
+        ticks.append(top + 0.5)
+        for j, (col, sig) in enumerate(zip(cols, table.cells[i])):
+            d = deviation[i, j]
+            face = PALETTE["grey"] if not np.isfinite(d) else colours(norm(d))
+            ax.add_patch(Rectangle((j, top), 1.0, h, facecolor=face, edgecolor="white",
+                                   linewidth=1.5, gid="cell"))
+            ink = "white" if np.isfinite(d) and abs(d) > 0.6 else "black"
+            lines = sig.word.replace(" + ", " +\n").split("\n")
+            ax.text(j + 0.5, top + 0.40, "\n".join(lines), ha="center", va="center",
+                    fontsize=8.5 if len(lines) < 2 else 7.5, color=ink, gid="word",
+                    linespacing=0.95)
+            ax.text(j + 0.96, top + 0.93, col.format_value(sig.value), ha="right",
+                    va="bottom", fontsize=7, color=ink, alpha=0.85, gid="value")
+    ax.set_xlim(0, n_cols)
+    ax.set_ylim(height, 0)
+    ax.set_yticks(ticks, labels, fontsize=9)
+    ax.set_xticks(np.arange(n_cols) + 0.5, [c.title for c in cols], fontsize=9.5,
+                  fontweight="bold")
+    ax.xaxis.tick_top()
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    bar = ax.figure.colorbar(ScalarMappable(norm, colours), ax=ax, orientation="horizontal",
+                             fraction=0.03, pad=0.01, aspect=50, shrink=0.7)
+    bar.set_ticks([-1, 0, 1], labels=["below healthy", "as healthy", "above healthy"],
+                  fontsize=8.5)
+    bar.outline.set_visible(False)
+    seed = "" if table.seed is None else f", seed {table.seed}"
+    ax.set_title(f"Each condition across the clinical tests: the word to remember, and how "
+                 f"far from healthy (× healthy, or + beyond it{seed})", fontsize=10, loc="left",
+                 pad=6)
     return _finish(ax)
