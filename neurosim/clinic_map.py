@@ -18,8 +18,8 @@ column          value (relative to healthy)            words
 ``spasm``       longest spasm, s beyond healthy        spasm, ongoing contraction, none
 ``rest``        spontaneous discharges, /s beyond      fasciculations, cramp discharges, tonic
                 healthy (provisional, see below)       firing, silent
-``recruitment`` units seen at maximal effort, ×        reduced (few units), weak, normal
-                healthy
+``recruitment`` the lower of units seen and force at   reduced (few units), weak, normal
+                maximal effort, × healthy
 ``ncs``         the lowest of CV, distal CMAP and      slowed, low amplitude, block (combined with
                 proximal/distal CMAP, × healthy        "+"), CV obscured, no response, normal
 ``rns``         fibre APs per shock at 3 Hz, ×         repetitive CMAPs, decrement, both, normal
@@ -40,10 +40,10 @@ Columns are a registry: a test is one :class:`Column` entry in :data:`COLUMNS` (
 function returning readings, a ``classify`` function turning them into value and word, and
 how to colour the value). Two are being built elsewhere and plug in with one entry each:
 
-* **F-wave** (:func:`neurosim.analysis.f_wave_summary` of a
-  :func:`neurosim.experiments.f_wave_study`): a column ``"fwave"`` after ``"ncs"`` whose
-  ``measure`` runs the study on the case and on healthy (:meth:`Lab.run`) and returns the
-  minimum latency and persistence of both; its words "prolonged", "absent", "normal";
+* **F-wave** (``neurosim.analysis.f_wave_summary`` of a ``neurosim.experiments.f_wave_study``
+  run): a column ``"fwave"`` after ``"ncs"`` whose ``measure`` runs the study on the case and
+  on healthy (:meth:`Lab.run` with the study's protocol) and returns the minimum latency and
+  the persistence of both; its words "prolonged", "absent", "normal";
 * **needle EMG at rest** (``neurosim.needle``): a column replacing the provisional ``"rest"``
   one (which counts spontaneous discharges of whole motor units from the rest recording:
   fasciculations, cramp discharges, tonic firing) with fibrillations, positive sharp waves,
@@ -57,10 +57,13 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import hashlib
 import inspect
 import io
 import json
 import math
+import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -68,7 +71,7 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import analysis, experiments, measurements, metrics, scenarios
+from . import _cache, analysis, experiments, measurements, metrics, scenarios
 from ._atomic import write_text
 from .engine import simulate
 from .measurements import REFLEX_VELOCITIES_DEG_S, Case
@@ -409,12 +412,14 @@ def _recruitment_measure(lab: Lab, case: Case) -> dict:
 
 
 def _recruitment_classify(r: Mapping[str, float]) -> tuple:
-    value = _ratio(r["units"], r["healthy_units"])
-    if not math.isfinite(value):
+    units = _ratio(r["units"], r["healthy_units"])
+    force = _ratio(r["force_percent"], r["healthy_force_percent"])
+    if not (math.isfinite(units) and math.isfinite(force)):
         return math.nan, UNMEASURED
-    if value < RECRUITMENT_REDUCED_RATIO:
+    value = min(units, force)
+    if units < RECRUITMENT_REDUCED_RATIO:
         return value, "reduced (few units)"
-    if _ratio(r["force_percent"], r["healthy_force_percent"]) < WEAK_FORCE_RATIO:
+    if force < WEAK_FORCE_RATIO:
         return value, "weak"
     return value, "normal"
 
@@ -534,7 +539,8 @@ COLUMNS: tuple = (
            "difference", 100.0, _rest_measure, _rest_classify, log_scale=True,
            value_format="{}/s"),
     Column("recruitment", "Recruitment\n(maximal effort)",
-           "motor units reaching the muscle at maximal effort, × healthy",
+           "the lower of the motor units reaching the muscle and the force at maximal effort, "
+           "× healthy",
            "A maximal voluntary contraction (the strength measurement): units whose "
            "discharges reach the muscle during the hold. Reduced below "
            f"×{RECRUITMENT_REDUCED_RATIO:g}; weak if the units are there but the force is below "
@@ -680,7 +686,7 @@ class ClinicMap:
                                  readings={k: num(v) for k, v in s.readings.items()})
                             for s in row] for row in self.cells])
 
-    def save(self, path) -> Path:
+    def save(self, path: str | os.PathLike[str]) -> Path:
         """Write the table atomically: ``.csv`` (words and values) or ``.json`` (all)."""
         path = Path(path)
         if path.suffix == ".csv":
@@ -727,7 +733,7 @@ class ClinicMap:
         return cls(tuple(data["rows"]), tuple(data["columns"]), cells, data.get("seed"))
 
     @classmethod
-    def load(cls, path) -> "ClinicMap":
+    def load(cls, path: str | os.PathLike[str]) -> "ClinicMap":
         """Read a file written by :meth:`save` (``.csv`` or ``.json``)."""
         path = Path(path)
         text = path.read_text(encoding="utf-8")
@@ -738,8 +744,20 @@ class ClinicMap:
         raise ValueError(f"path = {str(path)!r}: a clinic map is read from .csv or .json")
 
 
+def _cache_path(cache_dir: str | os.PathLike[str], rows: tuple, columns: tuple, seed: int
+                ) -> Path:
+    """The cache file of a table: a hash of what decides its numbers — rows, columns, seed
+    and the model's sources (:func:`neurosim._cache.model_digest`, which covers this module's
+    thresholds too)."""
+    record = dict(format=FORMAT_NAME, version=FORMAT_VERSION, model=_cache.model_digest(),
+                  rows=list(rows), columns=list(columns), seed=int(seed))
+    key = hashlib.blake2b(json.dumps(record, sort_keys=True).encode(), digest_size=16)
+    return Path(cache_dir) / f"clinic_map_{key.hexdigest()}.json"
+
+
 def clinic_map(rows: Sequence[str] | None = None, columns: Sequence[str] | None = None, *,
-               seed: int = 0) -> ClinicMap:
+               seed: int = 0, cache_dir: str | os.PathLike[str] | None = None
+               ) -> ClinicMap:
     """Run every test of every row and reduce each to its signature.
 
     Parameters
@@ -752,6 +770,11 @@ def clinic_map(rows: Sequence[str] | None = None, columns: Sequence[str] | None 
         Names of :data:`COLUMNS` entries (default: all, in registry order).
     seed : int
         Noise seed of every run.
+    cache_dir : path, optional
+        Keep the table there (JSON, written atomically) and reuse it while the rows,
+        columns, seed and the model's sources are the same (e.g. ``neurosim tour`` run
+        again); a file that cannot be read is computed again, one that cannot be written
+        is skipped with a :class:`RuntimeWarning`.
 
     Returns
     -------
@@ -768,6 +791,23 @@ def clinic_map(rows: Sequence[str] | None = None, columns: Sequence[str] | None 
         raise ValueError("a clinic map needs at least one row and one column")
     cols = [column(n) for n in chosen]
     cases = [Case(name, scenarios.get(name).parameters) for name in rows]
+    path = None if cache_dir is None else _cache_path(cache_dir, rows, chosen, seed)
+    if path is not None and path.is_file():
+        try:
+            kept = ClinicMap.load(path)
+        except (OSError, ValueError, KeyError, TypeError):
+            kept = None  # unreadable: compute it again
+        if kept is not None and (kept.rows, kept.columns, kept.seed) == (rows, chosen, seed):
+            return kept
     lab = Lab(seed)
     cells = tuple(tuple(c.signature(c.measure(lab, case)) for c in cols) for case in cases)
-    return ClinicMap(rows, chosen, cells, int(seed))
+    table = ClinicMap(rows, chosen, cells, int(seed))
+    if path is not None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            table.save(path)
+        except OSError as exc:
+            warnings.warn(f"clinic map not kept in {str(path.parent)!r} "
+                          f"({exc.strerror or exc}); it will be computed again next time",
+                          RuntimeWarning, stacklevel=2)
+    return table

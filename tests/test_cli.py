@@ -330,18 +330,28 @@ def test_module_entry_point_reports_one_line_error():
 
 # ------------------------------------------------------------------ tour
 
-def test_tour_writes_figures_and_prints_summary(capsys, tmp_path):
+def test_tour_writes_figures_and_prints_summary(capsys, tmp_path, monkeypatch):
+    from neurosim import clinic_map
+    # the clinic map of a few conditions (tests/test_clinic_map.py checks the table), kept
+    # in a cache of this test's own
+    monkeypatch.setattr(clinic_map, "default_rows", lambda: clinic_map.QUICK_ROWS)
+    monkeypatch.setattr("neurosim.cli.tour.user_cache_dir", lambda: tmp_path / "cache")
     out_dir = tmp_path / "figs" / "nested"  # created if needed
     code, out, err = run_cli(capsys, "tour", "--out-dir", str(out_dir), "--seed", "1")
     assert code == 0, err
     expected = {f"overview_{name}.png" for name in TOUR_SCENARIOS}
     expected.add("compare_healthy_vs_spinal_cord_injury.png")
     expected |= {"reflex_velocity_healthy_vs_spastic.png", "clonus_stroke_like.png",
-                 "nerve_conduction_healthy_vs_diabetic.png", "junction_ache_100_10_5.png"}
-    assert {p.name for p in out_dir.iterdir()} == expected
+                 "nerve_conduction_healthy_vs_diabetic.png", "junction_ache_100_10_5.png",
+                 "clinic_map.png"}
+    assert {p.name for p in out_dir.iterdir()} == expected | {"clinic_map.csv"}
     for name in expected:
         assert (out_dir / name).read_bytes()[:8] == PNG_MAGIC
         assert str(out_dir / name) in out
+    table = clinic_map.ClinicMap.load(out_dir / "clinic_map.csv")
+    assert table.rows == clinic_map.QUICK_ROWS
+    assert table.columns == tuple(c.name for c in clinic_map.COLUMNS)
+    assert len(list((tmp_path / "cache" / "clinic_map").glob("*.json"))) == 1
 
     lines = out.splitlines()
     header_index = next(i for i, l in enumerate(lines) if l.startswith("scenario"))

@@ -303,8 +303,11 @@ def test_new_figures_save_with_label(tmp_path, clonus_run):
 
 
 # ------------------------------------------------------------------ tour
-def test_tour_prints_conduction_table_and_clinical_summaries(capsys, tmp_path):
+def test_tour_prints_conduction_table_and_clinical_summaries(capsys, tmp_path, monkeypatch):
+    from neurosim import clinic_map
     from neurosim.cli import main
+    monkeypatch.setattr(clinic_map, "default_rows", lambda: clinic_map.QUICK_ROWS[:2])
+    monkeypatch.setattr("neurosim.cli.tour.user_cache_dir", lambda: tmp_path / "cache")
     assert main(["tour", "--out-dir", str(tmp_path), "--seed", "0"]) == 0
     out = capsys.readouterr().out
     lines = out.splitlines()

@@ -11,6 +11,7 @@ import pytest
 
 import neurosim
 from neurosim import analysis, experiments, plotting, scenarios
+from neurosim.clinic_map import ClinicMap
 from neurosim.experiments import ReflexCurve
 from neurosim.metrics import Metric
 from neurosim.parameters import Parameters
@@ -23,7 +24,8 @@ PUBLIC_MODULES = (neurosim, analysis, experiments, plotting, scenarios,
 
 # names the modules import only for type checking (``if TYPE_CHECKING:``)
 TYPE_CHECKING_NAMES = {"SweepResult": SweepResult, "Scenario": Scenario, "Metric": Metric,
-                       "Parameters": Parameters, "ReflexCurve": ReflexCurve}
+                       "Parameters": Parameters, "ReflexCurve": ReflexCurve,
+                       "ClinicMap": ClinicMap}
 
 
 def _public_callables():

@@ -42,6 +42,7 @@ API_MODULES = (
     ("neurosim.experiments", None),
     ("neurosim.analysis", None),
     ("neurosim.measurements", None),
+    ("neurosim.clinic_map", None),
     ("neurosim.metrics", None),
     ("neurosim.sweep", None),
     ("neurosim.plotting", None),

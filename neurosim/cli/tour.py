@@ -1,12 +1,14 @@
 """``neurosim tour``: the key scenarios, their labelled figures and a summary table, then
-the clinical tests (stretch reflex, clonus, nerve conduction, AChE inhibition)."""
+the clinical tests (stretch reflex, clonus, nerve conduction, AChE inhibition) and the clinic
+map (every condition across the tests, :mod:`neurosim.clinic_map`)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .. import analysis, scenarios
+from .. import analysis, clinic_map, scenarios
 from .._atomic import check_writable
+from .._cache import user_cache_dir
 from ..parameters import Parameters
 from .common import (TEACHING_REMINDER, _figure_of, _pyplot, _save_and_close,
                      _summary_table)
@@ -40,9 +42,11 @@ def add_parser(sub) -> None:
                     "(healthy versus stroke-like), the stroke-like clonus test, nerve "
                     "conduction studies (healthy versus diabetic neuropathy) and "
                     "acetylcholinesterase inhibition at the neuromuscular junction (one "
-                    "shock and a 30 Hz train at 100, 30 and 5 % AChE activity). Prints a "
-                    "summary table, a nerve-conduction table and the key number of each "
-                    "clinical figure.")
+                    "shock and a 30 Hz train at 100, 30 and 5 % AChE activity), and the "
+                    "clinic map: every condition's signature across the stretch test, spasm "
+                    "test, rest recording, recruitment, nerve conduction and repetitive "
+                    "stimulation (clinic_map.png, clinic_map.csv). Prints a summary table, a "
+                    "nerve-conduction table and the key number of each clinical figure.")
     p_tour.add_argument("--out-dir", default="figures", metavar="DIR",
                         help="directory for the figures (created if needed; default: figures)")
     p_tour.add_argument("--seed", type=int, default=0, metavar="N",
@@ -83,6 +87,13 @@ def _cmd_tour(args) -> int:
     for filename, m in clinical:
         written.append(_save_and_close(plt, plotting, m.draw(), out_dir / filename))
 
+    # kept in the user cache: a tour run again with the same model reuses the table
+    clinic_cache = user_cache_dir() / "clinic_map"
+    table = clinic_map.clinic_map(seed=args.seed, cache_dir=clinic_cache)
+    written.append(_save_and_close(plt, plotting, plotting.plot_clinic_map(table),
+                                   out_dir / "clinic_map.png"))
+    written.append(table.save(out_dir / "clinic_map.csv"))
+
     print(f"neurosim tour (seed {args.seed})")
     print()
     print(_summary_table([(name, analysis.summary_row(r)) for name, r in results.items()]))
@@ -90,6 +101,11 @@ def _cmd_tour(args) -> int:
         print()
         print(f"{m.measurement.title}: {m.measurement.definition}")
         print(m.table())
+    print()
+    print(f"Clinic map: {len(table.rows) - 1} conditions and the healthy reference × "
+          f"{len(table.columns)} tests ({', '.join(table.columns)}); the words are in "
+          f"clinic_map.csv, their thresholds in `python -m pydoc neurosim.clinic_map`. The "
+          f"table is kept in {clinic_cache} and reused until the model changes.")
     print()
     print(f"Files written to {out_dir}:")
     for path in written:

@@ -285,14 +285,14 @@ def plot_clinic_map(table: ClinicMap, *, ax: Axes | None = None) -> Axes:
             ink = "white" if np.isfinite(d) and abs(d) > 0.6 else "black"
             lines = sig.word.replace(" + ", " +\n").split("\n")
             ax.text(j + 0.5, top + 0.40, "\n".join(lines), ha="center", va="center",
-                    fontsize=8.5 if len(lines) < 2 else 7.5, color=ink, gid="word",
+                    fontsize=9 if len(lines) < 2 else 8, color=ink, gid="word",
                     linespacing=0.95)
             ax.text(j + 0.96, top + 0.93, col.format_value(sig.value), ha="right",
-                    va="bottom", fontsize=7, color=ink, alpha=0.85, gid="value")
+                    va="bottom", fontsize=7.5, color=ink, alpha=0.85, gid="value")
     ax.set_xlim(0, n_cols)
     ax.set_ylim(height, 0)
-    ax.set_yticks(ticks, labels, fontsize=9)
-    ax.set_xticks(np.arange(n_cols) + 0.5, [c.title for c in cols], fontsize=9.5,
+    ax.set_yticks(ticks, labels, fontsize=9.5)
+    ax.set_xticks(np.arange(n_cols) + 0.5, [c.title for c in cols], fontsize=10,
                   fontweight="bold")
     ax.xaxis.tick_top()
     ax.tick_params(length=0)
