@@ -275,7 +275,7 @@ class Column:
     classify : callable
         ``classify(readings) -> (value, word)``: pure, so a cell can be re-derived.
     log_scale : bool
-        For a difference: colour by log(1 + |value|) (values spanning decades).
+        For a difference: colour by ``log(1 + abs(value))`` (values spanning decades).
     value_format : str
         How the value is printed in the figure (``{}`` is the number).
     """
