@@ -144,16 +144,17 @@ CV_SLOWED_RATIO = 0.9
 """A motor conduction velocity below this fraction of healthy is slowed. The map compares
 the same limb with and without the lesion, so it can call a 10 % slowing (the diabetic series
 of REFERENCE.md: 15–20 % slower) where a population's lower limit of normal would not
-(tibial 42 m/s against a mean of 51 m/s, about 17 % below it; Kim et al. 2022, Ann Rehabil
-Med 46:9)."""
+(tibial, men in their twenties: 42 m/s against a mean of 51 m/s, about 17 % below it; Kim
+et al. 2022, Ann Rehabil Med 46(1), reference standards of leg nerve conduction)."""
 CV_IMPLAUSIBLE_RATIO = 1.2
 """A velocity above this multiple of healthy is not a conduction (no condition speeds motor
 axons): spontaneous discharges obscured the onsets, and the map says so."""
 CMAP_LOW_RATIO = 0.75
 """A distal CMAP below this fraction of healthy has a low amplitude (axon loss, or a junction
 that fails on the first shock). Caricature: a quarter of the units lost; a population's lower
-limit is nearer half the mean (Buschbacher 1999, Am J Phys Med Rehabil 78:S15; Kim et al.
-2022), so a patient needs a larger loss to fall outside it."""
+limit of the tibial CMAP is about 0.4–0.5 of its mean (15.3 ± 4.5 mV, Buschbacher 1999, Am J
+Phys Med Rehabil 78(6 Suppl), PMID 10573092; 7.1 mV, range 3.4–10.9, Kim et al. 2022), so a
+patient needs a larger loss to fall outside it."""
 BLOCK_RATIO = 0.7
 """A proximal/distal CMAP ratio below this fraction of the healthy limb's own ratio is a
 conduction block: the ≥ 30 % amplitude drop of "probable" partial motor conduction block in
