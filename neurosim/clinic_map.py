@@ -22,6 +22,8 @@ column          value (relative to healthy)            words
                 maximal effort, × healthy
 ``ncs``         the lowest of CV, distal CMAP and      slowed, low amplitude, block (combined with
                 proximal/distal CMAP, × healthy        "+"), CV obscured, no response, normal
+``fwave``       minimum F-wave latency, × healthy      prolonged, few (combined with "+"), absent,
+                                                       normal
 ``rns``         fibre APs per shock at 3 Hz, ×         repetitive CMAPs, decrement, both, normal
                 healthy
 =============== ====================================== =============================================
@@ -29,26 +31,20 @@ column          value (relative to healthy)            words
 The tests are the ones ``neurosim run`` prints (:func:`neurosim.measurements.measure`: the
 spasm test, the stretch reflex at three velocities, the strength test, the rest recording,
 repetitive stimulation and the junction's 30 Hz train), so a cell says what a scenario's own
-tables say; only the nerve conduction column runs its own short study (three supramaximal
+tables say; only the nerve conduction and F-wave columns run their own short studies (three supramaximal
 shocks per site, read as medians; see :data:`NCS_REPEATS`). The healthy limb's runs are made
 once per table and kept; a condition's runs are dropped after its row. A whole table (23
 conditions, about 900 simulated seconds) takes about 20 s of CPU; with ``cache_dir`` it is
 computed once per version of the model.
 
-Columns still to come
----------------------
+Adding a column
+---------------
 Columns are a registry: a test is one :class:`Column` entry in :data:`COLUMNS` (a ``measure``
 function returning readings, a ``classify`` function turning them into value and word, and
-how to colour the value). Two are being built elsewhere and plug in with one entry each:
-
-* **F-wave** (``neurosim.analysis.f_wave_summary`` of a ``neurosim.experiments.f_wave_study``
-  run): a column ``"fwave"`` after ``"ncs"`` whose ``measure`` runs the study on the case and
-  on healthy (:meth:`Lab.run` with the study's protocol) and returns the minimum latency and
-  the persistence of both; its words "prolonged", "absent", "normal";
-* **needle EMG at rest** (``neurosim.needle``): a column replacing the provisional ``"rest"``
-  one (which counts spontaneous discharges of whole motor units from the rest recording:
-  fasciculations, cramp discharges, tonic firing) with fibrillations, positive sharp waves,
-  fasciculation and cramp potentials seen by the needle.
+how to colour the value). The F-wave column was added so, one entry. The provisional
+``"rest"`` column (whole motor-unit discharges of the rest recording: fasciculations, cramp
+discharges, tonic firing) is the one to replace by the needle EMG at rest
+(``neurosim.needle``: fibrillations, positive sharp waves, fasciculation and cramp potentials).
 
 A teaching toy, not a clinical model: the words describe what the model does, not a patient,
 and the thresholds are stated so that they can be argued with.
@@ -160,6 +156,18 @@ BLOCK_RATIO = 0.7
 conduction block: the ≥ 30 % amplitude drop of "probable" partial motor conduction block in
 the EFNS/PNS criteria (Joint Task Force of the EFNS and the PNS 2010, J Peripher Nerv Syst
 15:1), counted beyond the healthy limb's own dispersion."""
+
+F_WAVE_SHOCKS, F_WAVE_INTERVAL_S = 16, 0.5
+"""The F-wave study of the map: 16 supramaximal distal shocks 0.5 s apart (clinically 10–20
+shocks at 0.5–1 Hz), as in the conduction measurement."""
+F_PROLONGED_RATIO = 1.1
+"""A minimum F-wave latency above this multiple of healthy is prolonged. Same-limb
+comparison, as :data:`CV_SLOWED_RATIO` (1/0.9 ≈ 1.1); the diabetic series of REFERENCE.md
+moves the tibial minimum latency from 52.8 to 59.1 ms, ×1.12 (Sci Rep 2024,
+doi:10.1038/s41598-024-82235-8)."""
+F_PERSISTENCE_LOW_RATIO = 0.5
+"""A persistence (share of shocks followed by an F-wave) below this fraction of healthy's is
+reduced. Caricature: half of the healthy limb's own persistence."""
 
 DECREMENT_PERCENT = 10.0
 """A CMAP that falls by more than this (%) during repetitive stimulation is a decrement: at
@@ -484,6 +492,32 @@ def _ncs_classify(r: Mapping[str, float]) -> tuple:
     return (min(ratios) if ratios else math.nan), (" + ".join(parts) or "normal")
 
 
+def _f_wave_readings(run: SimulationResult, prefix: str = "") -> dict:
+    summary = analysis.f_wave_summary(run)
+    return {f"{prefix}f_min_latency_ms": summary.min_latency_ms,
+            f"{prefix}f_persistence_percent": summary.persistence_percent}
+
+
+def _f_wave_measure(lab: Lab, case: Case) -> dict:
+    protocol = experiments.f_wave_protocol(F_WAVE_SHOCKS, interval_s=F_WAVE_INTERVAL_S)
+    duration_s = 0.2 + F_WAVE_SHOCKS * F_WAVE_INTERVAL_S
+    return {**_f_wave_readings(lab.run(case, protocol, duration_s)),
+            **_f_wave_readings(lab.run(lab.reference, protocol, duration_s), "healthy_")}
+
+
+def _f_wave_classify(r: Mapping[str, float]) -> tuple:
+    if not r["f_persistence_percent"] > 0:
+        return math.nan, "absent"
+    value = _ratio(r["f_min_latency_ms"], r["healthy_f_min_latency_ms"])
+    parts = []
+    if value > F_PROLONGED_RATIO:
+        parts.append("prolonged")
+    if (_ratio(r["f_persistence_percent"], r["healthy_f_persistence_percent"])
+            < F_PERSISTENCE_LOW_RATIO):
+        parts.append("few")
+    return value, (" + ".join(parts) or "normal")
+
+
 def _decrement(amplitudes: np.ndarray, index: int) -> float:
     try:
         return analysis.decrement_percent(amplitudes, index=index)
@@ -556,6 +590,13 @@ COLUMNS: tuple = (
            f"block: proximal/distal CMAP below ×{BLOCK_RATIO:g} of healthy's.",
            ("normal", "slowed", "low amplitude", "block", "CV obscured", "no response"),
            "ratio", 2.0, _ncs_measure, _ncs_classify, value_format="×{}"),
+    Column("fwave", "F-wave", "minimum F-wave latency, × healthy",
+           f"{F_WAVE_SHOCKS} supramaximal distal shocks: the few motor neurons that backfire "
+           "(the whole length of the nerve, roots included). Prolonged: minimum latency above "
+           f"×{F_PROLONGED_RATIO:g}; few: persistence below ×{F_PERSISTENCE_LOW_RATIO:g} of "
+           "healthy's; absent: no F-wave after any shock.",
+           ("normal", "prolonged", "few", "absent"),
+           "ratio", 2.0, _f_wave_measure, _f_wave_classify, value_format="×{}"),
     Column("rns", "Repetitive\nstimulation", "fibre APs per shock at 3 Hz, × healthy",
            "Ten shocks at 3 Hz and a 30 Hz train. Repetitive CMAPs: ≥ "
            f"{REPETITIVE_APS_PER_SHOCK:g} fibre APs per shock at 3 Hz; decrement: a CMAP fall "

@@ -36,6 +36,27 @@ def _same(a: float, b: float) -> bool:
 
 
 # ------------------------------------------------------------------ the science
+def test_the_f_wave_is_prolonged_in_diabetic_neuropathy_and_its_words_follow_the_rule(table):
+    # tibial minimum F latency 52.8 -> 59.1 ms in diabetic neuropathy (Sci Rep 2024,
+    # doi:10.1038/s41598-024-82235-8): prolonged, but present
+    cell = table.cell("diabetic_neuropathy", "fwave")
+    assert "prolonged" in cell.word
+    r = cell.readings
+    assert r["f_min_latency_ms"] > cm.F_PROLONGED_RATIO * r["healthy_f_min_latency_ms"]
+    assert r["f_persistence_percent"] > 0
+    # a central lesion leaves the peripheral path alone
+    assert "prolonged" not in table.cell("stroke_like", "fwave").word
+    col = cm.column("fwave")
+    healthy = {"healthy_f_min_latency_ms": 30.0, "healthy_f_persistence_percent": 80.0}
+    assert col.classify({**healthy, "f_min_latency_ms": math.nan,
+                         "f_persistence_percent": 0.0})[1] == "absent"
+    assert col.classify({**healthy, "f_min_latency_ms": 31.0,
+                         "f_persistence_percent": 30.0})[1] == "few"
+    assert col.classify({**healthy, "f_min_latency_ms": 40.0,
+                         "f_persistence_percent": 30.0})[1] == "prolonged + few"
+
+
+
 def test_the_healthy_row_is_normal_in_every_column_and_exactly_healthy(table):
     assert table.rows[0] == "healthy"
     for name in table.columns:
