@@ -154,16 +154,31 @@ def wrap_title(title: str, fig) -> str:
     return "\n".join(textwrap.fill(line, chars) for line in title.splitlines())
 
 
+_CHAR_WIDTH_EM = 0.55  # mean width of a character of the label font, in font sizes
+_SMALLEST_LABEL_PT = 7.0
+
+
 def _fold_long_ylabels(fig) -> None:
-    """Put a y-label's unit on a second line when the label is longer than its panel."""
+    """Put a y-label's unit on a second line when the label is longer than its panel, and
+    shrink the font of a label whose longest line is still longer (low panels of a
+    projector-sized picture), so that neighbouring labels do not run into each other."""
     height_px = fig.get_figheight() * fig.dpi
     for ax in fig.axes:
         label = ax.yaxis.label
         text = label.get_text()
+        room_px = ax.get_position().height * height_px
         size_px = label.get_fontsize() * fig.dpi / 72.0
         if " (" in text and "\n" not in text and \
-                len(text) * 0.55 * size_px > ax.get_position().height * height_px:
-            label.set_text(text.replace(" (", "\n(", 1))
+                len(text) * _CHAR_WIDTH_EM * size_px > room_px:
+            text = text.replace(" (", "\n(", 1)
+            label.set_text(text)
+        if room_px <= 0:
+            continue
+        needed_px = label.get_window_extent(fig.canvas.get_renderer()).height  # as drawn
+        if needed_px > room_px:
+            # with a margin: the layout, redone for the smaller label, moves the panels a little
+            label.set_fontsize(max(_SMALLEST_LABEL_PT,
+                                   0.9 * label.get_fontsize() * room_px / needed_px))
 
 
 def _encode_canvas(canvas) -> bytes:

@@ -147,7 +147,18 @@ def test_projector_mode_enlarges_text_and_lines():
     app.projector.value = True
     assert "ns-projector" in app._dom_classes
     big = app.live_figure.axes("force")
-    assert big.yaxis.label.get_fontsize() >= 1.4 * normal_label
+    normal_ticks = 10.0  # font.size of the normal pictures (livefigure._NORMAL_RC)
+    assert big.yaxis.get_ticklabels()[0].get_fontsize() >= 1.3 * normal_ticks
+    # labels are larger too, but only as large as their panel is high: a longer label
+    # would run into its neighbour's (low panels of a projector-sized picture)
+    fig = app.live_figure.figure
+    assert big.yaxis.label.get_fontsize() > normal_label
+    from neurosim.livefigure import _SMALLEST_LABEL_PT
+    for ax in fig.axes:
+        label = ax.yaxis.label
+        label_px = label.get_window_extent(fig.canvas.get_renderer()).height
+        assert (label_px <= ax.get_window_extent().height + 1.0
+                or label.get_fontsize() == _SMALLEST_LABEL_PT), ax.get_ylabel()
     width = [ln for ln in big.get_lines() if ln.get_gid() == "force"][0].get_linewidth()
     assert width >= 1.5 * normal_width
     assert TEACHING_LABEL in [t.get_text() for t in app.live_figure.figure.texts]

@@ -152,8 +152,9 @@ def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes]
             a_ax.tick_params(labelbottom=False)
             e_ax.set_xlabel("time from stretch onset (s)" if j == 0 else "time (s)")
             if j == 0:
-                a_ax.set_ylabel("ankle angle (deg)")
-                e_ax.set_ylabel(f"surface EMG (mV)\nraw + {analysis.REFLEX_ENVELOPE_MS:g} ms RMS")
+                # short: the top row is low, and both fit beside a projector-width figure
+                a_ax.set_ylabel("angle (°)")
+                e_ax.set_ylabel(f"EMG (mV), {analysis.REFLEX_ENVELOPE_MS:g} ms RMS")
         # one EMG scale for every column, so bursts can be compared by eye
         for ax in emg_axes:
             ax.relim()
@@ -187,10 +188,13 @@ def reflex_velocity_panel(curves: Sequence[ReflexCurve], *, axes: Sequence[Axes]
     summary.set_xlim(-0.1 * float(velocities.max()), float(velocities.max()) * 1.15)
     summary.set_ylim(bottom=0.0)
     summary.margins(y=0.15)
-    summary.set_xlabel("stretch velocity (°/s)")
+    summary.set_xlabel("velocity (°/s)")
     summary.set_ylabel("reflex torque of the muscle (N·m)")
-    summary.set_title("reflex vs velocity", fontweight="bold")
-    summary.legend(loc="center right", fontsize="small", frameon=False)
+    # anchored right: a title wider than this narrow column runs into the traces' side,
+    # not off the figure
+    summary.set_title("reflex vs velocity", fontweight="bold", loc="right")
+    # the curves rise to the right: upper left is clear
+    summary.legend(loc="upper left", fontsize="small", frameon=False)
     for ax in axes:
         add_teaching_label(ax.figure)
     return axes
