@@ -28,7 +28,7 @@ TUNED = "neurosim modelling choice (tuned so the teaching model behaves plausibl
 
 
 SLIDER_GROUPS = ("Descending command", "Inhibition", "Motor neurons", "Spindles and limb", "Nerve",
-                 "Neuromuscular junction")
+                 "Disease course", "Neuromuscular junction")
 """Slider groups of the teaching levers, in display order (see :func:`param`)."""
 
 

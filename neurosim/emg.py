@@ -112,23 +112,45 @@ first-order Hermite–Rodriguez function has fallen to about 5 % of its peak (Lo
 Sandri 1994, IEEE Trans Biomed Eng 41:1147, compact-support MUAP models)."""
 
 
-def muap_arrays(emg: EMGParameters, n_units: int) -> dict[str, np.ndarray]:
-    """Per-unit MUAP amplitude (mV) and duration (ms).
+def muap_arrays(emg: EMGParameters, n_units: int, *,
+                size_factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    r"""Per-unit MUAP amplitude (mV) and duration (ms).
 
     Amplitudes grow exponentially with unit size; durations are interpolated from the
     smallest unit's to the largest unit's (shorter: faster muscle-fibre conduction).
+
+    A reinnervated unit that innervates :math:`e` times its own fibres (``size_factor``,
+    :attr:`neurosim.reinnervation.Remodelling.size_factor`) has a MUAP :math:`e` times
+    larger — the far-field potential sums its fibres, and simulated macro-EMG MUAPs grow in
+    proportion to the fibres added by reinnervation ("EMG of reinnervated motor units: a
+    simulation study", Electroencephalogr Clin Neurophysiol 1988, 70:177) — and, for
+    :math:`e > 1`, :math:`\sqrt{e}` times longer: its fibres spread over a wider territory, so
+    their endplates and conduction paths are more dispersed (a caricature: the territory's
+    width taken to grow as the square root of its fibres; a 3-fold unit's MUAP lasts 1.7×
+    longer, as chronic neurogenic MUAPs last about 1.5–2× the normal; Daube & Rubin 2009,
+    Muscle Nerve 39:244). A regrown unit that has taken back fewer fibres than it had
+    (:math:`e < 1`) is smaller but not briefer.
+
+    Parameters
+    ----------
+    emg : EMGParameters
+    n_units : int
+    size_factor : ndarray, shape (n_units,), optional
+        Default 1 (no remodelling).
 
     Returns
     -------
     dict of str to ndarray, each shape (n_units,)
         ``amplitude_mV``, ``duration_ms``.
     """
-    return dict(
-        amplitude_mV=exponential_spread(emg.muap_amplitude_smallest_mV,
-                                        emg.muap_amplitude_range, n_units),
-        duration_ms=interpolate_across_pool(emg.muap_duration_smallest_ms,
-                                            emg.muap_duration_largest_ms, n_units),
-    )
+    amplitude = exponential_spread(emg.muap_amplitude_smallest_mV, emg.muap_amplitude_range,
+                                   n_units)
+    duration = interpolate_across_pool(emg.muap_duration_smallest_ms,
+                                       emg.muap_duration_largest_ms, n_units)
+    if size_factor is not None:
+        amplitude = amplitude * size_factor
+        duration = duration * np.sqrt(np.maximum(size_factor, 1.0))
+    return dict(amplitude_mV=amplitude, duration_ms=duration)
 
 
 def muap_waveform(time_ms: np.ndarray, amplitude_mV: float, duration_ms: float) -> np.ndarray:

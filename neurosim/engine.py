@@ -54,6 +54,7 @@ from .resources import _max_shocks_per_chunk, check_memory, estimate_run, event_
 from ._schema import Number, show
 from .parameters import Parameters
 from .protocols import Protocol
+from .reinnervation import run_remodelling
 from .result import SimulationResult
 
 __all__ = ["simulate", "NOISE_INTERVAL_MS", "CHUNK_MS", "SOURCE_REFLEX", "SOURCE_STIMULUS",
@@ -208,7 +209,7 @@ def simulate(parameters: Parameters | None = None, protocol: Protocol | None = N
     # EMG there too. One worker does these jobs in order, so the random streams, and the
     # results, are those of preparing each chunk just in time.
     chunk_starts = list(range(0, n_steps, chunk_steps))
-    muap = emg_stage.muap_arrays(p.emg, n)
+    muap = emg_stage.muap_arrays(p.emg, n, size_factor=run_remodelling(run).size_factor)
     emg_clean = np.zeros(n_out)
     emg_jobs = []
     first_compile = not _cache.engine_compiled()

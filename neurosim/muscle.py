@@ -20,7 +20,10 @@ force :math:`= b`). The gain :math:`g` models the sigmoidal force–rate relatio
                \Big/ \frac{1 - e^{-2 \cdot 0.4^3}}{0.4},
 
 so that mean force saturates as the twitches fuse into a tetanus. Forces are
-scaled so that all units fully fused together give ``max_force_N``.
+scaled so that all units fully fused together give ``max_force_N``. After axon loss and
+reinnervation (:mod:`neurosim.reinnervation`) a unit that adopted orphaned fibres has a
+proportionally larger twitch (:math:`P_i` times its enlargement), so the fully fused force
+is ``max_force_N`` times the share of the fibres that still have a nerve.
 
 Summed linearly, the twitches of many units firing *in synchrony* at a partly fused rate
 peak above that mean (by up to a few % in electrically driven or ectopic trains), but a
@@ -50,7 +53,7 @@ from .junction import APS_NOW
 from .motor_pool import exponential_spread
 from ._fields import FUGLEVAND_1993, Validated, param
 
-__all__ = ["MuscleParameters", "PARAMETERS", "twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
+__all__ = ["MuscleParameters", "PARAMETERS", "fibre_shares", "twitch_arrays", "summation_gain", "twitch_step", "twitch_waveform",
            "fused_force_per_peak", "fused_force_ceiling", "CEILING_KNEE"]
 
 
@@ -105,8 +108,30 @@ fused_force_per_peak = math.e / _NORMALISER
 """Mean force of a fully fused unit divided by its peak twitch force (≈ 9.05)."""
 
 
-def twitch_arrays(muscle: MuscleParameters, n_units: int, dt_ms: float) -> dict[str, np.ndarray]:
+def fibre_shares(muscle: MuscleParameters, n_units: int) -> np.ndarray:
+    """Each unit's share of the muscle's fibres, shape (n_units,), summing to 1.
+
+    In proportion to its peak twitch force: a unit's force grows with the number of fibres
+    it innervates (innervation ratios are proportional to unit force in rat muscles; Kanda
+    & Hashizume 1992, J Physiol 448:677).
+    """
+    relative = exponential_spread(1.0, muscle.twitch_force_range, n_units)
+    return relative / relative.sum()
+
+
+def twitch_arrays(muscle: MuscleParameters, n_units: int, dt_ms: float, *,
+                  size_factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Per-unit twitch constants.
+
+    Parameters
+    ----------
+    muscle : MuscleParameters
+    n_units : int
+    dt_ms : float
+    size_factor : ndarray, shape (n_units,), optional
+        Fibres each unit innervates relative to its own original ones
+        (:attr:`neurosim.reinnervation.Remodelling.size_factor`): a unit that adopted
+        orphaned fibres by sprouting has a proportionally larger twitch. Default 1.
 
     Returns
     -------
@@ -122,6 +147,8 @@ def twitch_arrays(muscle: MuscleParameters, n_units: int, dt_ms: float) -> dict[
         contraction = np.full(n_units, muscle.contraction_time_longest_ms)
     # scale so that all units fully fused sum to max_force_N
     peak = relative * muscle.max_force_N / (fused_force_per_peak * relative.sum())
+    if size_factor is not None:
+        peak = peak * size_factor
     return dict(
         peak_force_N=peak,
         contraction_time_ms=contraction,
@@ -263,8 +290,10 @@ class Outputs(NamedTuple):
 
 def prepare(run):
     """Constants, initial state (relaxed) and outputs of the muscle for ``run``."""
+    from .reinnervation import run_remodelling
     p, n = run.parameters, run.parameters.pool.n_units
-    tw = run.cached("twitch_arrays", lambda: twitch_arrays(p.muscle, n, run.dt_ms))
+    tw = run.cached("twitch_arrays", lambda: twitch_arrays(
+        p.muscle, n, run.dt_ms, size_factor=run_remodelling(run).size_factor))
     c = Constants(tw["decay"], tw["impulse"], tw["contraction_time_ms"], p.muscle.max_force_N)
     return c, State(np.zeros(n), np.zeros(n)), Outputs(np.zeros(run.n_samples))
 

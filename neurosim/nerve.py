@@ -72,8 +72,8 @@ from .motor_pool import FIRED_NOW, exponential_spread, interpolate_across_pool, 
 from ._fields import Validated, param
 from .spindle import SpindleParameters
 
-__all__ = ["NerveParameters", "PARAMETERS", "nerve_arrays", "scatter", "stimulus_events", "EctopicDischarges",
-           "backfires", "SOURCE_F_WAVE",
+__all__ = ["NerveParameters", "PARAMETERS", "nerve_arrays", "surviving_axons", "AXON_ORDER_OFFSET",
+           "scatter", "stimulus_events", "EctopicDischarges", "backfires", "SOURCE_F_WAVE",
            "ectopic_interval_stats", "rested_hazard_hz", "max_ectopic_rate_hz", "SITES",
            "IA_THRESHOLD_SPREAD"]
 
@@ -255,9 +255,35 @@ def scatter(n: int, offset: float) -> np.ndarray:
     return np.mod((np.arange(n) + offset) * _GOLDEN, 1.0)
 
 
+AXON_ORDER_OFFSET = 0.5
+"""The :func:`scatter` offset that orders the motor axons for loss: unit *i* survives
+while ``scatter(n, AXON_ORDER_OFFSET)[i]`` is below the surviving fraction."""
+
+
+def surviving_axons(nerve: NerveParameters, n_units: int) -> np.ndarray:
+    """The motor axons that ``nerve.motor_axon_survival`` leaves, shape (n_units,) bool.
+
+    A fixed, seed-independent subset spread evenly over the pool (:func:`scatter`); over
+    time :mod:`neurosim.reinnervation` removes more in the same order, or lets cut ones
+    regrow.
+    """
+    return scatter(n_units, AXON_ORDER_OFFSET) < nerve.motor_axon_survival
+
+
 def nerve_arrays(nerve: NerveParameters, spindle: SpindleParameters, n_units: int,
-                 dt_ms: float) -> dict:
+                 dt_ms: float, *, alive: np.ndarray | None = None) -> dict:
     """Per-unit and per-afferent constants of the nerve stage.
+
+    Parameters
+    ----------
+    nerve : NerveParameters
+    spindle : SpindleParameters
+    n_units : int
+    dt_ms : float
+    alive : ndarray of bool, shape (n_units,), optional
+        The motor axons that reach the muscle; default :func:`surviving_axons`. A run
+        passes the remodelled units' (:func:`neurosim.reinnervation.unit_remodelling`),
+        which are the same unless time has passed since the onset.
 
     Returns
     -------
@@ -274,7 +300,7 @@ def nerve_arrays(nerve: NerveParameters, spindle: SpindleParameters, n_units: in
     cv_aff = nerve.afferent_cv_m_s * slow
     eff_ms = 1000.0 * nerve.path_length_m / cv + nerve.neuromuscular_delay_ms
     aff_ms = 1000.0 * nerve.path_length_m / cv_aff + nerve.central_delay_ms
-    alive = scatter(n_units, 0.5) < nerve.motor_axon_survival
+    alive = surviving_axons(nerve, n_units) if alive is None else np.asarray(alive, dtype=bool)
     blocked = alive & (scatter(n_units, 0.25 * n_units + 0.7) < nerve.conduction_block)
     n_aff = int(round(spindle.n_afferents * nerve.afferent_survival))
     n_nerve_ia = int(round(n_aff * nerve.stimulated_ia_per_muscle_ia))
@@ -601,9 +627,10 @@ discharges (F-waves) waiting for their turnaround time."""
 
 def run_nerve_arrays(run) -> dict:
     """:func:`nerve_arrays` of ``run`` (computed once per run, shared by the stages)."""
+    from .reinnervation import run_remodelling
     p = run.parameters
-    return run.cached("nerve_arrays", lambda: nerve_arrays(p.nerve, p.spindle, p.pool.n_units,
-                                                           run.dt_ms))
+    return run.cached("nerve_arrays", lambda: nerve_arrays(
+        p.nerve, p.spindle, p.pool.n_units, run.dt_ms, alive=run_remodelling(run).alive))
 
 
 def run_stimulus_events(run) -> dict:

@@ -89,6 +89,7 @@ STAGE_MODULES = (
     "tendon_organ",    # Ib discharge from force; autogenic inhibition of the pool
     "spinal_circuit",  # descending drive, interneurons, inhibition; Renshaw cells
     "nerve",           # delays, block, collision, stimulation, ectopic discharges
+    "reinnervation",   # units lost, enlarged by sprouting, regrown; fibrillation (no slot)
     "motor_pool",      # size principle, membranes, PICs, spikes
     "junction",        # transmitter release, AChE, receptors, EPP, fibre APs
     "muscle",          # twitches, summation, force

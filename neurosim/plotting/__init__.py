@@ -19,6 +19,7 @@ lives:
                         after one shock, force in a 30 Hz train), :func:`decrement_panel`
 ``maps.py``             sweeps: :func:`phase_diagram`, :func:`sweep_line`; the clinic:
                         :func:`plot_clinic_map` (conditions × tests)
+``course.py``           a disease over months: :func:`disease_course_panel`
 ======================= =====================================================================
 
 Single-panel functions draw on one Axes: pass ``ax=`` to draw into an existing Axes, or
@@ -37,6 +38,7 @@ from .clinical import clonus_panel, reflex_velocity_panel, strength_panel
 from .electrodiagnosis import (JUNCTION_LATE_FORCE_S, JUNCTION_WINDOW_MS, conduction_panel,
                                f_wave_panel,
                                decrement_panel, junction_panel)
+from .course import disease_course_panel
 from .figures import comparison, overview
 from .maps import phase_diagram, plot_clinic_map, sweep_line
 from .traces import (DEFAULT_MAX_UNITS, emg, endplate, force, joint, membrane,
@@ -46,5 +48,6 @@ __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_i
            "pic_balance", "membrane", "endplate", "display_trace", "joint", "overview",
            "comparison", "reflex_velocity_panel", "clonus_panel", "conduction_panel", "f_wave_panel",
            "junction_panel", "strength_panel", "decrement_panel", "save_figure",
-           "phase_diagram", "sweep_line", "plot_clinic_map", "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
+           "phase_diagram", "sweep_line", "plot_clinic_map", "disease_course_panel",
+           "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
            "JUNCTION_WINDOW_MS", "JUNCTION_LATE_FORCE_S"]
