@@ -46,7 +46,7 @@ from numba import njit
 from .motor_pool import exponential_spread, interpolate_across_pool
 from ._fields import TUNED, Validated, param
 
-__all__ = ["EMGParameters", "PARAMETERS", "MUAP_DURATION_WIDTHS", "muap_arrays", "synthesize_emg", "add_muaps",
+__all__ = ["EMGParameters", "PARAMETERS", "MUAP_DURATION_WIDTHS", "MUAP_DURATION_EXPONENT", "muap_arrays", "synthesize_emg", "add_muaps",
            "muap_waveform", "rms_envelope", "rectified_envelope", "bandpass", "lowpass", "rectify",
            "linear_envelope", "spectrum", "mean_frequency", "median_frequency", "peak_frequency",
            "EMG_BAND_HZ", "BANDPASS_ORDER", "LINEAR_ENVELOPE_HZ", "LINEAR_ENVELOPE_ORDER",
@@ -112,6 +112,11 @@ first-order Hermite–Rodriguez function has fallen to about 5 % of its peak (Lo
 Sandri 1994, IEEE Trans Biomed Eng 41:1147, compact-support MUAP models)."""
 
 
+MUAP_DURATION_EXPONENT = 0.25
+"""A unit enlarged :math:`e`-fold by reinnervation has a MUAP :math:`e^{0.25}` times longer
+(:func:`muap_arrays`; a caricature)."""
+
+
 def muap_arrays(emg: EMGParameters, n_units: int, *,
                 size_factor: np.ndarray | None = None) -> dict[str, np.ndarray]:
     r"""Per-unit MUAP amplitude (mV) and duration (ms).
@@ -124,12 +129,13 @@ def muap_arrays(emg: EMGParameters, n_units: int, *,
     larger — the far-field potential sums its fibres, and simulated macro-EMG MUAPs grow in
     proportion to the fibres added by reinnervation ("EMG of reinnervated motor units: a
     simulation study", Electroencephalogr Clin Neurophysiol 1988, 70:177) — and, for
-    :math:`e > 1`, :math:`\sqrt{e}` times longer: its fibres spread over a wider territory, so
-    their endplates and conduction paths are more dispersed (a caricature: the territory's
-    width taken to grow as the square root of its fibres; a 3-fold unit's MUAP lasts 1.7×
-    longer, as chronic neurogenic MUAPs last about 1.5–2× the normal; Daube & Rubin 2009,
-    Muscle Nerve 39:244). A regrown unit that has taken back fewer fibres than it had
-    (:math:`e < 1`) is smaller but not briefer.
+    :math:`e > 1`, :math:`e^{1/4}` times longer: its fibres spread over a somewhat wider
+    territory, so their endplates and conduction paths are more dispersed. A caricature:
+    reinnervation packs the territory more densely more than it widens it (fibre-type
+    grouping), so half of the growth is taken as density and half as area, whose width grows
+    as its square root; a 5-fold unit's MUAP lasts 1.5× longer, as chronic neurogenic MUAPs
+    last about 1.5–2× the normal (Daube & Rubin 2009, Muscle Nerve 39:244). A regrown unit
+    that has taken back fewer fibres than it had (:math:`e < 1`) is smaller but not briefer.
 
     Parameters
     ----------
@@ -149,7 +155,7 @@ def muap_arrays(emg: EMGParameters, n_units: int, *,
                                        emg.muap_duration_largest_ms, n_units)
     if size_factor is not None:
         amplitude = amplitude * size_factor
-        duration = duration * np.sqrt(np.maximum(size_factor, 1.0))
+        duration = duration * np.maximum(size_factor, 1.0) ** MUAP_DURATION_EXPONENT
     return dict(amplitude_mV=amplitude, duration_ms=duration)
 
 

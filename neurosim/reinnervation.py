@@ -406,7 +406,7 @@ def remodelling_history(parameters, months) -> CourseHistory:
                          f"got shape {months.shape}")
     bad = ~np.isfinite(months) | (months < spec.min) | (months > spec.max)
     if bad.any():
-        raise ValueError(f"months = {months[bad][0]!r} month is out of range: allowed "
+        raise ValueError(f"months = {float(months[bad][0]):g} month is out of range: allowed "
                          f"{spec.describe_range()} (reinnervation.months_since_onset)")
     units = _units(parameters)
     days = _to_days(months)

@@ -20,7 +20,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from . import _schema, measurements
+from . import _schema, disease_course, measurements
 from ._atomic import write_text
 from .engine import DURATION_S, simulate
 from .parameters import Parameters
@@ -1147,6 +1147,66 @@ _SCENARIOS += [
             "descending.tonic_drive": (0.0, "caricature: the tonic tension relaxed away")}),
         protocol=spasm_test_protocol(), duration_s=8.0,
         measurements=("spasm", "reflex"), treats="stress_arousal"),
+]
+
+# --------------------------------------------------------------------------- issue 18 §3:
+# moments of the disease courses over months (neurosim.disease_course); the course's time,
+# reinnervation.months_since_onset, is a slider and a sweep axis of these scenarios.
+_ALS_UMN_L = {k: v for k, v in _ALS_L.items() if k != "nerve.motor_axon_survival"}
+
+_SCENARIOS += [
+    Scenario(
+        name="als_reinnervated",
+        title="ALS-like, two years on: half the units gone, strength still normal",
+        category="condition",
+        description="The ALS-like course two years after its onset in this muscle: motor "
+                    "neurons have died steadily (3 % a month) and about half of the units "
+                    "are gone, yet maximal voluntary force and the M-wave are close to "
+                    "healthy — the survivors have sprouted and adopted the orphaned fibres, "
+                    "each now about twice its former size. A few fibres, orphaned in the "
+                    "last weeks, fibrillate. The survivors are at the limit of their growth: "
+                    "from here on every unit lost is strength lost (move the months slider).",
+        mechanism="Collateral reinnervation: fewer, larger motor units (larger twitches and "
+                  "MUAPs) make up the force of the lost ones, up to a sprouting capacity.",
+        learning_goal="Strength and the M-wave can look normal while half the motor "
+                      "neurons are already lost; weakness appears only when sprouting can no "
+                      "longer keep up.",
+        caveat=_CAVEAT + " The course is a caricature: one muscle, units dying in a fixed "
+                         "order at a steady rate, sprouting that reaches every orphaned "
+                         "fibre; the upper-motor-neuron signs are held constant over time. "
+                         "Not medical advice.",
+        **_levers(_ALS_UMN_L, disease_course.ALS_LIKE.levers, {
+            disease_course.MONTHS_FIELD: (
+                24.0, "caricature: the moment when about half the units are lost, 24 months "
+                      "at 3 % a month")}),
+        protocol=voluntary_protocol(1.0), duration_s=4.0,
+        measurements=("strength", "conduction", "spontaneous")),
+    Scenario(
+        name="nerve_injury_recovery",
+        title="Nerve injury, six months on: giant units, fibrillations, axons regrowing",
+        category="condition",
+        description="Six months after a crush of the tibial nerve that cut 85 % of the motor "
+                    "axons: the surviving units have sprouted to five times their size and "
+                    "the muscle makes most of its force again, with few, giant units. The "
+                    "fibres they could not adopt are still denervated and fibrillate. The "
+                    "cut axons are regrowing at 1 mm/day and will reach the muscle, 0.3 m "
+                    "away, after about ten months (move the months slider).",
+        mechanism="Acute axon loss, collateral sprouting up to its capacity, and axon "
+                  "regeneration that arrives months later.",
+        learning_goal="After an injury, force comes back first by sprouting of the "
+                      "survivors (fewer, larger units), later by regrowth; fibrillations "
+                      "show the fibres still waiting.",
+        caveat=_CAVEAT + " A caricature of the course: all regrowing axons arrive on one "
+                         "day, conduct normally and spare the fibres that sprouts have "
+                         "taken; sensory loss and the conduction block of the acute injury "
+                         "are left out. Not medical advice.",
+        **_levers(disease_course.NERVE_INJURY.levers, {
+            disease_course.MONTHS_FIELD: (
+                6.0, "caricature: six months after the injury, before the regrowing axons "
+                     "arrive (0.3 m at 1 mm/day; Seddon, Medawar & Smith 1943, J Physiol "
+                     "102:191)")}),
+        protocol=voluntary_protocol(1.0), duration_s=4.0,
+        measurements=("strength", "conduction")),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}

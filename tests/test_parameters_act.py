@@ -5,8 +5,8 @@ mechanism does not matter). For every field of :class:`neurosim.Parameters`, thi
 battery of protocols that between them exercise every stage — a voluntary contraction with a
 sensory volley, the same volley below a spinal injury, a passive stretch, a free ankle under
 load with a push, a free ankle pushed to both ends of its range, a nerve-conduction study,
-and a poisoned junction (with hyperexcitable axons, or with brisk terminal autoreceptors)
-under a fast train — once at the defaults and
+a poisoned junction (with hyperexcitable axons, or with brisk terminal autoreceptors)
+under a fast train, and a shock to a muscle months after an axon loss — once at the defaults and
 once with the field moved to another allowed value, and asserts that some output array
 differs.
 """
@@ -54,6 +54,13 @@ PROBES = (
      {"junction.ache_activity": 0.05, "junction.terminal_time_constant_ms": 1.0},
      Protocol(NerveStimulation(times_s=tuple(0.3 + k / 30 for k in range(12)),
                                intensity_mA=60.0), Noise()), 1.0),
+    # months after an axon loss that goes on, with sprouts at their capacity and regrown
+    # axons still adopting fibres: every lever of the course moves the units' sizes
+    ("denervated muscle, months on",
+     {"nerve.motor_axon_survival": 0.3, "reinnervation.months_since_onset": 11.0,
+      "reinnervation.motor_neuron_loss_per_month": 0.02,
+      "reinnervation.regenerating_fraction": 0.5, "reinnervation.sprouting_capacity": 2.0},
+     Protocol(NerveStimulation(times_s=(0.05,), intensity_mA=60.0)), 0.3),
 )
 
 
