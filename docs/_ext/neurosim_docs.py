@@ -39,6 +39,7 @@ API_MODULES = (
     ("neurosim.engine", None),
     ("neurosim.result", None),
     ("neurosim.scenarios", None),
+    ("neurosim.disease_course", None),
     ("neurosim.experiments", None),
     ("neurosim.analysis", None),
     ("neurosim.measurements", None),
