@@ -80,9 +80,11 @@ def disease_course_panel(course, *, months=None, base=None,
     if half.size and history.surviving_units[0] > 0.5:  # lost over time, not at onset
         k = int(half[0])
         ax.axvline(t[k], color=PALETTE["grey"], linestyle=":", linewidth=1.2, gid="half_lost")
+        span = float(t.max() - t.min()) or 1.0
         ax.annotate(f"half the units lost:\nforce {force[k]:.0f} %", (t[k], force[k]),
-                    xytext=(6, -30), textcoords="offset points", fontsize="small",
-                    color=PALETTE["black"])
+                    xytext=(t[k] + 0.02 * span, 72.0), textcoords="data", va="top",
+                    fontsize="small", color=PALETTE["black"],
+                    arrowprops=dict(arrowstyle="-", color=PALETTE["grey"], linewidth=0.8))
     ax.set_ylim(0.0, 105.0)
     ax.set_xlim(float(t.min()), float(t.max()))
     ax.set_xlabel("months since onset")
