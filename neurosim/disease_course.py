@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 
@@ -165,7 +165,7 @@ def get_course(name: str) -> DiseaseCourse:
     return COURSES[name]
 
 
-def _check_course(course) -> DiseaseCourse:
+def _check_course(course: DiseaseCourse | str) -> DiseaseCourse:
     if isinstance(course, str):
         return get_course(course)
     if not isinstance(course, DiseaseCourse):
@@ -174,7 +174,7 @@ def _check_course(course) -> DiseaseCourse:
     return course
 
 
-def _check_months(months, course: DiseaseCourse) -> float:
+def _check_months(months: float, course: DiseaseCourse) -> float:
     ok = isinstance(months, (int, float, np.integer, np.floating)) and not isinstance(months, bool)
     if not ok or not math.isfinite(months) or not (0.0 <= months <= course.max_months):
         raise ValueError(f"months_since_onset = {months!r} month is out of range for the "
@@ -182,8 +182,8 @@ def _check_months(months, course: DiseaseCourse) -> float:
     return float(months)
 
 
-def parameters_at(course, months_since_onset: float, base: Parameters | None = None
-                  ) -> Parameters:
+def parameters_at(course: DiseaseCourse | str, months_since_onset: float,
+                  base: Parameters | None = None) -> Parameters:
     """The parameters of ``course`` ``months_since_onset`` months after its onset.
 
     Parameters
@@ -214,7 +214,9 @@ def parameters_at(course, months_since_onset: float, base: Parameters | None = N
     return base.with_changes(**course.changes, **{MONTHS_FIELD: months})
 
 
-def course_history(course, months=None, base: Parameters | None = None) -> CourseHistory:
+def course_history(course: DiseaseCourse | str,
+                   months: Sequence[float] | np.ndarray | None = None,
+                   base: Parameters | None = None) -> CourseHistory:
     """``course`` sampled over time (computed from the model, no simulation needed).
 
     Parameters

@@ -61,11 +61,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar, NamedTuple
+from typing import TYPE_CHECKING, ClassVar, NamedTuple, Sequence
 
 import numpy as np
 
 from ._fields import Validated, param
+
+if TYPE_CHECKING:
+    from .parameters import Parameters
+    from .schedule import Run
 
 __all__ = ["ReinnervationParameters", "PARAMETERS", "STAGE", "HOOKS", "Remodelling",
            "CourseHistory", "unit_remodelling", "remodelling_history", "run_remodelling",
@@ -233,7 +237,7 @@ class _Units(NamedTuple):
     arrival_days: float
 
 
-def _units(parameters) -> _Units:
+def _units(parameters: Parameters) -> _Units:
     from .muscle import fibre_shares
     from .nerve import AXON_ORDER_OFFSET, scatter
 
@@ -263,7 +267,7 @@ class _Day(NamedTuple):
     fibrillating: float
 
 
-def _course(parameters, units: _Units, sample_days) -> list[_Day]:
+def _course(parameters: Parameters, units: _Units, sample_days: np.ndarray) -> list[_Day]:
     """Run the course a day at a time and return its state at each of ``sample_days``
     (sorted whole days ≥ 0)."""
     r, s0 = parameters.reinnervation, parameters.nerve.motor_axon_survival
@@ -327,7 +331,7 @@ def _course(parameters, units: _Units, sample_days) -> list[_Day]:
     return out
 
 
-def _to_days(months) -> np.ndarray:
+def _to_days(months: Sequence[float] | np.ndarray) -> np.ndarray:
     return np.round(np.asarray(months, dtype=float) * DAYS_PER_MONTH).astype(np.int64)
 
 
@@ -342,7 +346,7 @@ def _unit_arrays(units: _Units, day: _Day):
     return alive, enlargement, immature
 
 
-def unit_remodelling(parameters) -> Remodelling:
+def unit_remodelling(parameters: Parameters) -> Remodelling:
     """The motor units of ``parameters`` (a :class:`~neurosim.Parameters`), as remodelled
     ``reinnervation.months_since_onset`` after the onset (module docstring).
 
@@ -375,7 +379,8 @@ def unit_remodelling(parameters) -> Remodelling:
                        fibrillating_fraction=min(day.fibrillating, day.denervated))
 
 
-def remodelling_history(parameters, months) -> CourseHistory:
+def remodelling_history(parameters: Parameters, months: Sequence[float] | np.ndarray
+                        ) -> CourseHistory:
     """The course of ``parameters`` sampled at ``months`` since onset, in one pass.
 
     ``reinnervation.months_since_onset`` of ``parameters`` is ignored; every other field
@@ -425,13 +430,13 @@ def remodelling_history(parameters, months) -> CourseHistory:
     return CourseHistory(months, *cols)
 
 
-def run_remodelling(run) -> Remodelling:
+def run_remodelling(run: Run) -> Remodelling:
     """:func:`unit_remodelling` of a :class:`~neurosim.schedule.Run` (computed once per
     run, shared by the nerve, muscle and EMG)."""
     return run.cached("remodelling", lambda: unit_remodelling(run.parameters))
 
 
-def compensable_loss(parameters) -> float:
+def compensable_loss(parameters: Parameters) -> float:
     r"""The largest share of the muscle's fibres whose loss sprouting can make up:
     :math:`1 - 1/c` for ``reinnervation.sprouting_capacity`` :math:`c` (0–1).
 

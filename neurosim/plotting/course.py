@@ -4,18 +4,20 @@ strength looking normal while half the units are gone)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib.axes import Axes
 
+from ..disease_course import DiseaseCourse
+from ..parameters import Parameters
+from ..reinnervation import CourseHistory
 from .base import PALETTE, _finish, _new_axes
 
 __all__ = ["disease_course_panel"]
 
 
 def _history(course, months, base):
-    from ..reinnervation import CourseHistory
     if isinstance(course, CourseHistory):
         if months is not None or base is not None:
             raise ValueError("months and base apply to a course, not to a CourseHistory "
@@ -26,7 +28,9 @@ def _history(course, months, base):
     return course_history(course, months, base), course
 
 
-def disease_course_panel(course, *, months=None, base=None,
+def disease_course_panel(course: DiseaseCourse | str | CourseHistory, *,
+                         months: Sequence[float] | np.ndarray | None = None,
+                         base: Parameters | None = None,
                          simulated_force: Mapping[float, float] | None = None,
                          ax: Axes | None = None) -> Axes:
     """Surviving units, mean unit size, maximal force and fibrillating fibres over months.
