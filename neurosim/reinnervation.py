@@ -25,7 +25,7 @@ A dying unit orphans every fibre it owns, its adopted ones too. Of the units cut
 the share ``regenerating_fraction`` regrows and reconnects :math:`L/v` after the onset
 (``regeneration_distance_mm`` / ``regeneration_mm_per_day``); a regrown axon can take back
 at most its own fibres (reinnervated units regain but do not exceed their former size:
-Gordon & Stein 1982), a sprouting survivor up to ``sprouting_capacity`` :math:`c` times its
+Gordon & Stein 1982, J Physiol 323:307), a sprouting survivor up to ``sprouting_capacity`` :math:`c` times its
 own. Each day the connected units adopt the denervated share :math:`D` at the rate
 :math:`D/\tau` (``sprouting_time_constant_months``), never more than they have room for,
 shared in proportion to each unit's room (:math:`c\,w_i - f_i` for a survivor owning
