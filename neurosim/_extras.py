@@ -7,9 +7,9 @@ parts need an *extra*:
 ========== ========================================================= =======================
 extra      what it is for                                            imports
 ========== ========================================================= =======================
-dashboard  ``neurosim dashboard``, :mod:`neurosim.widgets`             ipywidgets, voila,
-                                                                     ipykernel, anywidget,
-                                                                     PIL (pillow)
+dashboard  ``neurosim dashboard``, :mod:`neurosim.widgets`,            ipywidgets, voila,
+           the needle EMG's sound player                             ipykernel, anywidget,
+           (:func:`neurosim.sound.needle_audio`)                     PIL (pillow), IPython
 notebooks  the curriculum in ``notebooks/`` (JupyterLab + dashboard)  jupyterlab
 sweep      sweeps on a Dask cluster                                  distributed (dask)
 ========== ========================================================= =======================
@@ -26,7 +26,7 @@ DISTRIBUTION = "neurosim-teaching"
 package is ``neurosim``."""
 
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "dashboard": ("ipywidgets", "voila", "ipykernel", "anywidget", "PIL"),
+    "dashboard": ("ipywidgets", "voila", "ipykernel", "anywidget", "PIL", "IPython"),
     "notebooks": ("jupyterlab",),
     "sweep": ("distributed",),
 }

@@ -50,7 +50,7 @@ def test_the_extras_table_matches_pyproject():
 
     extras = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"][
         "optional-dependencies"]
-    provides = {"PIL": "pillow", "distributed": "dask[distributed]"}
+    provides = {"PIL": "pillow", "distributed": "dask[distributed]", "IPython": "ipython"}
     for extra, modules in _extras.EXTRAS.items():
         declared = " ".join(extras[extra])
         for module in modules:

@@ -1,4 +1,5 @@
-"""Command-line interface: ``neurosim list``, ``run``, ``tour``, ``dashboard`` and ``sweep``.
+"""Command-line interface: ``neurosim list``, ``run``, ``needle``, ``tour``, ``dashboard`` and
+``sweep``.
 
 Examples
 --------
@@ -10,6 +11,8 @@ Examples
     neurosim run healthy --set inhibition.presynaptic=0.3 --seed 7 --out run.npz
     neurosim run healthy --set pic.strength=1 --save-scenario mine.json
     neurosim run mine.json --out mine.csv
+    neurosim needle als_like --wav fasciculations.wav
+    neurosim needle healthy --effort 0.3 --site 2 --png effort.png
     neurosim tour --out-dir figures
     neurosim sweep healthy --vary combined.inhibition_loss=0:1:11 --vary pic.strength=0:1.5:7 \
         --metric spasm_duration_s --seeds 3 --out spasm_map.npz --figure spasm_map.png
@@ -34,6 +37,8 @@ carries it out:
                  turns every user error into one line and an exit status
 ``list.py``      ``neurosim list [--parameters]``
 ``run.py``       ``neurosim run SCENARIO [--set ..] [--out ..] [--save-scenario ..]``
+``needle.py``    ``neurosim needle SCENARIO [--effort E] [--seconds S] [--site N] [--wav ..]
+                 [--png ..]`` (the needle-EMG exam and its sound)
 ``tour.py``      ``neurosim tour [--out-dir DIR]`` (:data:`TOUR_SCENARIOS` and the clinical
                  tests)
 ``dashboard.py`` ``neurosim dashboard [--port N] [--scenario NAME] [--projector]``

@@ -1,6 +1,6 @@
 """The ``neurosim`` command's parser and entry point :func:`main`.
 
-Each command lives in its own module (``list.py``, ``run.py``, ``tour.py``,
+Each command lives in its own module (``list.py``, ``run.py``, ``needle.py``, ``tour.py``,
 ``dashboard.py``, ``sweep.py``) with an ``add_parser(sub)`` that declares its arguments and
 the function that carries it out; :func:`main` turns every user error into one line.
 """
@@ -11,7 +11,7 @@ import argparse
 import os
 import sys
 
-from . import dashboard, list as list_command, run, sweep, tour
+from . import dashboard, list as list_command, needle, run, sweep, tour
 from .common import PROG, _describe_os_error, _fail
 
 __all__ = ["main", "build_parser"]
@@ -33,7 +33,7 @@ def build_parser() -> argparse.ArgumentParser:
                     "spasms (a teaching toy, not a clinical model).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
-    for command in (list_command, run, tour, dashboard, sweep):
+    for command in (list_command, run, needle, tour, dashboard, sweep):
         command.add_parser(sub)
     return parser
 

@@ -17,6 +17,8 @@ lives:
 ``electrodiagnosis.py`` tests that stimulate the nerve: :func:`conduction_panel` (M-waves,
                         H-reflex, H/M curve), :func:`junction_panel` (AChE inhibition: EPP
                         after one shock, force in a 30 Hz train), :func:`decrement_panel`
+``needle.py``           the needle EMG: :func:`plot_needle_emg` (the screen's raster of
+                        sweeps), :func:`plot_needle_muaps` (the MUAPs near the needle)
 ``maps.py``             sweeps: :func:`phase_diagram`, :func:`sweep_line`; the clinic:
                         :func:`plot_clinic_map` (conditions × tests)
 ``course.py``           a disease over months: :func:`disease_course_panel`
@@ -41,6 +43,7 @@ from .electrodiagnosis import (JUNCTION_LATE_FORCE_S, JUNCTION_WINDOW_MS, conduc
 from .course import disease_course_panel
 from .figures import comparison, overview
 from .maps import phase_diagram, plot_clinic_map, sweep_line
+from .needle import plot_needle_emg, plot_needle_muaps
 from .traces import (DEFAULT_MAX_UNITS, emg, endplate, force, joint, membrane,
                      pic_and_inhibition, pic_balance, raster)
 
@@ -50,4 +53,4 @@ __all__ = ["PALETTE", "add_teaching_label", "raster", "force", "emg", "pic_and_i
            "junction_panel", "strength_panel", "decrement_panel", "save_figure",
            "phase_diagram", "sweep_line", "plot_clinic_map", "disease_course_panel",
            "DEFAULT_MAX_UNITS", "DISPLAY_POINTS",
-           "JUNCTION_WINDOW_MS", "JUNCTION_LATE_FORCE_S"]
+           "JUNCTION_WINDOW_MS", "JUNCTION_LATE_FORCE_S", "plot_needle_emg", "plot_needle_muaps"]
