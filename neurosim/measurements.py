@@ -16,6 +16,7 @@ conduction  a nerve conduction study: latencies, amplitudes, velocity, H-reflex
 junction    one nerve shock (EPP, safety factor) and a 30 Hz train (block)
 decrement   repetitive nerve stimulation at 3 Hz: the CMAP decrement
 spontaneous a rest recording: fasciculations, ectopic discharges, cramp force
+needle      the needle EMG at rest: fibrillations, fasciculations, cramp; MUAP shape
 =========== =====================================================================
 
 The command line (``neurosim run``) prints each measurement's table and draws its
@@ -474,6 +475,50 @@ def _spontaneous(cases, runner: _Runner) -> Measured:
     return Measured(MEASUREMENTS["spontaneous"], _labels(cases), readings, tuple(runs), draw)
 
 
+def _needle(cases, runner: _Runner) -> Measured:
+    from . import needle, needle_analysis as na
+
+    runs = runner.runs(cases, _own_protocol(cases, _at_rest, _REST))
+    recordings = [needle.record(r) for r in runs]
+    found = [na.spontaneous_activity(rec) for rec in recordings]
+    muaps = [na.muap_measures(rec) for rec in recordings]
+
+    def median(values, m):
+        return float(np.median(values[m.usable])) if m.usable.any() else math.nan
+    readings = (
+        Reading("fibrillation potentials", "1/s", tuple(f.fibrillation_rate_hz for f in found),
+                "{:.1f}"),
+        Reading("positive sharp waves", "1/s",
+                tuple(f.positive_sharp_wave_rate_hz for f in found), "{:.1f}"),
+        Reading("fasciculation potentials", "1/s",
+                tuple(f.fasciculation_rate_hz for f in found), "{:.1f}"),
+        Reading("units firing a cramp discharge", "",
+                tuple(float(len(f.cramp_units)) for f in found), "{:.0f}"),
+        Reading("MUAP amplitude, median near the needle", "mV",
+                tuple(median(m.amplitude_mV, m) for m in muaps), "{:.2f}", "none near"),
+        Reading("MUAP duration, median", "ms", tuple(median(m.duration_ms, m) for m in muaps),
+                "{:.1f}", "none near"),
+        Reading("MUAP phases, median", "", tuple(median(m.phases, m) for m in muaps), "{:.0f}",
+                "none near"),
+    )
+
+    def draw(axes):
+        from . import plotting
+        if axes is None:
+            import matplotlib.pyplot as plt
+            _, axes = plt.subplots(len(recordings), 1, squeeze=False, layout="constrained",
+                                   figsize=(9.0, 1.2 + 3.2 * len(recordings)))
+        axes = np.asarray(axes, dtype=object).ravel()
+        if axes.size != len(recordings):
+            raise ValueError(f"the needle test needs {len(recordings)} Axes, got {axes.size}")
+        for ax, rec, label in zip(axes, recordings, _labels(cases)):
+            plotting.plot_needle_emg(rec, ax=ax, sweeps=3)
+            ax.set_title(f"{label}: " + ", ".join(na.spontaneous_activity(rec).findings()),
+                         fontsize=9, loc="left")
+        return axes
+    return Measured(MEASUREMENTS["needle"], _labels(cases), readings, tuple(runs), draw)
+
+
 MEASUREMENTS: Mapping[str, Measurement] = MappingProxyType({m.name: m for m in (
     Measurement("spasm", "Spasm test",
                 f"A brief sensory volley at 1 s. A spasm is involuntary force — force while "
@@ -510,6 +555,12 @@ MEASUREMENTS: Mapping[str, Measurement] = MappingProxyType({m.name: m for m in (
     Measurement("spontaneous", "Rest recording",
                 "Nothing asks the muscle to contract: every discharge is spontaneous — "
                 "fasciculations, ectopic axonal firing, cramp.", _spontaneous),
+    Measurement("needle", "Needle EMG at rest",
+                "A concentric needle in the relaxed muscle: healthy muscle is silent; "
+                "denervated fibres fibrillate (brief, small, regular potentials: rain on a "
+                "tin roof), whole units fasciculate irregularly, cramps fire fast. The MUAPs "
+                "of the units near the needle are large, long and polyphasic after "
+                "reinnervation.", _needle),
 )})
 
 

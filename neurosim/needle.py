@@ -288,8 +288,7 @@ def _triphasic(x):
     x2 = np.square(np.asarray(x, dtype=float))
     q = 1.0 / (1.0 + x2)
     value = (2.0 * x2 - 1.0) * (q * q * np.sqrt(q))  # (1 + x²)^(-5/2), without a slow pow
-    value[x2 > FIBRE_SUPPORT_WIDTHS ** 2] = 0.0
-    return value
+    return np.where(x2 > FIBRE_SUPPORT_WIDTHS ** 2, 0.0, value)
 
 
 def fibre_potential(time_ms, distance_mm, *, amplitude_mV: float, width_ms: float,

@@ -12,13 +12,14 @@ look for spontaneous activity, ten divisions) and :data:`EFFORT_FULL_SCALE_MV` o
 healthy resting muscle (a few µV) plays about 40 dB below full scale. Potentials beyond
 full scale are limited softly (``tanh``), never clipped, as an overdriven amplifier would.
 
-:func:`needle_audio` returns an :class:`IPython.display.Audio` player for notebooks and the
-dashboard (IPython comes with the ``dashboard`` extra); :func:`write_wav` writes a 16-bit
-PCM WAV file atomically.
+:func:`needle_audio` returns an :class:`IPython.display.Audio` player for notebooks (IPython
+comes with the ``dashboard`` extra); :func:`wav_bytes` is the WAV the dashboard's player
+plays; :func:`write_wav` writes a 16-bit PCM WAV file atomically.
 """
 
 from __future__ import annotations
 
+import io
 import math
 import os
 from fractions import Fraction
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from IPython.display import Audio
 
 __all__ = ["AUDIO_RATE_HZ", "REST_FULL_SCALE_MV", "EFFORT_FULL_SCALE_MV", "SOFT_LIMIT",
-           "full_scale_mV", "audio_samples", "needle_audio", "write_wav"]
+           "full_scale_mV", "audio_samples", "needle_audio", "wav_bytes", "write_wav"]
 
 AUDIO_RATE_HZ = 44100
 """Rate of the sound (Hz): the audio-CD rate, which every browser plays. A recording at
@@ -120,6 +121,22 @@ def needle_audio(recording: NeedleRecording, *, full_scale: float | None = None,
     return Audio(data=samples, rate=int(rate_hz), normalize=False)
 
 
+def wav_bytes(recording: NeedleRecording, *, full_scale: float | None = None,
+              rate_hz: int = AUDIO_RATE_HZ) -> bytes:
+    """The recording's sound as the bytes of a 16-bit PCM WAV file (what the dashboard's
+    player plays). Parameters and loudness as :func:`audio_samples`."""
+    from scipy.io import wavfile
+
+    buffer = io.BytesIO()
+    wavfile.write(buffer, int(rate_hz), _pcm(recording, full_scale, rate_hz))
+    return buffer.getvalue()
+
+
+def _pcm(recording, full_scale, rate_hz) -> np.ndarray:
+    samples = audio_samples(recording, full_scale=full_scale, rate_hz=rate_hz)
+    return np.round(samples * 32767.0).astype(np.int16)
+
+
 def write_wav(path: str | os.PathLike[str], recording: NeedleRecording, *,
               full_scale: float | None = None, rate_hz: int = AUDIO_RATE_HZ) -> Path:
     """Write the recording's sound to a 16-bit PCM WAV file, atomically.
@@ -139,8 +156,7 @@ def write_wav(path: str | os.PathLike[str], recording: NeedleRecording, *,
     """
     from scipy.io import wavfile
 
-    samples = audio_samples(recording, full_scale=full_scale, rate_hz=rate_hz)
-    pcm = np.round(samples * 32767.0).astype(np.int16)
+    pcm = _pcm(recording, full_scale, rate_hz)
     path = Path(path)
     with atomic_open(path, "wb") as fh:
         wavfile.write(fh, int(rate_hz), pcm)

@@ -58,7 +58,8 @@ from .scenarios import Scenario
 from .metrics import METRICS, SETUPS
 
 __all__ = ["Dashboard", "dashboard", "served_dashboard", "explorer", "BUSY_DELAY_MS", "REFERENCE_SCENARIO",
-           "SCENARIO_PROTOCOL", "FAST_TESTS", "MAX_CARDS", "SHORTCUTS", "SLOW_MOTION"]
+           "SCENARIO_PROTOCOL", "FAST_TESTS", "SOUND_TESTS", "MAX_CARDS", "SHORTCUTS",
+           "SLOW_MOTION"]
 
 log = logging.getLogger(__name__)
 
@@ -75,6 +76,10 @@ FAST_TESTS = {"spasm": ("raster", "force", "emg"), "contraction": ("raster", "fo
               "spontaneous": ("raster", "force", "emg")}
 """Tests drawn by the fast, redraw-in-place figure, with their panels. The others draw
 their own figure (:meth:`neurosim.measurements.Measured.draw`) on every update."""
+
+SOUND_TESTS = ("needle",)
+"""Tests the dashboard can also play: a player under the figure plays the current
+settings' needle recording (:func:`neurosim.sound.wav_bytes`)."""
 
 MAX_CARDS = 6
 """Numbers shown as cards in one row (the test's first readings); all are in the table."""
@@ -201,6 +206,9 @@ class Dashboard(w.VBox):
         By dotted parameter name.
     readouts : dict of str to ipywidgets.Text
         The typed value beside each slider.
+    sound : ipywidgets.Audio
+        The needle EMG's player, shown with the tests of :data:`SOUND_TESTS` (WAV bytes of
+        the current settings' recording).
     result, reference : SimulationResult or None
         The scenario's run and the run it is compared with, of the last update.
     measured : neurosim.measurements.Measured or None
@@ -312,6 +320,10 @@ class Dashboard(w.VBox):
         self.definition = w.HTML()
         self.message = w.HTML()
         self.image = w.Image(format=IMAGE_FORMAT)
+        self.sound = w.Audio(format="wav", autoplay=False, controls=True, loop=False)
+        self.sound_box = w.HBox([w.HTML("<b>Listen</b> (the needle's loudspeaker, fixed "
+                                        "gain):"), self.sound],
+                                layout=w.Layout(display="none", align_items="center"))
         self.figure_area = w.Box([self.image])
         self.figure_area.add_class("ns-figure-area")
 
@@ -352,7 +364,8 @@ class Dashboard(w.VBox):
         self.controls_panel.add_class("ns-controls")
         figure_column = w.VBox([w.HBox([self.metric_cards, self.busy],
                                        layout=w.Layout(width="100%")),
-                                self.definition, self.message, self.figure_area])
+                                self.definition, self.message, self.sound_box,
+                                self.figure_area])
         figure_column.add_class("ns-figure-column")
         body = (w.HBox([self.controls_panel, figure_column], layout=w.Layout(width="100%"))
                 if picker else w.VBox([self.controls_panel, figure_column]))
@@ -600,6 +613,7 @@ class Dashboard(w.VBox):
             self.image.value = picture
             self._play_ready = ("static", m.runs[-1]) if name == "clonus" else None
         self._show_size(size)
+        self._play_sound(m.runs[-1] if name in SOUND_TESTS else None)
         self.measured = m
         self.result = m.runs[-1]
         self.reference = m.runs[-2] if len(m.runs) > 1 else None
@@ -630,12 +644,22 @@ class Dashboard(w.VBox):
             title=self.title, panels=self._panels,
             labels=("current settings", cases[-2].label if reference else ""))
         self._show_size(self.live_figure.size_px)
+        self._play_sound(None)
         self.result, self.reference, self.measured = result, reference, None
         self.metrics = _metrics(result, self._metric_names)
         self.metric_cards.value = _cards(self.metrics)
         self.definition.value = ""
         self.numbers_table.value = ""
         self._play_ready = ("live", result)
+
+    def _play_sound(self, run) -> None:
+        """Put the needle recording of ``run`` into the player, or hide it (``None``)."""
+        if run is None:
+            self.sound_box.layout.display = "none"
+            return
+        from . import needle, sound
+        self.sound.value = sound.wav_bytes(needle.record(run))
+        self.sound_box.layout.display = ""
 
     def _cases(self) -> list:
         """Reference cases, then the current settings (see ``compare``)."""

@@ -121,7 +121,7 @@ def test_cli_page_lists_every_subcommand_and_option(site):
     text = _text(out / "cli.html")
     parser = build_parser()
     sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(sub.choices) == {"list", "run", "tour", "dashboard", "sweep"}
+    assert set(sub.choices) == {"list", "run", "needle", "tour", "dashboard", "sweep"}
     for command, subparser in sub.choices.items():
         assert re.search(rf"\b{command}\b", text), command
         for action in subparser._actions:

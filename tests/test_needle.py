@@ -398,3 +398,17 @@ def test_cli_needle_bad_input_is_one_line_and_status_2(tmp_path, capsys, monkeyp
     assert err.count("\n") == 1 and err.startswith("neurosim: error: ")
     assert message in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_needle_test_of_a_scenario_compares_it_with_health():
+    from neurosim import measurements
+
+    cases = [measurements.Case(name, scenarios.get(name).parameters)
+             for name in ("healthy", "low_magnesium")]
+    m = measurements.measure("needle", cases)
+    assert m.labels == ("healthy", "low_magnesium")
+    fasciculations = m.reading("fasciculation potentials").values
+    assert fasciculations[0] == 0 and fasciculations[1] > 0
+    assert m.reading("fibrillation potentials").values == (0.0, 0.0)  # no denervation
+    axes = m.draw()
+    assert len(axes) == 2 and "fasciculation" in axes[1].get_title(loc="left")

@@ -521,3 +521,20 @@ def test_a_resize_redraws_without_simulating_again(monkeypatch):
     assert calls == [] and app.updates >= 2  # redrawn at the new size from the kept runs
     app.set_value("pic.strength", 0.5)
     assert len(calls) == 1  # a moved slider simulates the current settings only
+
+
+def test_the_needle_test_plays_its_sound_and_other_views_hide_the_player():
+    from scipy.io import wavfile
+
+    app = widgets.dashboard("muscle_cramp", compare="off")
+    assert app.sound_box.layout.display == "none"  # its first test is the rest recording
+    app.select_view("test:needle")
+    assert app.message_text == "" and app.sound_box.layout.display == ""
+    rate, data = wavfile.read(io.BytesIO(app.sound.value))
+    assert rate == 44100 and data.size == int(app.result.duration_s * 44100)
+    assert app.metrics["units firing a cramp discharge"] >= 1
+    quiet = widgets.dashboard("healthy", compare="off", view="test:needle")
+    _, silent = wavfile.read(io.BytesIO(quiet.sound.value))
+    assert np.abs(silent).max() < np.abs(data).max() / 10  # a quiet muscle stays quiet
+    app.select_view("test:spontaneous")
+    assert app.sound_box.layout.display == "none"
