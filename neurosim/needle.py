@@ -20,10 +20,9 @@ A unit remodelled by collateral reinnervation (:func:`neurosim.reinnervation.uni
 with enlargement :math:`E` owns :math:`E` times its fibres: its territory's area grows by
 :math:`E^{\gamma}` and its fibre density by :math:`E^{1-\gamma}` (``γ =
 reinnervation_territory_exponent``; reinnervated units grow mainly denser — fibre-type
-grouping, a raised single-fibre-EMG fibre density; by default all of it). Of the fibres it
-adopted, enough to make
-``immature_share`` of all its fibres hang on immature sprouts that conduct late, by up to
-``immature_delay_ms``. The fibres of each unit near the needle are drawn as a Poisson field
+grouping, a raised single-fibre-EMG fibre density; by default all of it). Among the fibres
+it adopted are its immature ones, ``immature_share`` of all its fibres, on new sprouts that
+conduct late, by up to ``immature_delay_ms``. The fibres of each unit near the needle are drawn as a Poisson field
 *nested* in density (the fibres at density :math:`\rho` are among those at any higher
 density), so a reinnervated unit keeps its own fibres and adds adopted ones.
 
