@@ -412,3 +412,20 @@ def test_the_needle_test_of_a_scenario_compares_it_with_health():
     assert m.reading("fibrillation potentials").values == (0.0, 0.0)  # no denervation
     axes = m.draw()
     assert len(axes) == 2 and "fasciculation" in axes[1].get_title(loc="left")
+
+
+def test_the_muap_panel_can_show_only_the_largest_units():
+    import matplotlib.pyplot as plt
+
+    from neurosim.needle_analysis import muap_measures
+    rec = needle_exam("healthy", effort=0.3, seed=0, needle=_site(0))
+    m = muap_measures(rec)
+    amplitudes = np.sort(m.amplitude_mV[m.usable])[::-1]
+    assert amplitudes.size > 2  # the contrast needs more units than are shown
+    ax = plotting.plot_needle_muaps(rec, max_units=2)
+    shown = sorted((float(t.get_text().split("\n")[1].split(" mV")[0]) for t in ax.texts
+                    if t.get_text().startswith("unit ")), reverse=True)
+    np.testing.assert_allclose(shown, np.round(amplitudes[:2], 1))
+    with pytest.raises(ValueError, match="max_units = 0 must be ≥ 1"):
+        plotting.plot_needle_muaps(rec, max_units=0)
+    plt.close("all")

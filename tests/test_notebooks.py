@@ -30,7 +30,7 @@ from neurosim.exercises import RIGHT_MARK, WRONG_MARK  # noqa: E402
 NOTEBOOK_DIR = Path(__file__).resolve().parents[1] / "notebooks"
 EXPECTED = ["00_start_here", "01_motor_units_and_force", "02_emg_and_nerve_conduction",
             "03_loss_of_inhibition", "04_spindles_and_spasticity", "05_acetylcholine_excess",
-            "06_conditions", "07_treatments", "08_mystery_lesion"]
+            "06_conditions", "07_treatments", "08_mystery_lesion", "09_emg_lab"]
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("*.ipynb"))
 TIMEOUT_S = 600
 

@@ -131,7 +131,8 @@ def plot_needle_emg(recording: NeedleRecording, *, ax: Axes | None = None,
 
 
 def plot_needle_muaps(recording: NeedleRecording, *, ax: Axes | None = None,
-                      usable_only: bool = True, window_ms: float = 30.0) -> Axes:
+                      usable_only: bool = True, window_ms: float = 30.0,
+                      max_units: int | None = None) -> Axes:
     """Draw the MUAP of each unit near the needle side by side, with its measures.
 
     Parameters
@@ -143,6 +144,9 @@ def plot_needle_muaps(recording: NeedleRecording, *, ax: Axes | None = None,
         :data:`neurosim.needle_analysis.USABLE_RISE_TIME_MS`); else every visible one.
     window_ms : float
         Time shown per MUAP (ms), centred on its main negative peak.
+    max_units : int, optional
+        Show at most this many, the largest (default all): their labels stay readable in a
+        narrow panel.
 
     Returns
     -------
@@ -150,6 +154,11 @@ def plot_needle_muaps(recording: NeedleRecording, *, ax: Axes | None = None,
     """
     m = muap_measures(recording)
     rows = np.flatnonzero(m.usable if usable_only else m.visible)
+    if max_units is not None:
+        if max_units < 1:
+            raise ValueError(f"max_units = {max_units} must be ≥ 1 (or None for all)")
+        largest = np.sort(np.argsort(m.amplitude_mV[rows])[::-1][:max_units])
+        rows = rows[largest]
     if ax is None:
         ax = _new_axes(figsize=(9.0, 3.0))
     t = recording.template_time_ms
