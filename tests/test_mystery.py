@@ -304,3 +304,18 @@ def test_notebook_checks_know_the_notebook_patients():
     assert len(chosen) == len(nb08.PATIENTS) >= 2  # different variants in the notebook
     assert set(SCENARIO_OF) <= chosen  # the ALS-, GBS- and Parkinson's-like patients too
     assert mystery_patient(*nb08.PRACTICE)._mechanism not in chosen
+
+
+def test_the_needle_exam_shows_what_the_hidden_lesion_does_at_rest():
+    """The ALS-like patient's needle at rest shows fasciculations (whole units firing by
+    themselves) where the healthy reference is silent; the recording keeps the patient's
+    secret (its label names no diagnosis)."""
+    from neurosim.needle_analysis import spontaneous_activity
+    als = _by_mechanism(0)["motor neuron disease"]
+    reference = reference_patient(0)
+    rest = als.needle()
+    assert spontaneous_activity(rest).fasciculations > 0
+    assert spontaneous_activity(reference.needle()).silent
+    assert rest.result.label == "mystery patient"
+    on_effort = als.needle(effort=0.3)
+    assert not on_effort.at_rest and rest.at_rest

@@ -345,6 +345,27 @@ class MysteryPatient:
         protocol = train_protocol(float(rate_hz), int(n_shocks))
         return self._run(protocol, 0.1 + int(n_shocks) / float(rate_hz) + 0.4)
 
+    def needle(self, effort: float = 0.0):
+        """The needle EMG exam: at rest (``effort`` 0, 10 s) or on a steady voluntary effort.
+
+        Parameters
+        ----------
+        effort : float
+            Voluntary effort (fraction of maximal drive), as
+            :func:`neurosim.needle.exam_protocol` allows.
+
+        Returns
+        -------
+        neurosim.needle.NeedleRecording
+            Look at it with :func:`neurosim.plotting.plot_needle_emg`, listen with
+            :func:`neurosim.sound.needle_audio`, read it with
+            :func:`neurosim.needle_analysis.spontaneous_activity` (rest) or
+            :func:`~neurosim.needle_analysis.recruitment` (effort).
+        """
+        from ..needle import EFFORT_DURATION_S, REST_DURATION_S, exam_protocol, record
+        duration_s = REST_DURATION_S if effort == 0 else EFFORT_DURATION_S
+        return record(self._run(exam_protocol(effort, duration_s), duration_s))
+
     clonus_test = _standard_test(
         clonus_protocol, 7.0,
         "A steady dorsiflexing load on the free foot and one brisk push at 1 s (7 s).",
