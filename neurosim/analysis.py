@@ -855,13 +855,29 @@ def endplate_response(result: SimulationResult, *, impulse_time_s: float | None 
     impulse_time_s : float, optional
         Look at the first impulse at or after this time (default: the first impulse).
     unit : int, optional
-        A recorded unit (default: the first recorded unit).
+        A recorded unit (default: the first recorded unit that received a nerve impulse —
+        a unit whose axon was lost or blocked has no endplate response).
     window_ms : float
         Analysis window after the impulse.
+
+    Raises
+    ------
+    ValueError
+        If no unit was recorded, ``unit`` was not recorded, or it (by default: every
+        recorded unit) received no nerve impulse.
     """
     if result.recorded_units.size == 0:
         raise ValueError("endplate_response needs a recorded unit (record_units=[...])")
-    unit = int(result.recorded_units[0]) if unit is None else int(unit)
+    if unit is None:
+        reached = [int(u) for u in result.recorded_units
+                   if np.any((result.nerve_impulse_units == u)
+                             & (result.nerve_impulse_times_s >= (impulse_time_s or 0.0)))]
+        if not reached:
+            raise ValueError(f"no recorded unit ({result.recorded_units.tolist()}) received a "
+                             "nerve impulse" + (f" after {impulse_time_s:g} s"
+                                                if impulse_time_s is not None else ""))
+        unit = reached[0]
+    unit = int(unit)
     if unit not in result.recorded_units:
         raise ValueError(f"unit = {unit} was not recorded; recorded units: "
                          f"{result.recorded_units.tolist()}")

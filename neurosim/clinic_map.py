@@ -16,8 +16,9 @@ column          value (relative to healthy)            words
 ``stretch``     reflex torque at 100 °/s, × healthy    ↑ velocity-dependent, ↑ velocity-independent,
                                                        ↓ reduced, normal
 ``spasm``       longest spasm, s beyond healthy        spasm, ongoing contraction, none
-``rest``        spontaneous discharges, /s beyond      fasciculations, cramp discharges, tonic
-                healthy (provisional, see below)       firing, silent
+``needle``      spontaneous potentials per second at   fibrillations, PSWs, fasciculations, cramp
+                a needle site, beyond healthy          discharges, MUAPs at rest (tonic) (combined
+                                                       with "+"), silent
 ``recruitment`` the lower of units seen and force at   reduced (few units), weak, normal
                 maximal effort, × healthy
 ``ncs``         the lowest of CV, distal CMAP and      slowed, low amplitude, block (combined with
@@ -29,22 +30,27 @@ column          value (relative to healthy)            words
 =============== ====================================== =============================================
 
 The tests are the ones ``neurosim run`` prints (:func:`neurosim.measurements.measure`: the
-spasm test, the stretch reflex at three velocities, the strength test, the rest recording,
-repetitive stimulation and the junction's 30 Hz train), so a cell says what a scenario's own
-tables say; only the nerve conduction and F-wave columns run their own short studies (three supramaximal
-shocks per site, read as medians; see :data:`NCS_REPEATS`). The healthy limb's runs are made
-once per table and kept; a condition's runs are dropped after its row. A whole table (23
-conditions, about 900 simulated seconds) takes about 20 s of CPU; with ``cache_dir`` it is
-computed once per version of the model.
+spasm test, the stretch reflex at three velocities, the strength test, the needle EMG at
+rest, repetitive stimulation and the junction's 30 Hz train), so a cell says what a
+scenario's own tables say; only the nerve conduction and F-wave columns run their own short
+studies (three supramaximal shocks per site, read as medians; see :data:`NCS_REPEATS`), and
+the needle column listens at several sites of the rest run (:data:`NEEDLE_SITES`). The
+healthy limb's runs are made once per table and kept; a condition's runs are dropped after
+its row. A whole table (26 conditions) takes about 30 s of CPU, a quarter of it the needle's
+recordings; with ``cache_dir`` it is computed once per version of the model.
 
 Adding a column
 ---------------
 Columns are a registry: a test is one :class:`Column` entry in :data:`COLUMNS` (a ``measure``
 function returning readings, a ``classify`` function turning them into value and word, and
-how to colour the value). The F-wave column was added so, one entry. The provisional
-``"rest"`` column (whole motor-unit discharges of the rest recording: fasciculations, cramp
-discharges, tonic firing) is the one to replace by the needle EMG at rest
-(``neurosim.needle``: fibrillations, positive sharp waves, fasciculation and cramp potentials).
+how to colour the value). The F-wave column was added so, one entry; so was the needle EMG
+at rest, which replaced a provisional column that counted the whole muscle's motor-unit
+discharges (a needle hears a few units near its tip, and the denervated fibres no whole-unit
+count sees). A ``measure`` reuses a measurement's runs through :meth:`Lab.measure` where it
+can (the healthy limb's are made once per table) and :meth:`Lab.keep_healthy` for a costly
+reading of them; its readings name their unit in the key's suffix, and its ``classify`` is
+pure, so that a test can re-derive every word from the readings (tests/test_clinic_map.py
+does, for every column, on the table and on random readings).
 
 A teaching toy, not a clinical model: the words describe what the model does, not a patient,
 and the thresholds are stated so that they can be argued with.
@@ -68,7 +74,8 @@ from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
-from . import _cache, analysis, experiments, measurements, metrics, scenarios
+from . import (_cache, analysis, experiments, measurements, metrics, needle,
+               needle_analysis, scenarios)
 from ._atomic import write_text
 from .engine import simulate
 from .measurements import REFLEX_VELOCITIES_DEG_S, Case
@@ -80,7 +87,8 @@ __all__ = ["Signature", "Column", "Lab", "ClinicMap", "COLUMNS", "column", "defa
            "site", "SITES", "clinic_map", "QUICK_ROWS", "UNMEASURED", "FORMAT_NAME",
            "FORMAT_VERSION",
            "STRETCH_INCREASE_RATIO", "STRETCH_DECREASE_RATIO", "VELOCITY_DEPENDENT_FRACTION",
-           "REST_SILENT_PER_S", "CRAMP_FORCE_PERCENT", "TONIC_SHARE",
+           "NEEDLE_SITES", "FIBRILLATION_MIN_SITES", "FASCICULATION_MIN_POTENTIALS",
+           "CRAMP_MIN_SITES", "TONIC_MIN_SITES",
            "RECRUITMENT_REDUCED_RATIO", "WEAK_FORCE_RATIO",
            "NCS_REPEATS", "NCS_INTERVAL_S", "CV_SLOWED_RATIO", "CV_IMPLAUSIBLE_RATIO",
            "CMAP_LOW_RATIO", "BLOCK_RATIO", "DECREMENT_PERCENT", "REPETITIVE_APS_PER_SHOCK"]
@@ -105,16 +113,31 @@ resistance is there at any speed (lead-pipe rigidity, Lee & Tatton 1975; a muscl
 contracting). Caricature: the bedside contrast is qualitative; half the response is the
 midpoint between a purely phasic and a purely tonic reflex."""
 
-REST_SILENT_PER_S = 0.5
-"""Fewer spontaneous discharges than this per second (whole muscle) is a silent rest
-recording: fewer than two discharges in the 4 s recording. Caricature."""
-CRAMP_FORCE_PERCENT = analysis.SPASM_FORCE_THRESHOLD_PERCENT
-"""Spontaneous discharges that hold a mean force above this (% of maximal) at rest are cramp
-discharges, not fasciculations: the spasm test's threshold for involuntary force."""
-TONIC_SHARE = 0.5
-"""Spontaneous discharges of which at least this share are motor-neuron spikes (not ectopic
-axon or nerve-terminal discharges) are tonic firing: the muscle is not relaxed (a spinal or
-supraspinal drive), rather than fasciculating. Caricature: the larger origin names it."""
+NEEDLE_SITES = 4
+"""Needle sites of the map's needle exam at rest: the examiner moves the needle through the
+muscle (its quadrants, at more than one depth) because one site sees only the few units
+whose fibres lie within a couple of millimetres (:mod:`neurosim.needle`). The sites record
+the same 4 s rest run (the ``needle`` measurement's), as ``needle.needle_site`` 0 to 3.
+Caricature: a clinical exam samples ten or more sites; four keep the table affordable and
+already find every finding of the model's conditions."""
+FIBRILLATION_MIN_SITES = 2
+"""Fibrillation potentials (or positive sharp waves) at this many sites or more are
+fibrillations (PSWs): the lowest grade of fibrillation potentials, 1+, is persistent trains
+in at least two areas of the muscle (Daube & Rubin 2009, Muscle Nerve 39:244); at one site
+only they may be an insertion artefact or an endplate spike."""
+FASCICULATION_MIN_POTENTIALS = 2
+"""Fasciculation potentials (spontaneous whole-unit discharges of an axon or nerve
+terminal, :func:`neurosim.needle_analysis.spontaneous_activity`) seen this many times or
+more over all sites are fasciculations. Caricature: more than a single discharge."""
+CRAMP_MIN_SITES = 1
+"""A cramp discharge (a unit firing fast by itself, at least
+:data:`~neurosim.needle_analysis.CRAMP_MIN_RATE_HZ`) at this many sites is cramp discharges:
+one train is unmistakable."""
+TONIC_MIN_SITES = 1
+"""MUAPs firing at rest driven by their motor neurons
+(:data:`~neurosim.needle_analysis.TONIC_SHARE`) at this many sites are *MUAPs at rest
+(tonic)*: the muscle does not relax — a spinal or supraspinal drive (spastic-paretic muscle,
+rigidity), not a disease of the motor unit. One unit firing steadily is unmistakable."""
 
 RECRUITMENT_REDUCED_RATIO = 0.75
 """Fewer motor units than this fraction of healthy reaching the muscle at maximal effort is
@@ -226,6 +249,7 @@ class Lab:
         self._healthy_runs: dict = {}   # measurements.measure's cache, healthy runs only
         self._measured: set = set()
         self._healthy_own: dict = {}    # (protocol, duration) -> run, for Lab.run
+        self._healthy_kept: dict = {}   # name -> readings of the healthy limb, Lab.keep_healthy
 
     def measure(self, name: str, case: Case) -> measurements.Measured:
         """Measurement ``name`` of :data:`neurosim.measurements.MEASUREMENTS` on healthy
@@ -236,6 +260,13 @@ class Lab:
             self._measured.add(name)
         return measurements.measure(name, [self.reference, case], seed=self.seed,
                                     cache=dict(self._healthy_runs))
+
+    def keep_healthy(self, name: str, compute: Callable[[], dict]) -> dict:
+        """The healthy limb's readings called ``name``: ``compute()`` the first time, then
+        kept (a column whose reading of a run costs more than the run, e.g. the needle)."""
+        if name not in self._healthy_kept:
+            self._healthy_kept[name] = dict(compute())
+        return self._healthy_kept[name]
 
     def run(self, case: Case, protocol: Protocol, duration_s: float) -> SimulationResult:
         """One run of ``protocol`` for ``case`` (kept if ``case`` is the healthy limb)."""
@@ -384,26 +415,67 @@ def _spasm_classify(r: Mapping[str, float]) -> tuple:
     return value, ("ongoing contraction" if r["first_onset_s"] < r["trigger_s"] else "spasm")
 
 
-def _rest_measure(lab: Lab, case: Case) -> dict:
+def _needle_readings(run: SimulationResult, prefix: str = "") -> dict:
+    """The needle at rest at :data:`NEEDLE_SITES` sites of one run: potentials per second
+    of listening (all sites together), by kind and in all; with no ``prefix``, also at how
+    many sites each finding was seen, the fasciculation potentials counted, and the median
+    firing rates (Hz) of cramp units, tonic units and fibrillating fibres over the sites
+    that saw them. The healthy limb's (``prefix="healthy_"``) only its potentials per
+    second."""
+    found = [needle_analysis.spontaneous_activity(
+        needle.record(run, needle.NeedleParameters(needle_site=k))) for k in range(NEEDLE_SITES)]
+    listened_s = sum(f.duration_s for f in found)
+    counts = dict(
+        fibrillation=sum(f.fibrillations for f in found),
+        psw=sum(f.positive_sharp_waves for f in found),
+        fasciculation=sum(f.fasciculations for f in found),
+        cramp=sum(f.cramp_discharges for f in found),
+        tonic=sum(f.tonic_discharges for f in found))
+    out = {f"{prefix}{k}_per_s": v / listened_s for k, v in counts.items()}
+    out[f"{prefix}potentials_per_s"] = sum(counts.values()) / listened_s
+    if prefix:
+        return {f"{prefix}potentials_per_s": out[f"{prefix}potentials_per_s"]}
+    out.update(
+        sites=float(len(found)),
+        fibrillation_sites=float(sum(f.fibrillations > 0 for f in found)),
+        psw_sites=float(sum(f.positive_sharp_waves > 0 for f in found)),
+        fasciculation_potentials=float(counts["fasciculation"]),
+        cramp_sites=float(sum(bool(f.cramp_units) for f in found)),
+        tonic_sites=float(sum(bool(f.tonic_units) for f in found)),
+        cramp_firing_hz=_median_finite(f.cramp_rate_hz for f in found),
+        tonic_firing_hz=_median_finite(f.tonic_rate_hz for f in found),
+        fibrillation_firing_hz=_median_finite(f.fibrillation_firing_hz for f in found))
+    return out
+
+
+def _median_finite(values) -> float:
+    """Median of the finite values (NaN if none)."""
+    values = [v for v in values if math.isfinite(v)]
+    return float(np.median(values)) if values else math.nan
+
+
+def _needle_measure(lab: Lab, case: Case) -> dict:
+    # the run the needle measurement records (its protocol is the rest recording's; the
+    # spontaneous measurement returns it without the measurement's own one-site recordings)
     m = lab.measure("spontaneous", case)
-    healthy, run = (analysis.fasciculation_breakdown(r) for r in m.runs)
-    return dict(total_per_s=run.total_per_s, ectopic_axon_per_s=run.ectopic_axon_per_s,
-                nerve_terminal_per_s=run.nerve_terminal_per_s,
-                motor_neuron_per_s=run.motor_neuron_per_s,
-                mean_force_percent=float(m.runs[1].force_percent.mean()),
-                healthy_total_per_s=healthy.total_per_s)
+    healthy = lab.keep_healthy("needle at rest", lambda: _needle_readings(m.runs[0], "healthy_"))
+    return {**_needle_readings(m.runs[1]), **healthy}
 
 
-def _rest_classify(r: Mapping[str, float]) -> tuple:
-    total = r["total_per_s"]
-    value = total - r["healthy_total_per_s"]
-    if total < REST_SILENT_PER_S:
-        return value, "silent"
-    if r["mean_force_percent"] >= CRAMP_FORCE_PERCENT:
-        return value, "cramp discharges"
-    if r["motor_neuron_per_s"] >= TONIC_SHARE * total:
-        return value, "tonic firing"
-    return value, "fasciculations"
+def _needle_classify(r: Mapping[str, float]) -> tuple:
+    value = r["potentials_per_s"] - r["healthy_potentials_per_s"]
+    parts = []
+    if r["fibrillation_sites"] >= FIBRILLATION_MIN_SITES:
+        parts.append("fibrillations")
+    if r["psw_sites"] >= FIBRILLATION_MIN_SITES:
+        parts.append("PSWs")
+    if r["fasciculation_potentials"] >= FASCICULATION_MIN_POTENTIALS:
+        parts.append("fasciculations")
+    if r["cramp_sites"] >= CRAMP_MIN_SITES:
+        parts.append("cramp discharges")
+    if r["tonic_sites"] >= TONIC_MIN_SITES:
+        parts.append("MUAPs at rest (tonic)")
+    return value, (" + ".join(parts) or "silent")
 
 
 def _units_and_rate(run: SimulationResult) -> tuple:
@@ -566,13 +638,16 @@ COLUMNS: tuple = (
            "it is an ongoing contraction.",
            ("none", "spasm", "ongoing contraction"),
            "difference", 5.0, _spasm_measure, _spasm_classify, value_format="{} s"),
-    Column("rest", "At rest\n(provisional)", "spontaneous discharges, /s beyond healthy",
-           "The rest recording, counting whole motor-unit discharges (provisional until the "
-           f"needle EMG): silent below {REST_SILENT_PER_S:g}/s; cramp discharges if they hold "
-           f"≥ {CRAMP_FORCE_PERCENT:g} % force; tonic firing if mostly motor-neuron spikes; "
-           "else fasciculations.",
-           ("silent", "fasciculations", "cramp discharges", "tonic firing"),
-           "difference", 100.0, _rest_measure, _rest_classify, log_scale=True,
+    Column("needle", "Needle EMG\nat rest", "spontaneous potentials per second at a site, "
+           "beyond healthy",
+           f"The relaxed muscle's 4 s rest recording heard by a concentric needle at "
+           f"{NEEDLE_SITES} sites (the needle measurement). Fibrillations, PSWs: seen at ≥ "
+           f"{FIBRILLATION_MIN_SITES} sites; fasciculations: ≥ {FASCICULATION_MIN_POTENTIALS} "
+           "spontaneous whole-unit potentials; cramp discharges: a unit firing fast by itself; "
+           "MUAPs at rest (tonic): units driven by their motor neurons.",
+           ("silent", "fibrillations", "PSWs", "fasciculations", "cramp discharges",
+            "MUAPs at rest (tonic)"),
+           "difference", 100.0, _needle_measure, _needle_classify, log_scale=True,
            value_format="{}/s"),
     Column("recruitment", "Recruitment\n(maximal effort)",
            "the lower of the motor units reaching the muscle and the force at maximal effort, "
@@ -623,13 +698,14 @@ SITES = ("reference", "spinal cord and brain", "motor neuron and nerve", "juncti
 
 def site(name: str) -> str:
     """Where scenario ``name``'s levers act (one of :data:`SITES`): the group holding most of
-    its parameter changes — ``junction.*`` (junction and ions), ``nerve.*`` (motor neuron and
-    nerve) or any other stage (spinal cord and brain); a tie goes to the more peripheral. The
-    healthy limb (no changes) is the reference."""
+    its parameter changes — ``junction.*`` (junction and ions), ``nerve.*`` and
+    ``reinnervation.*`` (motor neuron and nerve: axons lost, units remodelled) or any other
+    stage (spinal cord and brain); a tie goes to the more peripheral. The healthy limb (no
+    changes) is the reference."""
     changes = scenarios.get(name).changes
     if not changes:
         return SITES[0]
-    groups = {"junction": SITES[3], "nerve": SITES[2]}
+    groups = {"junction": SITES[3], "nerve": SITES[2], "reinnervation": SITES[2]}
     counts = {g: 0 for g in SITES[1:]}
     for key in changes:
         counts[groups.get(key.split(".")[0], SITES[1])] += 1

@@ -382,10 +382,19 @@ def _conduction(cases, runner: _Runner) -> Measured:
     return Measured(MEASUREMENTS["conduction"], _labels(cases), readings, tuple(runs), draw)
 
 
+def _endplate(run: SimulationResult) -> analysis.EndplateResponse:
+    """The endplate response of the first recorded unit a nerve impulse reached; NaN
+    throughout when none did (every recorded axon lost)."""
+    try:
+        return analysis.endplate_response(run)
+    except ValueError:
+        return analysis.EndplateResponse(-1, math.nan, math.nan, math.nan, 0, math.nan)
+
+
 def _junction(cases, runner: _Runner) -> Measured:
     singles = runner.runs(cases, _SINGLE_SHOCK, record_units=JUNCTION_RECORDED_UNITS)
     trains = runner.runs(cases, _FAST_TRAIN)
-    epps = [analysis.endplate_response(r, unit=JUNCTION_RECORDED_UNITS[0]) for r in singles]
+    epps = [_endplate(r) for r in singles]
     shocks = _FAST_TRAIN[0].stimuli()
     first_s, last_s = shocks[0][0], shocks[-1][0]
     span_s = (last_s - first_s) / 3.0
@@ -494,6 +503,8 @@ def _needle(cases, runner: _Runner) -> Measured:
                 tuple(f.fasciculation_rate_hz for f in found), "{:.1f}"),
         Reading("units firing a cramp discharge", "",
                 tuple(float(len(f.cramp_units)) for f in found), "{:.0f}"),
+        Reading("MUAPs firing at rest (tonic)", "1/s",
+                tuple(f.tonic_discharges / f.duration_s for f in found), "{:.1f}"),
         Reading("MUAP amplitude, median near the needle", "mV",
                 tuple(median(m.amplitude_mV, m) for m in muaps), "{:.2f}", "none near"),
         Reading("MUAP duration, median", "ms", tuple(median(m.duration_ms, m) for m in muaps),

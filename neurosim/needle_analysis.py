@@ -33,7 +33,14 @@ The rules, stated once:
   least :data:`CRAMP_MIN_RATE_HZ` times a second over the recording (and at least
   :data:`CRAMP_MIN_DISCHARGES` times) is firing a cramp discharge (cramp units fire 6–25 pps;
   Minetto et al. 2009); other spontaneous whole-unit discharges, single or in brief bursts,
-  are fasciculation potentials.
+  are fasciculation potentials. A unit whose discharges at rest come mostly (at least
+  :data:`TONIC_SHARE` of them) from its motor neuron — a spinal or supraspinal drive, not an
+  ectopic axon or nerve terminal — is not spontaneous but *tonic*: MUAPs firing in a muscle
+  that does not relax (spastic-paretic muscle at rest, 8.4 ± 1.8 pps and none in healthy
+  controls: Mottram, Suresh, Heckman, Gorassini & Rymer, J Neurophysiol, "Origins of
+  spontaneous firing of motor units in the spastic-paretic biceps brachii muscle of stroke
+  survivors"; rigidity). At the bedside the examiner tells them apart by their semi-rhythmic
+  firing that the patient cannot stop; here the origin label says it.
 
 The classification reads the recording's labelled events (which unit or fibre fired), as an
 expert's eye sorts potentials by shape, but counts only those the trace shows above the
@@ -49,6 +56,7 @@ import numpy as np
 
 from .needle import (EFFORT_RISE_S, EFFORT_SETTLE_S, EFFORT_START_S, NeedleParameters,
                      NeedleRecording)
+from .nerve import SOURCE_ECTOPIC, SOURCE_REFLEX, SOURCE_TERMINAL
 
 __all__ = ["WaveformMeasures", "MUAPMeasures", "SpontaneousActivity", "Recruitment",
            "detection_threshold_uV", "waveform_measures", "muap_measures",
@@ -56,7 +64,7 @@ __all__ = ["WaveformMeasures", "MUAPMeasures", "SpontaneousActivity", "Recruitme
            "interference_fullness", "effort_window_s", "detected_potentials",
            "MIN_DETECTION_UV", "DETECTION_NOISE_FACTOR", "DURATION_THRESHOLD_UV",
            "DURATION_RELATIVE", "VISIBLE_MUAP_UV", "USABLE_RISE_TIME_MS",
-           "CRAMP_MIN_RATE_HZ", "CRAMP_MIN_DISCHARGES", "FULLNESS_BIN_MS", "FULL_PATTERN",
+           "CRAMP_MIN_RATE_HZ", "CRAMP_MIN_DISCHARGES", "TONIC_SHARE", "FULLNESS_BIN_MS", "FULL_PATTERN",
            "DISCRETE_PATTERN",
            "NORMAL_RECRUITMENT_RATIO", "NEUROPATHIC_RECRUITMENT_RATIO"]
 
@@ -79,6 +87,10 @@ cramp units fire 14.5 ± 5.1 pps, 6–25 (Minetto et al. 2009, J Neurophysiol 10
 fasciculating units far below 1 Hz."""
 CRAMP_MIN_DISCHARGES = 5
 """A cramp discharge is repetitive: at least this many discharges of the unit."""
+TONIC_SHARE = 0.5
+"""A unit at rest of whose discharges at least this share are driven by its motor neuron
+(``neurosim.nerve.SOURCE_REFLEX`` alone, no ectopic or terminal flag) fires tonically: the
+larger origin names it, as in :func:`neurosim.analysis.fasciculation_breakdown`. Caricature."""
 FULLNESS_BIN_MS = 5.0
 """Bins of the interference pattern: a bin shows baseline when no potential in it reaches
 half of :data:`VISIBLE_MUAP_UV`."""
@@ -277,7 +289,8 @@ class SpontaneousActivity:
         Positive sharp waves seen.
     positive_sharp_wave_rate_hz : float
     fasciculations : int
-        Spontaneous discharges of visible units not firing as a cramp discharge.
+        Spontaneous discharges of visible units firing neither as a cramp discharge nor
+        tonically.
     fasciculation_rate_hz : float
         Fasciculation potentials per second.
     fasciculating_units : tuple of int
@@ -289,6 +302,14 @@ class SpontaneousActivity:
         Units firing a cramp discharge.
     cramp_rate_hz : float
         Median over the cramp units of their mean firing rates (Hz; NaN if none).
+    cramp_discharges : int
+        Discharges of the cramp units.
+    tonic_units : tuple of int
+        Visible units firing at rest driven by their motor neuron (see :data:`TONIC_SHARE`).
+    tonic_discharges : int
+        Their discharges.
+    tonic_rate_hz : float
+        Median over the tonic units of their mean firing rates (Hz; NaN if none).
     """
 
     duration_s: float
@@ -305,12 +326,16 @@ class SpontaneousActivity:
     fasciculation_interval_cv: float
     cramp_units: tuple
     cramp_rate_hz: float
+    cramp_discharges: int
+    tonic_units: tuple
+    tonic_discharges: int
+    tonic_rate_hz: float
 
     @property
     def silent(self) -> bool:
-        """No spontaneous potential at all."""
+        """No potential at all: electrical silence at rest."""
         return (self.fibrillations + self.positive_sharp_waves + self.fasciculations == 0
-                and not self.cramp_units)
+                and not self.cramp_units and not self.tonic_units)
 
     def findings(self) -> list[str]:
         """The findings in words, e.g. ``["fibrillation potentials", "fasciculations"]``."""
@@ -323,6 +348,8 @@ class SpontaneousActivity:
             out.append("fasciculation potentials")
         if self.cramp_units:
             out.append("cramp discharge")
+        if self.tonic_units:
+            out.append("MUAPs firing at rest (tonic)")
         return out or ["silent (electrical silence at rest)"]
 
 
@@ -378,14 +405,23 @@ def spontaneous_activity(recording: NeedleRecording) -> SpontaneousActivity:
     muaps = muap_measures(recording)
     visible = set(muaps.units[muaps.visible].tolist())
     times, units = recording.discharge_times_s, recording.discharge_units
-    fasc_units, cramp_units, cramp_rates = [], [], []
-    n_fasc = 0
+    sources = recording.discharge_sources.astype(np.int64)
+    by_neuron = ((sources & SOURCE_REFLEX) != 0) & ((sources & (SOURCE_ECTOPIC | SOURCE_TERMINAL))
+                                                    == 0)
+    fasc_units, cramp_units, cramp_rates, tonic_units, tonic_rates = [], [], [], [], []
+    n_fasc = n_cramp = n_tonic = 0
     for u in sorted(set(units.tolist()) & visible):
-        t = np.sort(times[units == u])
+        mine = units == u
+        t = np.sort(times[mine])
         rate = t.size / duration
-        if t.size >= CRAMP_MIN_DISCHARGES and rate >= CRAMP_MIN_RATE_HZ:
+        if np.count_nonzero(by_neuron[mine]) >= TONIC_SHARE * t.size:
+            tonic_units.append(u)
+            tonic_rates.append(rate)
+            n_tonic += t.size
+        elif t.size >= CRAMP_MIN_DISCHARGES and rate >= CRAMP_MIN_RATE_HZ:
             cramp_units.append(u)
             cramp_rates.append(rate)
+            n_cramp += t.size
         else:
             fasc_units.append(u)
             n_fasc += t.size
@@ -398,7 +434,9 @@ def spontaneous_activity(recording: NeedleRecording) -> SpontaneousActivity:
         positive_sharp_wave_rate_hz=n_psw / duration, fasciculations=n_fasc,
         fasciculation_rate_hz=n_fasc / duration, fasciculating_units=tuple(fasc_units),
         fasciculation_interval_cv=_median(fasc_cvs), cramp_units=tuple(cramp_units),
-        cramp_rate_hz=_median(cramp_rates))
+        cramp_rate_hz=_median(cramp_rates), cramp_discharges=n_cramp,
+        tonic_units=tuple(tonic_units), tonic_discharges=n_tonic,
+        tonic_rate_hz=_median(tonic_rates))
 
 
 # ------------------------------------------------------------------ on effort

@@ -25,7 +25,7 @@ from disk_helpers import fill_disk_after
 import neurosim.needle as needle_module
 from neurosim import Parameters, plotting, scenarios, simulate
 from neurosim.cli import main
-from neurosim.nerve import SOURCE_ECTOPIC
+from neurosim.nerve import SOURCE_ECTOPIC, SOURCE_REFLEX
 from neurosim.needle import (NeedleParameters, exam_protocol, needle_exam, record)
 from neurosim import needle_analysis as na
 from neurosim.reinnervation import Remodelling, unit_remodelling
@@ -169,6 +169,28 @@ def test_a_cramp_is_units_firing_fast_by_themselves():
     # cramp units fire 14.5 ± 5.1 pps, 6–25 (Minetto et al. 2009, J Neurophysiol 102:1890)
     assert 6.0 <= sa.cramp_rate_hz <= 25.0
     assert "cramp discharge" in sa.findings()
+
+
+def test_units_driven_by_their_motor_neurons_at_rest_fire_tonically_not_fasciculate():
+    # parkinsonian rigidity: the pool never rests; the needle sees MUAPs firing steadily,
+    # driven from the cord (not an axon or terminal firing by itself), so not fasciculations
+    rest = simulate(scenarios.get("parkinsons_like").parameters, exam_protocol(0.0, 3.0), 3.0,
+                    seed=0)
+    found = [na.spontaneous_activity(record(rest, _site(k))) for k in range(6)]
+    tonic = [f for f in found if f.tonic_units]
+    assert len(tonic) >= 2
+    for f in found:
+        assert f.fasciculations == 0 and f.cramp_units == () and f.fibrillations == 0
+    f = tonic[0]
+    assert "MUAPs firing at rest (tonic)" in f.findings() and not f.silent
+    rec = record(rest, _site(found.index(f)))
+    for u in f.tonic_units:
+        sources = rec.discharge_sources[rec.discharge_units == u]
+        assert np.mean((sources & SOURCE_REFLEX) != 0) >= na.TONIC_SHARE
+    assert f.tonic_discharges == sum(int(np.sum(rec.discharge_units == u)) for u in f.tonic_units)
+    # the rates of units a steady drive holds just above threshold (a few to ~10 Hz; spastic
+    # muscle at rest 8.4 ± 1.8 pps, Mottram et al., J Neurophysiol)
+    assert 1.0 <= f.tonic_rate_hz <= 15.0
 
 
 def test_spontaneous_activity_is_read_at_rest_only():

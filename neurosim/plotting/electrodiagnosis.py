@@ -310,7 +310,8 @@ def junction_panel(single_results: Sequence[SimulationResult],
     labels : sequence of str, optional
         One name per case (default ``"AChE <activity> %"`` from each run's parameters).
     unit : int, optional
-        Recorded unit whose endplate is shown (default: each run's first recorded unit).
+        Recorded unit whose endplate is shown (default: each run's first recorded unit that
+        a nerve impulse reached).
 
     Returns
     -------
@@ -348,12 +349,12 @@ def junction_panel(single_results: Sequence[SimulationResult],
         if not recorded:
             raise ValueError("junction_panel needs recorded units in the single-shock runs "
                              "(simulate(..., record_units=[...]))")
-        u = recorded[0] if unit is None else int(unit)
-        if u not in recorded:
-            raise ValueError(f"unit = {u} was not recorded; recorded units: {recorded}")
-        units.append(u)
-        cols.append(recorded.index(u))
-        responses.append(analysis.endplate_response(r, impulse_time_s=t0, unit=u))
+        if unit is not None and int(unit) not in recorded:
+            raise ValueError(f"unit = {unit} was not recorded; recorded units: {recorded}")
+        response = analysis.endplate_response(r, impulse_time_s=t0, unit=unit)
+        units.append(response.unit)
+        cols.append(recorded.index(response.unit))
+        responses.append(response)
 
     axes_created = axes is None
     if axes_created:
