@@ -511,7 +511,7 @@ _SCENARIOS = [
                                             "(Minetto et al. 2009, J Neurophysiol 102:1890)"),
             "nerve.ectopic_fraction": (0.5, "caricature: half the axons hyperexcitable")}),
         protocol=Protocol(Noise()), duration_s=4.0,
-        measurements=("spontaneous",)),
+        measurements=("spontaneous", "needle")),
     Scenario(
         name="baclofen_like", title="Spinal cord injury treated with a baclofen-like drug",
         category="treatment",
@@ -610,7 +610,7 @@ _SCENARIOS += [
         protocol=Protocol(NerveStimulation(times_s=tuple(1.5 + k / 30 for k in range(30)),
                                            intensity_mA=60.0)),
         duration_s=3.0,
-        measurements=("junction", "spontaneous")),
+        measurements=("junction", "spontaneous", "needle")),
     Scenario(
         name="myasthenia_like", title="Myasthenia-like: too few ACh receptors",
         category="condition",
@@ -732,7 +732,7 @@ _SCENARIOS += [
             "nerve.conduction_block": (0.5, "caricature: half the surviving axons blocked at "
                                             "the injury (neurapraxia)")}),
         protocol=conduction_protocol(), duration_s=13.2,
-        measurements=("conduction", "strength")),
+        measurements=("conduction", "strength", "needle")),
     Scenario(
         name="als_like", title="ALS-like: upper and lower motor neurons lost",
         category="condition",
@@ -750,7 +750,7 @@ _SCENARIOS += [
                          "progression over months are a later part of the model; the muscle "
                          "here has simply lost units.",
         **_levers(_ALS_L), protocol=stretch_protocol(100.0), duration_s=3.0,
-        measurements=("reflex", "spontaneous", "strength", "conduction")),
+        measurements=("reflex", "spontaneous", "strength", "conduction", "needle")),
     Scenario(
         name="toxic_neuropathy", title="Alcohol-related (toxic) neuropathy",
         category="condition",
@@ -772,7 +772,7 @@ _SCENARIOS += [
             "nerve.demyelination_slowing": (0.06, "caricature: axonal neuropathies slow "
                                                   "conduction only a little")}),
         protocol=conduction_protocol(), duration_s=13.2,
-        measurements=("conduction", "reflex")),
+        measurements=("conduction", "reflex", "needle")),
     Scenario(
         name="guillain_barre_like", title="Guillain–Barré-like: after an infection",
         category="condition",
@@ -793,7 +793,7 @@ _SCENARIOS += [
                          "immune response, the time course, pain, autonomic or breathing "
                          "involvement." + _NOT_ADVICE,
         **_levers(_GBS_L), protocol=conduction_protocol(), duration_s=13.2,
-        measurements=("conduction", "reflex", "strength")),
+        measurements=("conduction", "reflex", "strength", "needle")),
     Scenario(
         name="peripheral_neuropathy", title="Peripheral neuropathy (generic)",
         category="condition",
@@ -812,7 +812,7 @@ _SCENARIOS += [
             "nerve.afferent_survival": (0.45, "caricature: sensory fibres lost more than "
                                               "motor, as in most neuropathies")}),
         protocol=conduction_protocol(), duration_s=13.2,
-        measurements=("conduction", "reflex")),
+        measurements=("conduction", "reflex", "needle")),
     Scenario(
         name="parkinsons_like", title="Parkinson's-like rigidity: lead-pipe resistance",
         category="condition",
@@ -851,7 +851,7 @@ _SCENARIOS += [
                          "tendon-organ input; Schwellnus 2009, Br J Sports Med). The "
                          "model shows only the peripheral part." + _NOT_ADVICE,
         **_levers(_CRAMP_L), protocol=Protocol(Noise()), duration_s=4.0,
-        measurements=("spontaneous",)),
+        measurements=("spontaneous", "needle")),
     Scenario(
         name="low_magnesium", title="Low magnesium alone: twitches",
         category="condition",
@@ -1180,7 +1180,7 @@ _SCENARIOS += [
                 24.0, "caricature: the moment when about half the units are lost, 24 months "
                       "at 3 % a month")}),
         protocol=voluntary_protocol(1.0), duration_s=4.0,
-        measurements=("strength", "conduction", "spontaneous")),
+        measurements=("strength", "conduction", "spontaneous", "needle")),
     Scenario(
         name="nerve_injury_recovery",
         title="Nerve injury, six months on: giant units, fibrillations, axons regrowing",
@@ -1206,7 +1206,7 @@ _SCENARIOS += [
                      "arrive (0.3 m at 1 mm/day; Seddon, Medawar & Smith 1943, J Physiol "
                      "102:191)")}),
         protocol=voluntary_protocol(1.0), duration_s=4.0,
-        measurements=("strength", "conduction")),
+        measurements=("strength", "conduction", "needle")),
 ]
 
 _REGISTRY = {s.name: s for s in _SCENARIOS}

@@ -226,6 +226,25 @@ def _clinic_layout(table):
     return items, y
 
 
+_CELL_LINE_CHARS = 22  # characters of a cell's line: "↑ velocity-independent" fits 1.6 in
+
+
+def _cell_lines(word: str) -> list[str]:
+    """A cell's word in lines: the parts of a combined word (``"a + b + c"``) filled greedily
+    into lines of at most :data:`_CELL_LINE_CHARS` characters, each broken line ending in
+    ``" +"``; a single part is never broken."""
+    lines: list[str] = []
+    for part in word.split(" + "):
+        if lines and len(lines[-1]) + 3 + len(part) <= _CELL_LINE_CHARS:
+            lines[-1] += " + " + part
+        elif lines:
+            lines[-1] += " +"
+            lines.append(part)
+        else:
+            lines.append(part)
+    return lines
+
+
 def plot_clinic_map(table: ClinicMap, *, ax: Axes | None = None) -> Axes:
     """The clinic map: conditions × tests, coloured by the deviation from healthy.
 
@@ -283,7 +302,7 @@ def plot_clinic_map(table: ClinicMap, *, ax: Axes | None = None) -> Axes:
             ax.add_patch(Rectangle((j, top), 1.0, h, facecolor=face, edgecolor="white",
                                    linewidth=1.5, gid="cell"))
             ink = "white" if np.isfinite(d) and abs(d) > 0.6 else "black"
-            lines = sig.word.replace(" + ", " +\n").split("\n")
+            lines = _cell_lines(sig.word)
             ax.text(j + 0.5, top + 0.40, "\n".join(lines), ha="center", va="center",
                     fontsize=9 if len(lines) < 2 else 8, color=ink, gid="word",
                     linespacing=0.95)
