@@ -506,11 +506,11 @@ def _needle(cases, runner: _Runner) -> Measured:
         Reading("MUAPs firing at rest (tonic)", "1/s",
                 tuple(f.tonic_discharges / f.duration_s for f in found), "{:.1f}"),
         Reading("MUAP amplitude, median near the needle", "mV",
-                tuple(median(m.amplitude_mV, m) for m in muaps), "{:.2f}", "none near"),
+                tuple(median(m.amplitude_mV, m) for m in muaps), "{:.2f}", "none"),
         Reading("MUAP duration, median", "ms", tuple(median(m.duration_ms, m) for m in muaps),
-                "{:.1f}", "none near"),
+                "{:.1f}", "none"),
         Reading("MUAP phases, median", "", tuple(median(m.phases, m) for m in muaps), "{:.0f}",
-                "none near"),
+                "none"),
     )
 
     def draw(axes):
@@ -525,7 +525,9 @@ def _needle(cases, runner: _Runner) -> Measured:
         for ax, rec, label in zip(axes, recordings, _labels(cases)):
             plotting.plot_needle_emg(rec, ax=ax, sweeps=3)
             ax.set_title(f"{label}: " + ", ".join(na.spontaneous_activity(rec).findings()),
-                         fontsize=9, loc="left")
+                         fontsize="medium", loc="left")
+        for ax in axes[:-1]:  # the same sweep speed and gain: said once, under the last
+            ax.set_xlabel("")
         return axes
     return Measured(MEASUREMENTS["needle"], _labels(cases), readings, tuple(runs), draw)
 

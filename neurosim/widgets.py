@@ -1088,7 +1088,8 @@ def _reading_cards(m) -> str:
     cards = []
     for r in m.readings[:MAX_CARDS]:
         shown = r.formatted()
-        unit = f"<small> {html.escape(r.unit)}</small>" if r.unit else ""
+        absent = not math.isfinite(r.values[-1])  # "none", "no clonus": no unit after it
+        unit = f"<small> {html.escape(r.unit)}</small>" if r.unit and not absent else ""
         others = " · ".join(f"{html.escape(label)} {html.escape(value)}"
                             for label, value in zip(m.labels[:-1], shown[:-1]))
         cards.append(f'<div class="ns-card" data-reading="{html.escape(r.label)}">'

@@ -5,7 +5,8 @@ One server (``neurosim dashboard``) serves every page; the state comes from the 
 address. What must hold: the whole figure is inside the window without scrolling, drawn
 at the size it is shown (no scaling), the cards sit in one row, the controls fold away,
 the figure-only mode gives the figure the width, the address keeps the state across a
-reload, downloads arrive and uploads load, and a key press acts.
+reload, downloads arrive and uploads load, a key press acts, and the needle EMG's view
+plays its recording from a player above the figure.
 
 Run as a script to refresh the layout screenshots in ``figures/``::
 
@@ -20,6 +21,9 @@ import time
 from pathlib import Path
 
 import pytest
+
+from neurosim import Parameters, measurements
+from neurosim.sound import AUDIO_RATE_HZ
 
 from browser_helpers import (CHROMIUM, browser_page, image_state, open_page, readout,
                              served_dashboard, settled_image)
@@ -64,6 +68,51 @@ def test_the_whole_figure_is_on_screen_at_the_size_it_is_drawn(url, size, projec
         assert "teaching toy, not a clinical model" in page.inner_text(".ns-banner")
         assert "at least 0.5 s" in page.inner_text(".ns-figure-column .ns-definition")  # what a spasm is
         page.screenshot(path=str(tmp_path / "layout.png"))
+
+
+def test_the_needle_view_plays_its_recording_beside_a_readable_figure(url):
+    # a student hears fibrillations ("rain on a tin roof") on a projector's 1024 × 768:
+    # the player and the whole figure on screen, no sideways scrolling
+    width, height = 1024, 768
+    with browser_page(width, height) as page:
+        image = open_page(page, url, "scenario=nerve_injury_recovery&view=test:needle")
+        assert _inside_window(image, width, height), image
+        assert image["nw"] == round(image["w"]) and image["nh"] == round(image["h"])
+        assert image["w"] >= 0.6 * width and image["h"] >= 0.55 * height, image
+        assert page.evaluate("() => document.documentElement.scrollWidth <= innerWidth")
+        assert "Needle EMG at rest" in page.inner_text(".ns-figure-column .ns-definition")
+        fibrillations = page.locator(".ns-card[data-reading='fibrillation potentials'] .ns-value")
+        assert float(fibrillations.inner_text().split()[0]) > 0
+        player = page.locator(".ns-figure-column audio")
+        assert player.count() == 1 and player.is_visible()
+        box = player.bounding_box()
+        assert _inside_window({"x": box["x"], "y": box["y"], "w": box["width"],
+                               "h": box["height"]}, width, height), box
+        assert box["y"] + box["height"] <= image["y"]  # above the figure, not over it
+        sound = page.evaluate("""async () => {
+          const a = document.querySelector('.ns-figure-column audio');
+          const r = await fetch(a.src);
+          const b = new DataView(await r.arrayBuffer());
+          const text = (i, n) => String.fromCharCode(
+            ...new Uint8Array(b.buffer, i, n));
+          return {src: a.src, type: r.headers.get('content-type'), controls: a.controls,
+                  riff: text(0, 4), wave: text(8, 4), channels: b.getUint16(22, true),
+                  rate: b.getUint32(24, true), bits: b.getUint16(34, true),
+                  data: b.byteLength - 44};
+        }""")
+        assert sound["src"] and sound["controls"], sound
+        assert sound["type"] == "audio/wav" and (sound["riff"], sound["wave"]) == ("RIFF", "WAVE")
+        # the whole rest recording of the needle measurement, 16-bit mono at the audio rate
+        rest_s = measurements.measure("needle", [measurements.Case("healthy", Parameters())],
+                                      seed=0).runs[0].duration_s
+        assert (sound["channels"], sound["bits"], sound["rate"]) == (1, 16, AUDIO_RATE_HZ)
+        assert sound["data"] / (2 * sound["rate"]) == pytest.approx(rest_s, abs=0.01)
+        player.evaluate("a => a.play()")
+        deadline = time.monotonic() + 30
+        while player.evaluate("a => a.currentTime") == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert player.evaluate("a => !a.paused && a.currentTime > 0 && a.error === null")
+        assert player.evaluate("a => a.duration") == pytest.approx(rest_s, abs=0.05)
 
 
 def test_controls_fold_away_and_figure_only_mode_gives_the_figure_the_width(url):

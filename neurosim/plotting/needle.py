@@ -117,7 +117,7 @@ def plot_needle_emg(recording: NeedleRecording, *, ax: Axes | None = None,
         y = np.clip(-1000.0 * recording.signal_mV[i0:i1] / gain, -half, half)
         ax.plot(t_ms / speed, y - k * lane, color=PALETTE["black"], lw=0.6)
         ax.text(-0.15, -k * lane, f"{start + k * sweep_s:g} s", ha="right", va="center",
-                fontsize=8, color=PALETTE["grey"])
+                fontsize="small", color=PALETTE["grey"])
     ax.set_xlim(0, DIVISIONS)
     ax.set_ylim(-lane * (n_sweeps - 1) - half, half)
     ax.set_xticks(np.arange(DIVISIONS + 1))
@@ -126,7 +126,7 @@ def plot_needle_emg(recording: NeedleRecording, *, ax: Axes | None = None,
     ax.grid(True, color=PALETTE["grey"], lw=0.3, alpha=0.5)
     ax.set_xlabel(f"{speed:g} ms/div, {gain:g} µV/div, negative up; {n_sweeps} consecutive "
                   f"sweeps of {1000 * sweep_s:g} ms")
-    ax.set_title(_window_title(recording), fontsize=9, loc="left")
+    ax.set_title(_window_title(recording), fontsize="medium", loc="left")
     return _finish(ax)
 
 
@@ -174,7 +174,7 @@ def plot_needle_muaps(recording: NeedleRecording, *, ax: Axes | None = None,
         low, high = min(low, float(w[keep].min())), max(high, float(w[keep].max()))
         ax.text(x0 + half, 0.98, f"unit {m.units[row]}\n{m.amplitude_mV[row]:.1f} mV, "
                 f"{m.duration_ms[row]:.0f} ms\n{m.phases[row]} phases",
-                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize=8)
+                transform=ax.get_xaxis_transform(), ha="center", va="top", fontsize="small")
     if rows.size == 0:
         ax.text(0.5, 0.5, "no MUAP close enough to measure at this site",
                 transform=ax.transAxes, ha="center", va="center", color=PALETTE["grey"])
@@ -187,5 +187,5 @@ def plot_needle_muaps(recording: NeedleRecording, *, ax: Axes | None = None,
     ax.set_xlabel(f"each MUAP: {window_ms:g} ms around its main peak")
     label = recording.result.label or "run"
     ax.set_title(f"MUAPs near the needle — {label}, site {recording.parameters.needle_site}",
-                 fontsize=9, loc="left")
+                 fontsize="medium", loc="left")
     return _finish(ax)
