@@ -370,6 +370,12 @@ def test_the_figure_shows_every_word_in_its_grid_and_returns_the_axes(table):
     ax = plotting.plot_clinic_map(table)
     words = [t.get_text().replace(" +\n", " + ") for t in ax.texts if t.get_gid() == "word"]
     assert words == [w for row in table.words() for w in row]
+    # a combined word is filled into lines that fit a cell, broken only after a " +"
+    long_word = cm.Signature(0.0, "fibrillations + PSWs + fasciculations")
+    crowded = cm.ClinicMap(("healthy",), ("needle",), ((long_word,),))
+    (text,) = [t.get_text() for t in plotting.plot_clinic_map(crowded).texts
+               if t.get_gid() == "word"]
+    assert text == "fibrillations + PSWs +\nfasciculations"
     cells = [p for p in ax.patches if p.get_gid() == "cell"]
     assert len(cells) == len(table.rows) * len(table.columns)
     assert [t.get_text() for t in ax.get_xticklabels()] == [cm.column(n).title
