@@ -206,9 +206,10 @@ class Dashboard(w.VBox):
         By dotted parameter name.
     readouts : dict of str to ipywidgets.Text
         The typed value beside each slider.
-    sound : ipywidgets.Audio
+    sound : ipywidgets.Audio or None
         The needle EMG's player, shown with the tests of :data:`SOUND_TESTS` (WAV bytes of
-        the current settings' recording).
+        the current settings' recording); made the first time one is shown — an empty
+        player would have the browser fetch an empty recording, a failed request.
     result, reference : SimulationResult or None
         The scenario's run and the run it is compared with, of the last update.
     measured : neurosim.measurements.Measured or None
@@ -320,9 +321,9 @@ class Dashboard(w.VBox):
         self.definition = w.HTML()
         self.message = w.HTML()
         self.image = w.Image(format=IMAGE_FORMAT)
-        self.sound = w.Audio(format="wav", autoplay=False, controls=True, loop=False)
+        self.sound = None  # made with its first recording (see _play_sound)
         self.sound_box = w.HBox([w.HTML("<b>Listen</b> (the needle's loudspeaker, fixed "
-                                        "gain):"), self.sound],
+                                        "gain):")],
                                 layout=w.Layout(display="none", align_items="center"))
         self.figure_area = w.Box([self.image])
         self.figure_area.add_class("ns-figure-area")
@@ -658,7 +659,13 @@ class Dashboard(w.VBox):
             self.sound_box.layout.display = "none"
             return
         from . import needle, sound
-        self.sound.value = sound.wav_bytes(needle.record(run))
+        wav = sound.wav_bytes(needle.record(run))
+        if self.sound is None:
+            self.sound = w.Audio(value=wav, format="wav", autoplay=False, controls=True,
+                                 loop=False)
+            self.sound_box.children = (*self.sound_box.children, self.sound)
+        else:
+            self.sound.value = wav
         self.sound_box.layout.display = ""
 
     def _cases(self) -> list:
