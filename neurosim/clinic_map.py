@@ -180,9 +180,9 @@ conduction block: the ≥ 30 % amplitude drop of "probable" partial motor conduc
 the EFNS/PNS criteria (Joint Task Force of the EFNS and the PNS 2010, J Peripher Nerv Syst
 15:1), counted beyond the healthy limb's own dispersion."""
 
-F_WAVE_SHOCKS, F_WAVE_INTERVAL_S = 16, 0.5
-"""The F-wave study of the map: 16 supramaximal distal shocks 0.5 s apart (clinically 10–20
-shocks at 0.5–1 Hz), as in the conduction measurement."""
+F_WAVE_SHOCKS = measurements.F_WAVE_SHOCKS
+"""The F-wave study of the map is the conduction measurement's
+(:data:`neurosim.measurements.F_WAVE_TEST`)."""
 F_PROLONGED_RATIO = 1.1
 """A minimum F-wave latency above this multiple of healthy is prolonged. Same-limb
 comparison, as :data:`CV_SLOWED_RATIO` (1/0.9 ≈ 1.1); the diabetic series of REFERENCE.md
@@ -571,8 +571,7 @@ def _f_wave_readings(run: SimulationResult, prefix: str = "") -> dict:
 
 
 def _f_wave_measure(lab: Lab, case: Case) -> dict:
-    protocol = experiments.f_wave_protocol(F_WAVE_SHOCKS, interval_s=F_WAVE_INTERVAL_S)
-    duration_s = 0.2 + F_WAVE_SHOCKS * F_WAVE_INTERVAL_S
+    protocol, duration_s = measurements.F_WAVE_TEST
     return {**_f_wave_readings(lab.run(case, protocol, duration_s)),
             **_f_wave_readings(lab.run(lab.reference, protocol, duration_s), "healthy_")}
 

@@ -42,7 +42,8 @@ from .protocols import FreeLimb, Noise, Protocol
 from .result import SimulationResult
 
 __all__ = ["Case", "Reading", "Measured", "Measurement", "MEASUREMENTS", "measure",
-           "suggest", "REFLEX_VELOCITIES_DEG_S", "JUNCTION_RECORDED_UNITS", "STRENGTH_EFFORTS"]
+           "suggest", "REFLEX_VELOCITIES_DEG_S", "JUNCTION_RECORDED_UNITS", "STRENGTH_EFFORTS",
+           "F_WAVE_SHOCKS", "F_WAVE_INTERVAL_S", "F_WAVE_TEST"]
 
 REFLEX_VELOCITIES_DEG_S = (10.0, 40.0, 100.0)
 """Stretch velocities of the reflex test (°/s): slow, moderate and brisk, as a clinician
@@ -59,9 +60,12 @@ _FAST_TRAIN = (experiments.train_protocol(30.0, 30), 1.2)
 _SLOW_TRAIN = (experiments.train_protocol(3.0, 10), 3.5)
 _SPASM_TEST = (experiments.spasm_test_protocol(), 8.0)
 _CONDUCTION = (experiments.conduction_protocol(), 13.2)
-_F_WAVE_SHOCKS, _F_WAVE_INTERVAL_S = 16, 0.5
-_F_WAVES = (experiments.f_wave_protocol(_F_WAVE_SHOCKS, interval_s=_F_WAVE_INTERVAL_S),
-            0.2 + _F_WAVE_SHOCKS * _F_WAVE_INTERVAL_S)
+F_WAVE_SHOCKS, F_WAVE_INTERVAL_S = 16, 0.5
+"""The F-wave study of the conduction test: 16 supramaximal distal shocks 0.5 s apart
+(clinically 10–20 shocks at 0.5–1 Hz)."""
+F_WAVE_TEST = (experiments.f_wave_protocol(F_WAVE_SHOCKS, interval_s=F_WAVE_INTERVAL_S),
+               0.2 + F_WAVE_SHOCKS * F_WAVE_INTERVAL_S)
+"""(protocol, duration_s) of that study, as :func:`neurosim.experiments.f_wave_study` runs it."""
 _CLONUS_TEST = (experiments.clonus_protocol(load_torque_Nm=5.0), 8.0)
 _REST = (Protocol(Noise()), 4.0)
 _CONTRACTION = (experiments.voluntary_protocol(0.3), 5.5)
@@ -368,7 +372,7 @@ def _clonus(cases, runner: _Runner) -> Measured:
 
 def _conduction(cases, runner: _Runner) -> Measured:
     runs = runner.runs(cases, _CONDUCTION)
-    f_runs = runner.runs(cases, _F_WAVES)
+    f_runs = runner.runs(cases, F_WAVE_TEST)
     reports = [experiments.conduction_report(r, f) for r, f in zip(runs, f_runs)]
     rows = [rep.measures() for rep in reports]
     readings = tuple(

@@ -44,8 +44,9 @@ def add_parser(sub) -> None:
                     "acetylcholinesterase inhibition at the neuromuscular junction (one "
                     "shock and a 30 Hz train at 100, 30 and 5 % AChE activity), and the "
                     "clinic map: every condition's signature across the stretch test, spasm "
-                    "test, rest recording, recruitment, nerve conduction and repetitive "
-                    "stimulation (clinic_map.png, clinic_map.csv). Prints a summary table, a "
+                    "test, needle EMG at rest, recruitment, nerve conduction, F-wave and "
+                    "repetitive stimulation (clinic_map.png, clinic_map.csv). Prints a summary "
+                    "table, a "
                     "nerve-conduction table and the key number of each clinical figure.")
     p_tour.add_argument("--out-dir", default="figures", metavar="DIR",
                         help="directory for the figures (created if needed; default: figures)")
